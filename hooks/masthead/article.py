@@ -1,0 +1,276 @@
+"""One article: its front matter read, checked and normalised into plain values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+import frontmatter
+import yaml
+
+from . import text
+from .dates import DATE_FORMS, DateError, parse_date
+from .errors import Fault
+from .settings import LANGUAGES, Settings
+
+KNOWN_FIELDS = frozenset({
+    "title", "date", "updated", "author", "authors", "source", "section", "tags", "summary",
+    "dateline", "image", "image_alt", "lang", "pinned", "draft",
+})
+TAG_SEPARATORS = re.compile(r"[,，、]")
+SUMMARY_LIMIT = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A story, as templates and later stages see it: plain, validated, timezone-aware values."""
+
+    src_uri: str  # path below docs/, POSIX separators: "news/plant-opens.md"
+    url: str  # site-relative URL: "news/plant-opens/"
+    title: str
+    date: dt.datetime
+    updated: dt.datetime | None
+    authors: tuple[str, ...]
+    source: str
+    section: str
+    tags: tuple[str, ...]
+    summary: str
+    dateline: str
+    image: str  # site-relative path ("assets/images/x.svg") or an https URL; "" when none
+    image_alt: str
+    lang: str
+    pinned: bool
+    draft: bool
+    reading_minutes: int
+    body: str = field(repr=False)  # the Markdown after the front matter
+    extra: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def modified(self) -> dt.datetime:
+        return self.updated or self.date
+
+
+def article_url(src_uri: str, *, directory_urls: bool = True) -> str:
+    """The URL MkDocs gives the page built from ``src_uri``."""
+    path = PurePosixPath(src_uri)
+    if path.stem in ("index", "README"):
+        folder = str(path.parent)
+        return "" if folder == "." else folder + "/"
+    if directory_urls:
+        return str(path.with_suffix("")) + "/"
+    return str(path.with_suffix(".html"))
+
+
+def key_lines(source: str) -> dict[str, int]:
+    """Line number of each top-level front-matter key, for messages that point at the line."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(source.splitlines()[1:], start=2):
+        if line.strip() in ("---", "+++"):
+            break
+        match = re.match(r"([A-Za-z_][\w-]*)\s*:", line)
+        if match:
+            lines.setdefault(match.group(1), number)
+    return lines
+
+
+def parse_article(
+    src_uri: str,
+    source: str,
+    settings: Settings,
+    *,
+    exists: Any = None,
+    directory_urls: bool = True,
+) -> tuple[Article | None, list[Fault]]:
+    """Read one article file's text; return the article, or None and every fault found.
+
+    ``exists(path)`` tells whether a site-relative file exists (for ``image``); None skips it.
+    """
+    source = source.removeprefix("\ufeff")
+    try:
+        post = frontmatter.loads(source)
+    except yaml.YAMLError as exc:
+        # Where the broken construct starts (an unclosed "[" say), else where the parser gave up.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        # python-frontmatter hands YAML the text after "---" with that line's newline in front,
+        # so YAML's 0-based line n is line n + 1 of the file.
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, [Fault(src_uri, line, "front matter", f"broken YAML: {problem}",
+                            "check quotes and indentation; quote values that contain a colon")]
+    except Exception as exc:
+        return None, [Fault(src_uri, 1, "front matter", f"cannot be read: {exc}",
+                            "start the file with --- on its own line, the fields, then ---")]
+    meta: dict[str, Any] = dict(post.metadata)
+    lines = key_lines(source)
+    checker = _Checker(src_uri, lines)
+    folder = PurePosixPath(src_uri).parts[0]
+
+    title = checker.text(meta, "title", required=True, fix='add e.g. title: "Plant opens in Hefei"')
+    date = checker.date(meta, "date", settings, required=True)
+    updated = checker.date(meta, "updated", settings, required=False)
+    if date and updated and updated < date:
+        checker.fault("updated", f"{updated.isoformat()} is before date {date.isoformat()}",
+                      "updated must be the same as or later than date")
+        updated = None
+    authors = checker.authors(meta)
+    source_name = checker.text(meta, "source", fix="write source: Motor Ledger") or settings.publisher
+    section = checker.text(meta, "section", fix="write section: news") or folder
+    if settings.section(section) is None:
+        known = ", ".join(s.slug for s in settings.sections)
+        field_name = "section" if "section" in meta else "section (from the folder)"
+        checker.fault(field_name, f"{section!r} is not a section of this site",
+                      f"move the file into one of: {known}, or add the section to mkdocs.yml")
+    tags = checker.tags(meta)
+    summary = checker.text(meta, "summary", fix="write one sentence of plain text")
+    summary = text.shorten(summary or text.first_paragraph(post.content), SUMMARY_LIMIT)
+    dateline = checker.text(meta, "dateline", fix="write e.g. dateline: Shanghai")
+    image = checker.image(meta, src_uri, exists)
+    image_alt = checker.text(meta, "image_alt", fix="describe the picture in a sentence")
+    if image and "image_alt" not in meta:
+        checker.fault("image_alt", "is required when image is set",
+                      "describe the picture for readers who cannot see it, or write image_alt: '' "
+                      "if it is decoration")
+    lang = checker.text(meta, "lang", fix="write lang: zh or lang: en") or settings.language
+    if lang not in LANGUAGES:
+        checker.fault("lang", f"{lang!r} is not supported", f"use one of {', '.join(LANGUAGES)}")
+    pinned = checker.flag(meta, "pinned")
+    draft = checker.flag(meta, "draft")
+
+    if checker.faults or date is None:
+        return None, checker.faults
+    return Article(
+        src_uri=src_uri, url=article_url(src_uri, directory_urls=directory_urls), title=title,
+        date=date, updated=updated, authors=authors, source=source_name, section=section,
+        tags=tags, summary=summary, dateline=dateline, image=image, image_alt=image_alt,
+        lang=lang, pinned=pinned, draft=draft, reading_minutes=text.reading_minutes(post.content),
+        body=post.content, extra={k: v for k, v in meta.items() if k not in KNOWN_FIELDS},
+    ), []
+
+
+class _Checker:
+    """Reads fields of one article, collecting a fault for each bad one."""
+
+    def __init__(self, src_uri: str, lines: dict[str, int]) -> None:
+        self.src_uri, self.lines = src_uri, lines
+        self.faults: list[Fault] = []
+
+    def fault(self, name: str, message: str, fix: str) -> None:
+        key = name.split(" ")[0]
+        self.faults.append(Fault(self.src_uri, self.lines.get(key), name, message, fix))
+
+    def text(self, meta: Mapping[str, Any], name: str, *, fix: str, required: bool = False) -> str:
+        value = meta.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fault(name, "is required", fix)
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.fault(name, f"expected text, got {_kind(value)}", fix)
+            return ""
+        return " ".join(str(value).split())
+
+    def flag(self, meta: Mapping[str, Any], name: str) -> bool:
+        value = meta.get(name, False)
+        if not isinstance(value, bool):
+            self.fault(name, f"expected true or false, got {_kind(value)}", f"write {name}: true")
+            return False
+        return value
+
+    def date(
+        self, meta: Mapping[str, Any], name: str, settings: Settings, *, required: bool
+    ) -> dt.datetime | None:
+        if meta.get(name) in (None, ""):
+            if required:
+                self.fault(name, "is required", f"add {name}: 2025-03-14 09:30 (site time zone) "
+                           "or with an offset, 2025-03-14T09:30+08:00")
+            return None
+        try:
+            return parse_date(meta[name], settings.timezone)
+        except DateError as exc:
+            self.fault(name, str(exc), f"write it as {DATE_FORMS}")
+            return None
+
+    def authors(self, meta: Mapping[str, Any]) -> tuple[str, ...]:
+        if "author" in meta and "authors" in meta:
+            self.fault("authors", "both author and authors are set", "keep one of them")
+            return ()
+        name = "authors" if "authors" in meta else "author"
+        value = meta.get(name)
+        if value is None or value == "":
+            return ()
+        items = value if isinstance(value, list) else [value]
+        names: list[str] = []
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, (str, int)):
+                self.fault(name, f"expected a name or a list of names, got {_kind(item)}",
+                           f"write {name}: [Li Ming, Anna Berg]")
+                return ()
+            names.extend(p.strip() for p in str(item).split("、") if p.strip())
+        return tuple(dict.fromkeys(" ".join(n.split()) for n in names))
+
+    def tags(self, meta: Mapping[str, Any]) -> tuple[str, ...]:
+        value = meta.get("tags")
+        if value is None or value == "":
+            return ()
+        if isinstance(value, str):
+            items: list[Any] = TAG_SEPARATORS.split(value)
+        elif isinstance(value, list):
+            items = value
+        else:
+            self.fault("tags", f"expected a list or text, got {_kind(value)}",
+                       "write tags: [EV, batteries] or tags: 新能源、电池")
+            return ()
+        tags: list[str] = []
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                self.fault("tags", f"a tag must be text, got {_kind(item)}",
+                           "write each tag as text; quote it if it looks like something else")
+                continue
+            tag = " ".join(str(item).split())
+            if tag:
+                tags.append(tag)
+        return tuple(dict.fromkeys(tags))
+
+    def image(self, meta: Mapping[str, Any], src_uri: str, exists: Any) -> str:
+        value = self.text(meta, "image", fix="write image: ../assets/images/plant.jpg")
+        if not value:
+            return ""
+        if value.startswith("https://") or value.startswith("http://"):
+            return value
+        if ":" in value or "\\" in value or "\x00" in value:
+            self.fault("image", f"{value!r:.80} is not a path or an http(s) URL",
+                       "write a path relative to the article, e.g. ../assets/images/plant.jpg")
+            return ""
+        base = PurePosixPath() if value.startswith("/") else PurePosixPath(src_uri).parent
+        parts: list[str] = []
+        for part in (base / value.lstrip("/")).parts:
+            if part == "..":
+                if not parts:
+                    self.fault("image", f"{value!r:.80} points outside docs/",
+                               "keep images inside the docs folder")
+                    return ""
+                parts.pop()
+            elif part != ".":
+                parts.append(part)
+        resolved = "/".join(parts)
+        if exists is not None and not exists(resolved):
+            self.fault("image", f"file {resolved!r} does not exist",
+                       "add the image under docs/ or fix the path (relative to the article)")
+            return ""
+        return resolved
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (yes/no)"
+    return f"{type(value).__name__} {value!r:.40}"

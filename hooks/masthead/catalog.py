@@ -1,0 +1,110 @@
+"""The catalog: every article read once, checked, and indexed for the pages that list them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .article import Article, article_url, parse_article
+from .errors import Fault, MastheadError
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Articles of one build. ``articles`` is newest first; drafts are kept apart."""
+
+    settings: Settings
+    articles: tuple[Article, ...]
+    drafts: tuple[Article, ...]
+    by_src: Mapping[str, Article]
+    by_section: Mapping[str, tuple[Article, ...]]
+
+    @property
+    def lead(self) -> Article | None:
+        """The pinned story (newest if several are pinned), else the newest story."""
+        pinned = [a for a in self.articles if a.pinned]
+        stories = pinned or self.articles
+        return stories[0] if stories else None
+
+
+def newest_first(articles: Iterable[Article]) -> list[Article]:
+    """Newest first; same-time stories in path order, so output never depends on file order."""
+    return sorted(sorted(articles, key=lambda a: a.src_uri), key=lambda a: a.date, reverse=True)
+
+
+def is_article_path(src_uri: str) -> bool:
+    """Articles live in a folder below docs/; Markdown files at the top are plain pages."""
+    parts = PurePosixPath(src_uri).parts
+    return (
+        len(parts) >= 2
+        and src_uri.endswith(".md")
+        and not any(p.startswith((".", "_")) for p in parts)
+        and parts[0] != "assets"
+    )
+
+
+def scan_docs(docs_dir: Path) -> list[str]:
+    """Every article path below ``docs_dir``, POSIX-style, sorted."""
+    found = (p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md") if p.is_file())
+    return sorted(uri for uri in found if is_article_path(uri))
+
+
+def build_catalog(
+    sources: Mapping[str, str],
+    settings: Settings,
+    *,
+    exists: Callable[[str], bool] | None = None,
+    reserved: Callable[[str], str | None] | None = None,
+    directory_urls: bool = True,
+) -> Catalog:
+    """Parse every article (``src_uri -> text``); raise MastheadError listing all faults.
+
+    ``reserved(url)`` names the generated page that owns ``url`` (a section page, ...), or
+    None, so an article that would overwrite one is reported instead.
+    """
+    faults: list[Fault] = []
+    parsed: list[Article] = []
+    for src_uri in sorted(sources):
+        article, found = parse_article(src_uri, sources[src_uri], settings, exists=exists,
+                                       directory_urls=directory_urls)
+        faults.extend(found)
+        if article is not None:
+            parsed.append(article)
+    faults.extend(_url_clashes(sources, reserved or (lambda url: None), directory_urls))
+    if faults:
+        raise MastheadError(faults)
+
+    published = newest_first(a for a in parsed if not a.draft)
+    by_section: dict[str, list[Article]] = {s.slug: [] for s in settings.sections}
+    for article in published:
+        by_section[article.section].append(article)
+    return Catalog(
+        settings=settings,
+        articles=tuple(published),
+        drafts=tuple(newest_first(a for a in parsed if a.draft)),
+        by_src={a.src_uri: a for a in parsed},
+        by_section={k: tuple(v) for k, v in by_section.items()},
+    )
+
+
+def _url_clashes(
+    sources: Iterable[str], reserved: Callable[[str], str | None], directory_urls: bool
+) -> list[Fault]:
+    owners: dict[str, str] = {}
+    faults: list[Fault] = []
+    for src_uri in sorted(sources):
+        url = article_url(src_uri, directory_urls=directory_urls)
+        owner = reserved(url)
+        if owner:
+            faults.append(Fault(src_uri, None, "file name",
+                                f"its URL /{url} is the {owner}, which the build generates",
+                                "rename the file"))
+        elif url in owners:
+            faults.append(Fault(src_uri, None, "file name",
+                                f"its URL /{url} is also the URL of {owners[url]}",
+                                "rename one of the two files"))
+        else:
+            owners[url] = src_uri
+    return faults

@@ -1,0 +1,78 @@
+"""Labels of the reader-facing UI in Chinese and English, and dates written the local way."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "home": "Home",
+        "published": "Published",
+        "updated": "Updated",
+        "source": "Source",
+        "author": "By",
+        "reading_time": "{n} min read",
+        "reading_label": "Reading time",
+        "lead_story": "Lead story",
+        "latest": "Latest",
+        "more_in": "More in {section}",
+        "page_of": "Page {n} of {total}",
+        "newer": "Newer stories",
+        "older": "Older stories",
+        "pagination": "Pages",
+        "breadcrumb": "Breadcrumb",
+        "sections": "Sections",
+        "tags": "Tags",
+        "no_stories": "No stories yet.",
+        "disclaimer": "Disclaimer",
+        "copyright": "© {years} {owner}. All rights reserved.",
+        "not_found_title": "Page not found",
+        "not_found_text": "The page you asked for is not here. It may have moved.",
+        "back_home": "Back to the front page",
+        "draft": "Draft: not published",
+        "skip": "Skip to content",
+    },
+    "zh": {
+        "home": "首页",
+        "published": "发布",
+        "updated": "更新",
+        "source": "来源",
+        "author": "作者",
+        "reading_time": "阅读约 {n} 分钟",
+        "reading_label": "阅读时间",
+        "lead_story": "头条",
+        "latest": "最新",
+        "more_in": "更多{section}",
+        "page_of": "第 {n} 页，共 {total} 页",
+        "newer": "较新的文章",
+        "older": "较早的文章",
+        "pagination": "分页",
+        "breadcrumb": "当前位置",
+        "sections": "栏目",
+        "tags": "标签",
+        "no_stories": "暂无文章。",
+        "disclaimer": "免责声明",
+        "copyright": "© {years} {owner} 版权所有",
+        "not_found_title": "页面不存在",
+        "not_found_text": "您访问的页面不存在，可能已被移动。",
+        "back_home": "返回首页",
+        "draft": "草稿：尚未发布",
+        "skip": "跳到正文",
+    },
+}
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def labels(lang: str) -> dict[str, str]:
+    return LABELS.get(lang, LABELS["en"])
+
+
+def format_date(value: dt.datetime, lang: str, *, with_time: bool = True) -> str:
+    """``2025年3月14日 09:30`` in Chinese, ``14 March 2025, 09:30`` in English."""
+    if lang == "zh":
+        day = f"{value.year}年{value.month}月{value.day}日"
+        return f"{day} {value:%H:%M}" if with_time else day
+    day = f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return f"{day}, {value:%H:%M}" if with_time else day

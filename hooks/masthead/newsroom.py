@@ -1,0 +1,171 @@
+"""One build's newsroom: settings, catalog and the pages generated from them.
+
+Everything here is plain Python; the MkDocs event file only forwards events to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import i18n
+from .article import Article
+from .catalog import Catalog, build_catalog, scan_docs
+from .errors import Fault, MastheadError
+from .listing import ListingPage, paginate
+from .settings import Section, Settings
+
+FRONT_PAGE = "index.md"
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page the build makes from the catalog (front page, section page N)."""
+
+    src_uri: str
+    kind: str  # "front" | "section"
+    title: str
+    lang: str
+    section: Section | None = None
+    listing: ListingPage | None = None
+
+
+@dataclass
+class Newsroom:
+    settings: Settings
+    directory_urls: bool = True
+    catalog: Catalog | None = None
+    generated: dict[str, GeneratedPage] = field(default_factory=dict)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def reserved(self, url: str) -> str | None:
+        """Name of the generated page that owns ``url``, if any."""
+        for section in self.settings.sections:
+            if url == f"{section.slug}/" or re.fullmatch(rf"{section.slug}/page/\d+/", url):
+                return f"page of section {section.slug!r}"
+        return None
+
+    def load(self, docs_dir: Path) -> Catalog:
+        """Read and check every article below ``docs_dir``; raise MastheadError on any fault."""
+        sources: dict[str, str] = {}
+        faults: list[Fault] = []
+        for src_uri in scan_docs(docs_dir):
+            try:
+                sources[src_uri] = (docs_dir / src_uri).read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                faults.append(Fault(src_uri, None, "file", "is not UTF-8 text",
+                                    "save the file as UTF-8"))
+        if (docs_dir / FRONT_PAGE).exists():
+            faults.append(Fault(FRONT_PAGE, None, "file name", "the front page is generated",
+                                "remove docs/index.md; set the lead story with pinned: true"))
+        try:
+            catalog = build_catalog(
+                sources, self.settings, exists=lambda p: (docs_dir / p).is_file(),
+                reserved=self.reserved, directory_urls=self.directory_urls,
+            )
+        except MastheadError as exc:
+            raise MastheadError([*faults, *exc.faults]) from None
+        if faults:
+            raise MastheadError(faults)
+        self.catalog = catalog
+        self.generated = self._generate(catalog)
+        return catalog
+
+    def _generate(self, catalog: Catalog) -> dict[str, GeneratedPage]:
+        s = self.settings
+        pages = [GeneratedPage(FRONT_PAGE, "front", s.name, s.language)]
+        for section in s.sections:
+            for listing in paginate(f"{section.slug}/", catalog.by_section[section.slug],
+                                    s.page_size):
+                pages.append(GeneratedPage(listing.src_uri, "section", section.label(s.language),
+                                           s.language, section=section, listing=listing))
+        return {p.src_uri: p for p in pages}
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    def require_catalog(self) -> Catalog:
+        if self.catalog is None:
+            raise RuntimeError("Newsroom.load() must run before pages are built")
+        return self.catalog
+
+    def article(self, src_uri: str) -> Article | None:
+        return self.require_catalog().by_src.get(src_uri)
+
+    def page_meta(self, src_uri: str) -> tuple[dict[str, Any], str] | None:
+        """``(page.meta, markdown)`` for a page Masthead owns; None for other pages."""
+        if (page := self.generated.get(src_uri)) is not None:
+            return {"template": f"{page.kind}.html", "title": page.title, "lang": page.lang}, ""
+        if (article := self.article(src_uri)) is not None:
+            meta = {"template": "article.html", "title": article.title,
+                    "description": article.summary, "lang": article.lang}
+            return meta, article.body
+        return None
+
+    def context(self, src_uri: str) -> dict[str, Any]:
+        """Plain values the templates draw for the page built from ``src_uri``."""
+        catalog = self.require_catalog()
+        s = self.settings
+        article = catalog.by_src.get(src_uri)
+        page = self.generated.get(src_uri)
+        lang = article.lang if article else page.lang if page else s.language
+        current = article.section if article else page.section.slug if page and page.section else ""
+        ctx: dict[str, Any] = {"masthead": self.site_view(lang, current)}
+        if article is not None:
+            section = s.section(article.section)
+            ctx["article"] = article
+            ctx["article_section"] = section.label(lang) if section else article.section
+        elif page is not None and page.kind == "section":
+            ctx["listing"] = page.listing
+            ctx["section"] = page.section
+        elif page is not None and page.kind == "front":
+            ctx["front"] = self.front_page()
+        return ctx
+
+    def site_view(self, lang: str, current_section: str = "") -> dict[str, Any]:
+        s = self.settings
+        year = self.last_year()
+        years = str(s.copyright_since) if year <= s.copyright_since else f"{s.copyright_since}–{year}"
+        labels = i18n.labels(lang)
+        return {
+            "name": s.name,
+            "short_name": s.short_name,
+            "lang": lang,
+            "labels": labels,
+            "logo": s.logo,
+            "disclaimer": s.disclaimer,
+            "copyright": labels["copyright"].format(years=years, owner=s.copyright_owner),
+            "current_section": current_section,
+            "sections": [{"slug": x.slug, "url": f"{x.slug}/", "title": x.label(lang),
+                          "description": x.description} for x in s.sections],
+            "section_titles": {x.slug: x.label(lang) for x in s.sections},
+        }
+
+    def front_page(self) -> dict[str, Any]:
+        catalog = self.require_catalog()
+        lead = catalog.lead
+        per = self.settings.front_page_per_section
+        blocks = []
+        for section in self.settings.sections:
+            items = [a for a in catalog.by_section[section.slug] if a is not lead][:per]
+            if items:
+                blocks.append({"section": section, "url": f"{section.slug}/", "stories": items})
+        latest = [a for a in catalog.articles if a is not lead][:per + 2]
+        return {"lead": lead, "latest": latest, "blocks": blocks}
+
+    def last_year(self) -> int:
+        """The year of the newest story: the copyright range never depends on the build date."""
+        catalog = self.require_catalog()
+        newest = catalog.articles[0].date if catalog.articles else None
+        return newest.astimezone(self.settings.timezone).year if newest else self.settings.copyright_since
+
+    # -- filters -------------------------------------------------------------------------------
+
+    def local(self, value: dt.datetime) -> dt.datetime:
+        return value.astimezone(self.settings.timezone)
+
+    def format_date(self, value: dt.datetime, lang: str, with_time: bool = True) -> str:
+        return i18n.format_date(self.local(value), lang, with_time=with_time)

@@ -1,0 +1,99 @@
+"""Shared fixtures: small purpose-made newsrooms built by real MkDocs in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+SECTIONS = [
+    {"slug": "news", "title": "News", "title_zh": "新闻", "description": "Daily news."},
+    {"slug": "economy", "title": "Economy", "title_zh": "经济"},
+]
+
+
+def settings(**overrides: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "name": "Test Ledger",
+        "language": "en",
+        "timezone": "Asia/Shanghai",
+        "publisher": "Test Ledger",
+        "disclaimer": "Invented stories.",
+        "copyright": {"owner": "Test Ledger", "since": 2024},
+        "page_size": 3,
+        "sections": SECTIONS,
+    }
+    base.update(overrides)
+    return base
+
+
+def article(title: str = "A story", date: str = "2025-03-14 09:30", body: str = "Body text.",
+            **fields: Any) -> str:
+    meta = {"title": title, "date": date, **fields}
+    head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    return f"---\n{head}---\n\n{textwrap.dedent(body).strip()}\n"
+
+
+@dataclass
+class Site:
+    root: Path
+
+    @property
+    def out(self) -> Path:
+        return self.root / "site"
+
+    def html(self, url: str) -> BeautifulSoup:
+        path = self.out / url / "index.html" if not url.endswith(".html") else self.out / url
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+    def build(self, *args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*MKDOCS, "build", *args], cwd=self.root, capture_output=True, text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}, timeout=300,
+        )
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[..., Site]:
+    """Write a newsroom: ``files`` maps paths below docs/ to their text."""
+
+    def make(files: Mapping[str, str | bytes], masthead: Mapping[str, Any] | None = None,
+             site_url: str = "https://example.org/", **config: Any) -> Site:
+        root = tmp_path / f"newsroom-{len(list(tmp_path.iterdir()))}"
+        docs = root / "docs"
+        docs.mkdir(parents=True)
+        for rel, text in files.items():
+            path = docs / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(text, encoding="utf-8")
+        cfg = {
+            "site_name": "Test Ledger",
+            "site_url": site_url,
+            "theme": {"name": "material", "custom_dir": str(ROOT / "overrides"),
+                      "language": "en", "font": False},
+            "hooks": [str(ROOT / "hooks" / "masthead_mkdocs.py")],
+            "plugins": [],
+            "markdown_extensions": ["tables", "attr_list", "toc"],
+            "extra": {"masthead": dict(masthead) if masthead is not None else settings()},
+            **config,
+        }
+        (root / "mkdocs.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+        return Site(root)
+
+    return make
