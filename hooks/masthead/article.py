@@ -38,7 +38,8 @@ class Article:
     source: str
     section: str
     tags: tuple[str, ...]
-    summary: str
+    summary: str  # the editor's summary, else the first paragraph, shortened
+    standfirst: str  # the editor's own summary only: shown under the headline
     dateline: str
     image: str  # site-relative path ("assets/images/x.svg") or an https URL; "" when none
     image_alt: str
@@ -125,8 +126,8 @@ def parse_article(
         checker.fault(field_name, f"{section!r} is not a section of this site",
                       f"move the file into one of: {known}, or add the section to mkdocs.yml")
     tags = checker.tags(meta)
-    summary = checker.text(meta, "summary", fix="write one sentence of plain text")
-    summary = text.shorten(summary or text.first_paragraph(post.content), SUMMARY_LIMIT)
+    standfirst = checker.text(meta, "summary", fix="write one sentence of plain text")
+    summary = text.shorten(standfirst or text.first_paragraph(post.content), SUMMARY_LIMIT)
     dateline = checker.text(meta, "dateline", fix="write e.g. dateline: Shanghai")
     image = checker.image(meta, src_uri, exists)
     image_alt = checker.text(meta, "image_alt", fix="describe the picture in a sentence")
@@ -145,7 +146,8 @@ def parse_article(
     return Article(
         src_uri=src_uri, url=article_url(src_uri, directory_urls=directory_urls), title=title,
         date=date, updated=updated, authors=authors, source=source_name, section=section,
-        tags=tags, summary=summary, dateline=dateline, image=image, image_alt=image_alt,
+        tags=tags, summary=summary, standfirst=standfirst, dateline=dateline, image=image,
+        image_alt=image_alt,
         lang=lang, pinned=pinned, draft=draft, reading_minutes=text.reading_minutes(post.content),
         body=post.content, extra={k: v for k, v in meta.items() if k not in KNOWN_FIELDS},
     ), []

@@ -19,6 +19,7 @@ from .listing import ListingPage, paginate
 from .settings import Section, Settings
 
 FRONT_PAGE = "index.md"
+RAIL_SIZE = 5  # latest stories beside an article
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class Newsroom:
             section = s.section(article.section)
             ctx["article"] = article
             ctx["article_section"] = section.label(lang) if section else article.section
+            ctx["rail"] = [a for a in catalog.articles[:RAIL_SIZE + 1] if a is not article][:RAIL_SIZE]
         elif page is not None and page.kind == "section":
             ctx["listing"] = page.listing
             ctx["section"] = page.section

@@ -1,0 +1,77 @@
+"""The sample newsroom in docs/ builds strictly and shows what the brief promises."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from masthead.catalog import Catalog
+from masthead.newsroom import Newsroom
+from masthead.settings import load_settings
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    settings = load_settings(_typed(config["extra"]["masthead"]), docs_dir=ROOT / "docs")
+    return Newsroom(settings).load(ROOT / "docs")
+
+
+def _typed(raw: object) -> object:
+    """BaseLoader keeps !ENV tags harmless but reads numbers as text; turn them back."""
+    if isinstance(raw, dict):
+        return {k: _typed(v) for k, v in raw.items()}
+    if isinstance(raw, list):
+        return [_typed(v) for v in raw]
+    return int(raw) if isinstance(raw, str) and raw.isdigit() else raw
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sample") / "site"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_sample_has_the_promised_variety(catalog: Catalog) -> None:
+    stories = catalog.articles
+    assert len(stories) >= 40
+    assert all(len(catalog.by_section[s]) >= 5 for s in catalog.by_section)
+    assert len(catalog.by_section) == 5
+    assert sum(a.lang == "zh" for a in stories) * 3 >= len(stories)
+    assert (stories[0].date - stories[-1].date).days >= 365
+    assert len({name for a in stories for name in a.authors}) >= 5
+    assert len({a.source for a in stories}) >= 3
+    assert sum(a.updated is not None for a in stories) >= 3
+    assert sum(bool(a.dateline) for a in stories) >= 5
+    assert sum(bool(a.image) for a in stories) >= 10
+    assert sum(a.pinned for a in stories) == 1
+    assert any("新能源" in a.tags for a in stories)
+    assert sum("|---" in a.body.replace(" ", "") or "|:--" in a.body for a in stories) >= 1
+
+
+def test_every_story_has_its_page_and_the_lead_is_pinned(catalog: Catalog, built: Path) -> None:
+    for a in catalog.articles:
+        page = BeautifulSoup((built / a.url / "index.html").read_text(encoding="utf-8"), "html.parser")
+        assert page.h1.get_text() == a.title
+        assert page.html["lang"] == a.lang
+    front = BeautifulSoup((built / "index.html").read_text(encoding="utf-8"), "html.parser")
+    lead = front.select_one(".mh-front__lead .mh-card__title").get_text(strip=True)
+    assert lead == next(a.title for a in catalog.articles if a.pinned)
+    for section, stories in catalog.by_section.items():
+        page = BeautifulSoup((built / section / "index.html").read_text(encoding="utf-8"), "html.parser")
+        titles = [h.get_text(strip=True) for h in page.select(".mh-list .mh-card__title")]
+        assert titles == [a.title for a in stories[: len(titles)]] and titles
+    assert (built / "404.html").is_file()
