@@ -24,7 +24,7 @@ build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
 lint: $(STAMP)
-	$(BIN)/ruff check hooks tests bench
+	$(BIN)/ruff check
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
