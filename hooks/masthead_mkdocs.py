@@ -110,14 +110,19 @@ def on_env(env: Environment, **_: Any) -> Environment:
 # Last, so other plugins' on_serve see the server as MkDocs made it.
 @event_priority(-100)
 def on_serve(server: LiveReloadServer, **_: Any) -> LiveReloadServer:
-    """A failed rebuild in `mkdocs serve` shows Masthead's message, not a Python traceback."""
+    """A failed rebuild in `mkdocs serve` shows Masthead's message, not a Python traceback.
+
+    MkDocs has already logged the faults; the server keeps serving the last good site and
+    rebuilds on the next save (any exception escaping here would print a traceback, and a
+    SystemExit would stop the watcher).
+    """
     build = server.builder
 
     def builder(*args: Any, **kwargs: Any) -> None:
         try:
             build(*args, **kwargs)
-        except Abort as exc:
-            raise SystemExit(f"{exc}: fix the problems above and save; the site rebuilds.") from None
+        except Abort:
+            log.error("The site was not rebuilt: fix the problems above and save again.")
 
     server.builder = builder
     return server
