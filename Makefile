@@ -11,10 +11,13 @@ N ?= 1000
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# Test tools from npm: the Nu Html Checker (vnu.jar), axe-core, Lighthouse.
+	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	  else echo "npm not found: the validator and accessibility tests will fail"; fi
 	touch $(STAMP)
 
 serve: $(STAMP)
@@ -38,4 +41,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py --articles $(N)
 
 clean:
-	rm -rf site .cache tests-output
+	rm -rf site .cache tests-output node_modules

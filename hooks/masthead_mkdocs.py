@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from masthead.errors import MastheadError
 from masthead.newsroom import Newsroom
 from masthead.settings import load_settings
-from masthead.text import insert_lead
+from masthead.text import insert_lead, wrap_tables
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -99,12 +99,23 @@ def on_template_context(context: dict[str, Any], **_: Any) -> dict[str, Any]:
     return context
 
 
-def on_env(env: Environment, **_: Any) -> Environment:
+def on_env(env: Environment, config: MkDocsConfig, **_: Any) -> Environment:
     room = _room()
+    env.globals["material_stylesheet"] = _material_stylesheet(config.theme.dirs)
     env.filters["masthead_date"] = room.format_date
     env.filters["masthead_iso"] = lambda value: room.local(value).isoformat()
     env.filters["masthead_lead"] = insert_lead
+    env.filters["masthead_tables"] = wrap_tables
     return env
+
+
+def _material_stylesheet(theme_dirs: list[str]) -> str:
+    """Material's main stylesheet; its file name carries a hash that changes with each release."""
+    for folder in theme_dirs:
+        found = sorted(Path(folder).glob("assets/stylesheets/main.*.min.css"))
+        if found:
+            return found[0].relative_to(folder).as_posix()
+    raise PluginError("Masthead: Material's stylesheet was not found; is mkdocs-material 9 installed?")
 
 
 # Last, so other plugins' on_serve see the server as MkDocs made it.

@@ -1,4 +1,4 @@
-from masthead.text import first_paragraph, insert_lead, plain_inline, reading_minutes, shorten
+from masthead.text import first_paragraph, insert_lead, plain_inline, reading_minutes, shorten, wrap_tables
 
 
 def test_first_paragraph_skips_headings_images_and_tables() -> None:
@@ -28,3 +28,9 @@ def test_reading_minutes_of_mixed_text() -> None:
 def test_insert_lead_joins_the_first_paragraph() -> None:
     assert insert_lead("<p>Body</p>", "<b>X</b> ") == "<p><b>X</b> Body</p>"
     assert insert_lead("<h2>H</h2>", "L") == "<p>L</p>\n<h2>H</h2>"
+
+
+def test_tables_get_a_labelled_focusable_scroll_box() -> None:
+    out = wrap_tables("<p>x</p><table><tr><td>1</td></tr></table><table></table>", 'A "b"')
+    assert out.count('<div class="mh-table" tabindex="0" role="region" aria-label="A &quot;b&quot;">') == 2
+    assert out.count("</table></div>") == 2

@@ -31,6 +31,7 @@ LABELS: dict[str, dict[str, str]] = {
         "back_home": "Back to the front page",
         "draft": "Draft: not published",
         "skip": "Skip to content",
+        "table": "Table (scrolls sideways)",
     },
     "zh": {
         "home": "首页",
@@ -58,6 +59,7 @@ LABELS: dict[str, dict[str, str]] = {
         "back_home": "返回首页",
         "draft": "草稿：尚未发布",
         "skip": "跳到正文",
+        "table": "表格（可左右滚动）",
     },
 }
 

@@ -70,3 +70,13 @@ def insert_lead(html_text: str, lead: str) -> str:
     if stripped.startswith("<p>"):
         return "<p>" + lead + stripped[3:]
     return f"<p>{lead}</p>\n{html_text}"
+
+
+_TABLE_RE = re.compile(r"<table\b.*?</table>", re.DOTALL)
+
+
+def wrap_tables(html_text: str, label: str) -> str:
+    """Put each table in a focusable, labelled scroll box, so a wide table scrolls on its own
+    (not the page) on a phone and keyboard users can scroll it too (WCAG 2.1.1)."""
+    attrs = f'class="mh-table" tabindex="0" role="region" aria-label="{html.escape(label)}"'
+    return _TABLE_RE.sub(lambda m: f"<div {attrs}>{m.group(0)}</div>", html_text)

@@ -45,16 +45,30 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def site_pages(site: Path) -> list[str]:
+    """Every HTML page of a built site, as URLs relative to its root ("", "news/", "404.html")."""
+    pages = []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        pages.append(rel.removesuffix("index.html") if rel.endswith("index.html") else rel)
+    return pages
+
+
 @pytest.fixture(scope="session")
-def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def served_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the sample is built: <folder>/masthead/ (a GitHub Pages project path)."""
+    return tmp_path_factory.mktemp("served") / PROJECT_PATH.strip("/")
+
+
+@pytest.fixture(scope="session")
+def served_site(served_root: Path) -> Iterator[str]:
     """Build the sample at http://127.0.0.1:<port>/masthead/ and serve it; yield that base URL."""
-    root = tmp_path_factory.mktemp("served")
+    root = served_root.parent
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
     base = f"http://127.0.0.1:{server.server_port}{PROJECT_PATH}"
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
-         str(root / PROJECT_PATH.strip("/"))],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(served_root)],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": base},
     )
