@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from masthead.errors import MastheadError
 from masthead.newsroom import Newsroom
 from masthead.settings import load_settings
-from masthead.text import insert_lead, wrap_tables
+from masthead.text import insert_lead, print_urls, wrap_tables
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -106,6 +106,7 @@ def on_env(env: Environment, config: MkDocsConfig, **_: Any) -> Environment:
     env.filters["masthead_iso"] = lambda value: room.local(value).isoformat()
     env.filters["masthead_lead"] = insert_lead
     env.filters["masthead_tables"] = wrap_tables
+    env.filters["masthead_print_urls"] = print_urls
     return env
 
 

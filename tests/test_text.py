@@ -1,4 +1,12 @@
-from masthead.text import first_paragraph, insert_lead, plain_inline, reading_minutes, shorten, wrap_tables
+from masthead.text import (
+    first_paragraph,
+    insert_lead,
+    plain_inline,
+    print_urls,
+    reading_minutes,
+    shorten,
+    wrap_tables,
+)
 
 
 def test_first_paragraph_skips_headings_images_and_tables() -> None:
@@ -34,3 +42,12 @@ def test_tables_get_a_labelled_focusable_scroll_box() -> None:
     out = wrap_tables("<p>x</p><table><tr><td>1</td></tr></table><table></table>", 'A "b"')
     assert out.count('<div class="mh-table" tabindex="0" role="region" aria-label="A &quot;b&quot;">') == 2
     assert out.count("</table></div>") == 2
+
+
+def test_print_urls_are_absolute_and_skip_anchors_and_mailto() -> None:
+    html = ('<a href="../other/">o</a> <a class="x" href="https://ex.org/a?b=1&amp;c=2">e</a> '
+            '<a href="#fn1">1</a> <a href="mailto:x@y.z">m</a>')
+    out = print_urls(html, "https://user.github.io/repo/news/story/")
+    assert 'data-print-url="https://user.github.io/repo/news/other/"' in out
+    assert 'data-print-url="https://ex.org/a?b=1&amp;c=2"' in out
+    assert out.count("data-print-url") == 2

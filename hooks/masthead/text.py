@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from urllib.parse import urljoin, urlsplit
 
 # CJK Unified Ideographs (+ extension A), Hiragana/Katakana, Hangul, CJK compatibility ideographs.
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
@@ -80,3 +81,23 @@ def wrap_tables(html_text: str, label: str) -> str:
     (not the page) on a phone and keyboard users can scroll it too (WCAG 2.1.1)."""
     attrs = f'class="mh-table" tabindex="0" role="region" aria-label="{html.escape(label)}"'
     return _TABLE_RE.sub(lambda m: f"<div {attrs}>{m.group(0)}</div>", html_text)
+
+
+_LINK_HREF_RE = re.compile(r'<a\b([^>]*?)\shref="([^"]*)"')
+
+
+def print_urls(html_text: str, page_url: str) -> str:
+    """Give each link an absolute ``data-print-url`` so the print stylesheet can write the
+    full address after it (a relative href would print as ``../x/``). In-page anchors and
+    non-web links are left alone."""
+
+    def add(match: re.Match[str]) -> str:
+        before, href = match.group(1), match.group(2)
+        if not page_url or href.startswith("#") or "data-print-url" in before:
+            return match.group(0)
+        absolute = urljoin(page_url, html.unescape(href))
+        if urlsplit(absolute).scheme not in ("http", "https"):
+            return match.group(0)
+        return f'<a{before} href="{href}" data-print-url="{html.escape(absolute)}"'
+
+    return _LINK_HREF_RE.sub(add, html_text)

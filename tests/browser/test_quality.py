@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -34,12 +35,18 @@ def test_nu_checker_reports_no_error_on_any_page(served_site: str, served_root: 
 
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 375, "height": 812}],
                          ids=["desktop", "phone"])
-def test_axe_finds_no_wcag_21_aa_violation_on_any_page(
+def test_axe_finds_no_wcag_21_aa_violation_and_no_foreign_request_on_any_page(
     browser: Any, served_site: str, served_root: Path, viewport: dict[str, int]
 ) -> None:
     assert AXE.is_file(), "needs `npm ci` (make install runs it)"
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
+    # While we are on every page anyway: nothing may come from another origin by default
+    # (Google Fonts and CDNs are slow or blocked for readers in mainland China).
+    origin = urlsplit(served_site).netloc
+    foreign: list[str] = []
+    page.on("request", lambda r: foreign.append(r.url)
+            if urlsplit(r.url).scheme in ("http", "https") and urlsplit(r.url).netloc != origin else None)
     violations: list[str] = []
     pages = site_pages(served_root)
     for rel in pages:
@@ -51,3 +58,4 @@ def test_axe_finds_no_wcag_21_aa_violation_on_any_page(
                        f"{v['nodes'][0]['target']})" for v in result["violations"]]
     context.close()
     assert violations == []
+    assert foreign == []

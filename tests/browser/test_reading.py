@@ -52,3 +52,18 @@ def test_front_to_section_to_article_and_back(
     assert page.locator("h1").inner_text() == lead_title
     assert errors == [] and failed == [] and foreign == []
     context.close()
+
+
+def test_print_shows_the_story_only_with_full_link_addresses(browser: Any, served_site: str) -> None:
+    page = browser.new_page()
+    page.goto(served_site + "news/huaxin-northbridge-battery-merger/")
+    page.emulate_media(media="print")
+    for hidden in [".mh-sections", ".mh-footer", ".mh-rail", ".mh-breadcrumb"]:
+        assert not page.locator(hidden).first.is_visible(), hidden
+    assert page.locator("h1").is_visible()
+    after = page.evaluate(
+        """() => [...document.querySelectorAll('.mh-article__body a')].map(
+             a => getComputedStyle(a, '::after').content)""")
+    assert f'" ({served_site}data-report/battery-installations-q2-2025/)"' in after
+    assert '" (https://example.com/motor-ledger/huaxin-northbridge-statement)"' in after
+    page.close()
