@@ -15,6 +15,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
+from masthead import output
 from masthead.errors import MastheadError
 from masthead.newsroom import Newsroom
 from masthead.settings import load_settings
@@ -29,6 +30,22 @@ if TYPE_CHECKING:
 
 log = get_plugin_logger(__name__)
 _newsroom: Newsroom | None = None
+_site_dir: Path | None = None  # the real output folder while the build writes to staging
+_command = "build"  # from on_startup: `mkdocs serve` builds into its own temporary folder
+
+
+class _WarningCounter(logging.Handler):
+    """Counts warnings, so a --strict build that MkDocs will abort is never swapped in."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+_warnings = _WarningCounter()
 
 
 def _room() -> Newsroom:
@@ -37,10 +54,16 @@ def _room() -> Newsroom:
     return _newsroom
 
 
+def on_startup(command: str, dirty: bool, **_: Any) -> None:
+    global _command
+    _command = "dirty" if dirty else command
+
+
 def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
     """Validate the newsroom settings before anything is read or written."""
-    global _newsroom
+    global _newsroom, _site_dir
     _newsroom = None
+    _site_dir = None
     try:
         settings = load_settings(config.extra.get("masthead"), site_name=config.site_name,
                                  docs_dir=Path(config.docs_dir))
@@ -55,6 +78,13 @@ def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
         config.nav = [{settings.name: "index.md"}] + [
             {s.title: f"{s.slug}/index.md"} for s in settings.sections
         ]
+    if _command == "build":
+        # Write into a staging folder; on_post_build swaps it in, so a failed or killed build
+        # leaves the previous site whole.
+        _site_dir = Path(config.site_dir)
+        config.site_dir = str(output.prepare(_site_dir))
+        _warnings.count = 0
+        logging.getLogger("mkdocs").addHandler(_warnings)
     return config
 
 
@@ -108,6 +138,24 @@ def on_env(env: Environment, config: MkDocsConfig, **_: Any) -> Environment:
     env.filters["masthead_tables"] = wrap_tables
     env.filters["masthead_print_urls"] = print_urls
     return env
+
+
+# Last: other plugins' post-build output (search index, ...) lands in staging before the swap.
+@event_priority(-100)
+def on_post_build(config: MkDocsConfig, **_: Any) -> None:
+    if _site_dir is None:
+        return
+    logging.getLogger("mkdocs").removeHandler(_warnings)
+    if config.strict and _warnings.count:
+        return  # MkDocs aborts right after this event; on_build_error drops the staging folder
+    output.publish(_site_dir)
+    config.site_dir = str(_site_dir)
+
+
+def on_build_error(**_: Any) -> None:
+    logging.getLogger("mkdocs").removeHandler(_warnings)
+    if _site_dir is not None:
+        output.discard(_site_dir)
 
 
 def _material_stylesheet(theme_dirs: list[str]) -> str:
