@@ -37,6 +37,7 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
+# `make bench` (N=1000) or `make bench N=10000` (minutes; run it in the background). See bench/run.py.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --articles $(N)
 

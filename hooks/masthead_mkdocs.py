@@ -15,11 +15,12 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
-from masthead import output
+from masthead import output, timing
 from masthead.errors import MastheadError
 from masthead.newsroom import Newsroom
 from masthead.settings import load_settings
 from masthead.text import insert_lead, print_urls, wrap_tables
+from masthead_perf import PhaseClock
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -64,6 +65,8 @@ def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
     global _newsroom, _site_dir
     _newsroom = None
     _site_dir = None
+    if timing.start() is not None:  # `make bench` asked where the time goes
+        config.plugins["masthead/timing"] = PhaseClock()
     try:
         settings = load_settings(config.extra.get("masthead"), site_name=config.site_name,
                                  docs_dir=Path(config.docs_dir))

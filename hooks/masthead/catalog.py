@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from . import timing
 from .article import Article, article_url, parse_article
 from .errors import Fault, MastheadError
 from .settings import Settings
@@ -66,12 +67,13 @@ def build_catalog(
     """
     faults: list[Fault] = []
     parsed: list[Article] = []
-    for src_uri in sorted(sources):
-        article, found = parse_article(src_uri, sources[src_uri], settings, exists=exists,
-                                       directory_urls=directory_urls)
-        faults.extend(found)
-        if article is not None:
-            parsed.append(article)
+    with timing.phase("read"):  # front matter parsed and checked: part of reading
+        for src_uri in sorted(sources):
+            article, found = parse_article(src_uri, sources[src_uri], settings, exists=exists,
+                                           directory_urls=directory_urls)
+            faults.extend(found)
+            if article is not None:
+                parsed.append(article)
     faults.extend(_url_clashes(sources, reserved or (lambda url: None), directory_urls))
     if faults:
         raise MastheadError(faults)

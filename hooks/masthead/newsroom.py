@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import i18n
+from . import i18n, timing
 from .article import Article
 from .catalog import Catalog, build_catalog, scan_docs
 from .errors import Fault, MastheadError
@@ -54,26 +54,29 @@ class Newsroom:
         """Read and check every article below ``docs_dir``; raise MastheadError on any fault."""
         sources: dict[str, str] = {}
         faults: list[Fault] = []
-        for src_uri in scan_docs(docs_dir):
-            try:
-                sources[src_uri] = (docs_dir / src_uri).read_text(encoding="utf-8")
-            except UnicodeDecodeError:
-                faults.append(Fault(src_uri, None, "file", "is not UTF-8 text",
-                                    "save the file as UTF-8"))
+        with timing.phase("read"):
+            for src_uri in scan_docs(docs_dir):
+                try:
+                    sources[src_uri] = (docs_dir / src_uri).read_text(encoding="utf-8")
+                except UnicodeDecodeError:
+                    faults.append(Fault(src_uri, None, "file", "is not UTF-8 text",
+                                        "save the file as UTF-8"))
         if (docs_dir / FRONT_PAGE).exists():
             faults.append(Fault(FRONT_PAGE, None, "file name", "the front page is generated",
                                 "remove docs/index.md; set the lead story with pinned: true"))
         try:
-            catalog = build_catalog(
-                sources, self.settings, exists=lambda p: (docs_dir / p).is_file(),
-                reserved=self.reserved, directory_urls=self.directory_urls,
-            )
+            with timing.phase("catalog"):
+                catalog = build_catalog(
+                    sources, self.settings, exists=lambda p: (docs_dir / p).is_file(),
+                    reserved=self.reserved, directory_urls=self.directory_urls,
+                )
         except MastheadError as exc:
             raise MastheadError([*faults, *exc.faults]) from None
         if faults:
             raise MastheadError(faults)
         self.catalog = catalog
-        self.generated = self._generate(catalog)
+        with timing.phase("catalog"):
+            self.generated = self._generate(catalog)
         return catalog
 
     def _generate(self, catalog: Catalog) -> dict[str, GeneratedPage]:

@@ -1,0 +1,433 @@
+"""`make bench`: one corpus, five builds, one table.
+
+    make bench            # N=1000
+    make bench N=10000    # minutes on two shared cores; run it in the background
+
+Generates the corpus (bench/corpus.py) under bench/out/corpus-N, then builds it, each build in
+its own process, measured from outside (wall time, peak RSS of the build's process tree):
+
+1. floor     — read + python-frontmatter + Python-Markdown (the site's extensions) + write,
+               one process, one Markdown instance: the least any Markdown site generator does;
+2. masthead  — `mkdocs build --strict` of the Masthead newsroom from an empty render cache,
+               with MASTHEAD_TIMINGS set so the build reports its phases;
+3. warm      — the same build again, cache kept (what CI and a second `make build` see);
+4. serve     — `mkdocs serve`; one article is edited; MkDocs' own "Documentation built in"
+               time for the rebuild;
+5. plain     — MkDocs + Material, default plugins (search), articles out of the nav;
+6. blog      — Material's blog + tags plugins on the same stories.
+
+Wall times include interpreter start-up and imports (the same for every MkDocs build). The
+machine is shared: read the ratios, not the seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402  (bench/ is not a package)
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+PHASE_LABELS = {
+    "read": "read + front matter",
+    "markdown": "Markdown",
+    "catalog": "catalog",
+    "tags": "tags",
+    "related": "related",
+    "templates": "templates",
+    "search": "search index",
+    "write": "write",
+}
+
+
+@dataclass
+class Run:
+    name: str
+    seconds: float | None = None
+    peak_rss: int = 0  # bytes, whole process tree (sampled)
+    peak_rss_one: int = 0  # bytes, largest single process (getrusage)
+    output_bytes: int = 0
+    median_page: int = 0
+    pages: int = 0
+    phases: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+    failed: str = ""
+
+
+# -- measuring a process ----------------------------------------------------------------------
+
+
+def _tree_rss(root: int) -> int:
+    """Resident memory of ``root`` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+            with open(f"/proc/{entry}/statm", "rb") as f:
+                resident = int(f.read().split()[1]) * PAGE
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+        rss[int(entry)] = resident
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def measure(cmd: list[str], *, cwd: Path, env: dict[str, str] | None = None,
+            log: Path | None = None) -> tuple[float, int, int, int]:
+    """Run ``cmd``; (wall seconds, peak tree RSS, peak single-process RSS, exit code)."""
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=out,
+                            stderr=subprocess.STDOUT)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            done.wait(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if log:
+        out.close()  # type: ignore[union-attr]
+    one = usage.ru_maxrss * 1024
+    return seconds, max(peak, one), one, proc.returncode
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def median_size(pages: list[Path]) -> tuple[int, int]:
+    sizes = [p.stat().st_size for p in pages if p.is_file()]
+    return (int(statistics.median(sizes)) if sizes else 0), len(sizes)
+
+
+def mkdocs(config: Path, site: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site), *extra]
+
+
+def tail(log: Path, lines: int = 15) -> str:
+    text = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    return "\n".join(text[-lines:])
+
+
+# -- the builds -------------------------------------------------------------------------------
+
+
+def run_floor(out: Path, paths: list[str], work: Path) -> Run:
+    run = Run("floor")
+    site = work / "site-floor"
+    log = work / "floor.log"
+    cmd = [sys.executable, str(HERE / "run.py"), "--floor", str(out / "masthead" / "docs"), str(site)]
+    run.seconds, run.peak_rss, run.peak_rss_one, code = measure(cmd, cwd=ROOT, log=log)
+    if code:
+        run.failed = tail(log)
+        return run
+    run.output_bytes = dir_size(site)
+    run.median_page, run.pages = median_size([site / p / "index.html" for p in paths])
+    return run
+
+
+def floor_build(docs: Path, site: Path) -> None:
+    """The floor itself (runs in its own process): read, front matter, Markdown, write."""
+    import frontmatter
+    import markdown
+
+    names: list[Any] = []
+    configs: dict[str, Any] = {}
+    for ext in corpus.repo_config().get("markdown_extensions", []):
+        if isinstance(ext, dict):
+            (name, cfg), = ext.items()
+            names.append(name)
+            configs[name] = cfg or {}
+        else:
+            names.append(ext)
+    md = markdown.Markdown(extensions=names, extension_configs=configs)
+    for path in sorted(docs.rglob("*.md")):
+        rel = path.relative_to(docs).with_suffix("")
+        post = frontmatter.load(path)
+        html = md.reset().convert(post.content)
+        target = site / rel / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"<!doctype html><title>{post.get('title', '')}</title>\n{html}",
+                          encoding="utf-8")
+
+
+def run_masthead(out: Path, paths: list[str], work: Path, name: str, *, cold: bool) -> Run:
+    run = Run(name)
+    site = work / f"site-{name}"
+    timings = work / f"timings-{name}.json"
+    log = work / f"{name}.log"
+    config = out / "masthead" / "mkdocs.yml"
+    if cold:
+        shutil.rmtree(out / "masthead" / ".cache", ignore_errors=True)
+    env = {"MASTHEAD_TIMINGS": str(timings), "NO_MKDOCS_2_WARNING": "1"}
+    cmd = mkdocs(config, site, "--strict")
+    run.seconds, run.peak_rss, run.peak_rss_one, code = measure(cmd, cwd=out / "masthead", env=env,
+                                                                log=log)
+    if code:
+        run.failed = tail(log)
+        return run
+    if timings.exists():
+        run.phases = json.loads(timings.read_text(encoding="utf-8"))
+    run.output_bytes = dir_size(site)
+    run.median_page, run.pages = median_size([site / p / "index.html" for p in paths])
+    return run
+
+
+def run_plain(out: Path, paths: list[str], work: Path) -> Run:
+    run = Run("plain", note="MkDocs + Material, search plugin, articles out of the nav")
+    site = work / "site-plain"
+    log = work / "plain.log"
+    cmd = mkdocs(out / "plain" / "mkdocs.yml", site)
+    run.seconds, run.peak_rss, run.peak_rss_one, code = measure(
+        cmd, cwd=out / "plain", env={"NO_MKDOCS_2_WARNING": "1"}, log=log)
+    if code:
+        run.failed = tail(log)
+        return run
+    run.output_bytes = dir_size(site)
+    run.median_page, run.pages = median_size([site / p / "index.html" for p in paths])
+    return run
+
+
+def run_blog(out: Path, work: Path) -> Run:
+    run = Run("blog", note="Material blog + tags plugins")
+    site = work / "site-blog"
+    log = work / "blog.log"
+    cmd = mkdocs(out / "blog" / "mkdocs.yml", site)
+    run.seconds, run.peak_rss, run.peak_rss_one, code = measure(
+        cmd, cwd=out / "blog", env={"NO_MKDOCS_2_WARNING": "1"}, log=log)
+    if code:
+        run.failed = tail(log)
+        return run
+    run.output_bytes = dir_size(site)
+    posts = [p for p in (site / "blog").glob("20??/*/*/*/index.html")]
+    run.median_page, run.pages = median_size(posts)
+    return run
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run_serve(out: Path, paths: list[str], work: Path, timeout: float) -> Run:
+    """`mkdocs serve`, edit one article, read MkDocs' own time for the rebuild."""
+    run = Run("serve", note="rebuild after one edit, MkDocs' own 'Documentation built in'")
+    site = out / "masthead"
+    victim = site / "docs" / (paths[len(paths) // 2] + ".md")
+    original = victim.read_text(encoding="utf-8")
+    log_path = work / "serve.log"
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(site / "mkdocs.yml"),
+           "-a", f"127.0.0.1:{free_port()}"]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("MASTHEAD_TIMINGS", None)
+    lines: list[str] = []
+    built = threading.Condition()
+    proc = subprocess.Popen(cmd, cwd=site, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, encoding="utf-8", errors="replace", start_new_session=True)
+
+    def reader() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            with built:
+                lines.append(line)
+                built.notify_all()
+
+    def times() -> list[float]:
+        return [float(m.group(1)) for line in lines
+                if (m := re.search(r"Documentation built in ([\d.]+) seconds", line))]
+
+    def wait_for(count: int) -> bool:
+        deadline = time.monotonic() + timeout
+        with built:
+            while len(times()) < count and proc.poll() is None:
+                if not built.wait(max(0.0, deadline - time.monotonic())) and \
+                        time.monotonic() > deadline:
+                    return False
+            return len(times()) >= count
+
+    threading.Thread(target=reader, daemon=True).start()
+    try:
+        if not wait_for(1):
+            run.failed = "".join(lines[-15:]) or "serve did not finish its first build"
+            return run
+        time.sleep(2)  # let the watcher settle
+        victim.write_text(original.rstrip("\n") + "\n\nEdited for the benchmark.\n", encoding="utf-8")
+        if not wait_for(2):
+            run.failed = "".join(lines[-15:]) or "no rebuild after the edit"
+            return run
+        first, second = times()[:2]
+        run.seconds = second
+        run.note += f"; its first build took {first:.2f} s"
+    finally:
+        victim.write_text(original, encoding="utf-8")
+        os.killpg(proc.pid, signal.SIGTERM)  # our own child's session only
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log_path.write_text("".join(lines), encoding="utf-8")
+    return run
+
+
+# -- the table --------------------------------------------------------------------------------
+
+
+def mb(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB"
+
+
+def kb(n: int) -> str:
+    return f"{n / 1e3:,.1f} KB"
+
+
+def ratio(a: Run | None, b: Run | None) -> str:
+    if not a or not b or not a.seconds or not b.seconds:
+        return "n/a"
+    return f"{a.seconds / b.seconds:.2f}×"
+
+
+def report(n: int, runs: dict[str, Run], corpus_seconds: float) -> str:
+    out: list[str] = []
+    say = out.append
+    say(f"\n## make bench N={n}  ({os.cpu_count()} cores; corpus generated in {corpus_seconds:.1f} s)\n")
+    say("| build | wall | per article | peak RSS (tree) | output | median article page | pages |")
+    say("|---|---:|---:|---:|---:|---:|---:|")
+    for run in runs.values():
+        if run.failed:
+            say(f"| {run.name} | FAILED | | | | | |")
+            continue
+        if run.seconds is None:
+            continue
+        if run.name == "serve":
+            say(f"| {run.name} (rebuild after one edit) | {run.seconds:.2f} s | | | | | |")
+            continue
+        say(f"| {run.name} | {run.seconds:.2f} s | {1000 * run.seconds / n:.2f} ms | "
+            f"{mb(run.peak_rss)} | {mb(run.output_bytes)} | {kb(run.median_page)} | {run.pages} |")
+    notes = [f"- {r.name}: {r.note}" for r in runs.values() if r.note]
+    if notes:
+        say("")
+        out.extend(notes)
+
+    m = runs.get("masthead")
+    if m and m.phases:
+        total = m.seconds or 0.0
+        phases: dict[str, float] = m.phases.get("phases", {})
+        say(f"\n### Masthead phases (cold build; the build's own clock: {m.phases['elapsed']:.2f} s "
+            f"of {total:.2f} s wall)\n")
+        say("| phase | seconds | share of wall |")
+        say("|---|---:|---:|")
+        names = list(PHASE_LABELS) + sorted(set(phases) - set(PHASE_LABELS))
+        for name in names:
+            if name in phases:
+                say(f"| {PHASE_LABELS.get(name, name)} | {phases[name]:.2f} | "
+                    f"{100 * phases[name] / total:.0f} % |")
+            else:
+                say(f"| {PHASE_LABELS.get(name, name)} | n/a | |")
+        rest = total - sum(phases.values())
+        say(f"| other (start-up, imports, MkDocs' file list, nav, static files, 404, sitemap) | "
+            f"{rest:.2f} | {100 * rest / total:.0f} % |")
+
+    say("\n### Ratios\n")
+    floor, plain, blog, warm, serve = (runs.get(k) for k in ("floor", "plain", "blog", "warm", "serve"))
+    say("| ratio | value | target |")
+    say("|---|---:|---:|")
+    say(f"| masthead / floor | {ratio(m, floor)} | ≤ 2× |")
+    say(f"| blog+tags / masthead | {ratio(blog, m)} | ≥ 5× |")
+    say(f"| plain / floor | {ratio(plain, floor)} | |")
+    say(f"| masthead / plain | {ratio(m, plain)} | |")
+    say(f"| warm masthead / cold masthead | {ratio(warm, m)} | |")
+    say(f"| serve rebuild after one edit / cold masthead | {ratio(serve, m)} | < 0.10 |")
+    if m and m.peak_rss:
+        say(f"| masthead peak RSS | {mb(m.peak_rss)} (largest process {mb(m.peak_rss_one)}) | < 1,500 MB |")
+    return "\n".join(out)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Masthead benchmarks (see the module docstring)")
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=corpus.SEED)
+    parser.add_argument("--only", default="floor,masthead,warm,serve,plain,blog",
+                        help="comma-separated builds to run (default: all)")
+    parser.add_argument("--reuse", action="store_true", help="keep an existing corpus of this N")
+    parser.add_argument("--serve-timeout", type=float, default=1800)
+    parser.add_argument("--floor", nargs=2, metavar=("DOCS", "SITE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.floor:
+        floor_build(Path(args.floor[0]), Path(args.floor[1]))
+        return 0
+
+    n = args.articles
+    out = HERE / "out" / f"corpus-{n}"
+    started = time.perf_counter()
+    if not (args.reuse and (out / "corpus.json").exists()):
+        corpus.write_corpus(n, out, args.seed)
+    corpus_seconds = time.perf_counter() - started
+    paths = json.loads((out / "corpus.json").read_text(encoding="utf-8"))["articles_paths"]
+    only = [x.strip() for x in args.only.split(",") if x.strip()]
+    work = Path(tempfile.mkdtemp(prefix=f"masthead-bench-{n}-", dir=HERE / "out"))
+    runs: dict[str, Run] = {}
+    steps = {
+        "floor": lambda: run_floor(out, paths, work),
+        "masthead": lambda: run_masthead(out, paths, work, "masthead", cold=True),
+        "warm": lambda: run_masthead(out, paths, work, "warm", cold=False),
+        "serve": lambda: run_serve(out, paths, work, args.serve_timeout),
+        "plain": lambda: run_plain(out, paths, work),
+        "blog": lambda: run_blog(out, work),
+    }
+    for name in steps:
+        if name in only:
+            print(f"… {name}", file=sys.stderr, flush=True)
+            runs[name] = steps[name]()
+            r = runs[name]
+            status = f"FAILED\n{r.failed}" if r.failed else f"{r.seconds:.2f} s"
+            print(f"  {name}: {status}", file=sys.stderr, flush=True)
+    text = report(n, runs, corpus_seconds)
+    print(text)
+    (work / "report.md").write_text(text + "\n", encoding="utf-8")
+    for site in work.glob("site-*"):  # the sites are large; the logs and report stay
+        shutil.rmtree(site, ignore_errors=True)
+    print(f"\n(logs and report in {work.relative_to(ROOT)})")
+    return 1 if any(r.failed for r in runs.values()) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
