@@ -16,6 +16,8 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
 from masthead import output, timing
+from masthead.authors import AUTHORS_FILE
+from masthead.dates import DateError, build_time
 from masthead.errors import MastheadError
 from masthead.newsroom import Newsroom
 from masthead.settings import load_settings
@@ -70,9 +72,12 @@ def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
     try:
         settings = load_settings(config.extra.get("masthead"), site_name=config.site_name,
                                  docs_dir=Path(config.docs_dir))
+        now = build_time()
     except MastheadError as exc:
         raise PluginError(exc.report()) from None
-    _newsroom = Newsroom(settings, directory_urls=config.use_directory_urls)
+    except DateError as exc:
+        raise PluginError(f"Masthead: {exc}") from None
+    _newsroom = Newsroom(settings, directory_urls=config.use_directory_urls, now=now)
     # Articles stay out of the nav by design (a nav of every story makes each page grow with
     # the archive); don't list them as "not included in nav".
     config.validation.nav.omitted_files = logging.DEBUG
@@ -100,14 +105,17 @@ def on_pre_build(config: MkDocsConfig, **_: Any) -> None:
 
 
 def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
-    """Add the generated front and section pages; keep drafts out of `mkdocs build`."""
+    """Add the generated pages; drafts and scheduled stories only in `mkdocs serve`, marked."""
     room = _room()
     for src_uri in room.generated:
         files.append(File.generated(config, src_uri, content=""))
-    for article in room.require_catalog().drafts:
+    catalog = room.require_catalog()
+    for article in (*catalog.drafts, *catalog.scheduled):
         file = files.get_file_from_path(article.src_uri)
         if file is not None:
             file.inclusion = InclusionLevel.DRAFT
+    if (staff := files.get_file_from_path(AUTHORS_FILE)) is not None:
+        staff.inclusion = InclusionLevel.EXCLUDED  # read by the build, not published
     return files
 
 

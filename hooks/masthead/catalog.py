@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -14,13 +15,22 @@ from .settings import Settings
 
 @dataclass(frozen=True)
 class Catalog:
-    """Articles of one build. ``articles`` is newest first; drafts are kept apart."""
+    """Articles of one build. ``articles`` is newest first and only what is published at ``now``:
+    drafts and stories dated after ``now`` (scheduled) are kept apart."""
 
     settings: Settings
     articles: tuple[Article, ...]
     drafts: tuple[Article, ...]
     by_src: Mapping[str, Article]
     by_section: Mapping[str, tuple[Article, ...]]
+    scheduled: tuple[Article, ...] = ()
+    now: dt.datetime | None = None
+
+    def is_withheld(self, src_uri: str) -> bool:
+        """A draft or a scheduled story: previewed by `mkdocs serve`, never written by a build."""
+        article = self.by_src.get(src_uri)
+        return article is not None and (
+            article.draft or (self.now is not None and article.date > self.now))
 
     @property
     def lead(self) -> Article | None:
@@ -59,8 +69,11 @@ def build_catalog(
     exists: Callable[[str], bool] | None = None,
     reserved: Callable[[str], str | None] | None = None,
     directory_urls: bool = True,
+    now: dt.datetime | None = None,
 ) -> Catalog:
     """Parse every article (``src_uri -> text``); raise MastheadError listing all faults.
+
+    Stories dated after ``now`` (default: the clock) are scheduled, not published.
 
     ``reserved(url)`` names the generated page that owns ``url`` (a section page, ...), or
     None, so an article that would overwrite one is reported instead.
@@ -78,7 +91,8 @@ def build_catalog(
     if faults:
         raise MastheadError(faults)
 
-    published = newest_first(a for a in parsed if not a.draft)
+    now = now or dt.datetime.now(dt.UTC)
+    published = newest_first(a for a in parsed if not a.draft and a.date <= now)
     by_section: dict[str, list[Article]] = {s.slug: [] for s in settings.sections}
     for article in published:
         by_section[article.section].append(article)
@@ -88,6 +102,8 @@ def build_catalog(
         drafts=tuple(newest_first(a for a in parsed if a.draft)),
         by_src={a.src_uri: a for a in parsed},
         by_section={k: tuple(v) for k, v in by_section.items()},
+        scheduled=tuple(newest_first(a for a in parsed if not a.draft and a.date > now)),
+        now=now,
     )
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
 DATE_FORMS = "YYYY-MM-DD, YYYY-MM-DD HH:MM, YYYY/M/D or ISO 8601 such as 2025-03-14T09:30+08:00"
@@ -57,3 +59,19 @@ def _offset(text: str) -> dt.tzinfo:
     digits = text[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:] or 0)
     return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+
+
+def build_time(environ: Mapping[str, str] | None = None) -> dt.datetime:
+    """The build's "now", which decides what is published: scheduled stories wait for it.
+
+    ``SOURCE_DATE_EPOCH`` (seconds since 1970, the reproducible-builds convention) fixes it, so a
+    build can be repeated byte for byte and tests can choose the moment; otherwise the clock.
+    """
+    env = os.environ if environ is None else environ
+    raw = env.get("SOURCE_DATE_EPOCH", "").strip()
+    if raw:
+        try:
+            return dt.datetime.fromtimestamp(int(raw), dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            raise DateError(f"SOURCE_DATE_EPOCH={raw!r:.40} is not a whole number of seconds") from None
+    return dt.datetime.now(dt.UTC)

@@ -11,6 +11,13 @@ LABELS: dict[str, dict[str, str]] = {
         "updated": "Updated",
         "source": "Source",
         "author": "By",
+        "authors": "Authors",
+        "archive": "Archive",
+        "story_count": "{n} stories",
+        "story_count_one": "1 story",
+        "stories_by": "Stories by {name}",
+        "author_links": "Links",
+        "scheduled": "Scheduled: goes live {date}",
         "reading_time": "{n} min read",
         "reading_label": "Reading time",
         "lead_story": "Lead story",
@@ -39,6 +46,13 @@ LABELS: dict[str, dict[str, str]] = {
         "updated": "更新",
         "source": "来源",
         "author": "作者",
+        "authors": "作者",
+        "archive": "归档",
+        "story_count": "{n} 篇",
+        "story_count_one": "1 篇",
+        "stories_by": "{name}的文章",
+        "author_links": "链接",
+        "scheduled": "定时发布：{date} 上线",
         "reading_time": "阅读约 {n} 分钟",
         "reading_label": "阅读时间",
         "lead_story": "头条",
@@ -78,3 +92,14 @@ def format_date(value: dt.datetime, lang: str, *, with_time: bool = True) -> str
         return f"{day} {value:%H:%M}" if with_time else day
     day = f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
     return f"{day}, {value:%H:%M}" if with_time else day
+
+
+def format_month(year: int, month: int, lang: str, *, with_year: bool = True) -> str:
+    """``2025年3月`` / ``March 2025`` (``3月`` / ``March`` without the year)."""
+    if lang == "zh":
+        return f"{year}年{month}月" if with_year else f"{month}月"
+    return f"{_MONTHS[month - 1]} {year}" if with_year else _MONTHS[month - 1]
+
+
+def format_year(year: int, lang: str) -> str:
+    return f"{year}年" if lang == "zh" else str(year)

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import i18n, timing
+from .archives import archive_plans
 from .article import Article
+from .authors import AUTHORS_FILE, Staff, author_plans, parse_authors
 from .catalog import Catalog, build_catalog, scan_docs
 from .errors import Fault, MastheadError
 from .listing import ListingPage, paginate
@@ -27,11 +30,12 @@ class GeneratedPage:
     """A page the build makes from the catalog (front page, section page N)."""
 
     src_uri: str
-    kind: str  # "front" | "section"
+    kind: str  # "front" | "section" | "archive" | "authors" | "author": the template's name
     title: str
     lang: str
     section: Section | None = None
     listing: ListingPage | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)  # more template values of this kind
 
 
 @dataclass
@@ -40,6 +44,8 @@ class Newsroom:
     directory_urls: bool = True
     catalog: Catalog | None = None
     generated: dict[str, GeneratedPage] = field(default_factory=dict)
+    now: dt.datetime | None = None  # what is published; None: the clock (see dates.build_time)
+    staff: Staff = field(default_factory=Staff)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -48,6 +54,9 @@ class Newsroom:
         for section in self.settings.sections:
             if url == f"{section.slug}/" or re.fullmatch(rf"{section.slug}/page/\d+/", url):
                 return f"page of section {section.slug!r}"
+        for prefix, name in (("archive/", "date archive"), ("authors/", "author pages")):
+            if url.startswith(prefix):
+                return name
         return None
 
     def load(self, docs_dir: Path) -> Catalog:
@@ -64,11 +73,21 @@ class Newsroom:
         if (docs_dir / FRONT_PAGE).exists():
             faults.append(Fault(FRONT_PAGE, None, "file name", "the front page is generated",
                                 "remove docs/index.md; set the lead story with pinned: true"))
+        self.staff = Staff()
+        staff_file = docs_dir / AUTHORS_FILE
+        if staff_file.is_file():
+            try:
+                self.staff, found = parse_authors(staff_file.read_text(encoding="utf-8"),
+                                                  exists=lambda p: (docs_dir / p).is_file())
+                faults.extend(found)
+            except UnicodeDecodeError:
+                faults.append(Fault(AUTHORS_FILE, None, "file", "is not UTF-8 text",
+                                    "save the file as UTF-8"))
         try:
             with timing.phase("catalog"):
                 catalog = build_catalog(
                     sources, self.settings, exists=lambda p: (docs_dir / p).is_file(),
-                    reserved=self.reserved, directory_urls=self.directory_urls,
+                    reserved=self.reserved, directory_urls=self.directory_urls, now=self.now,
                 )
         except MastheadError as exc:
             raise MastheadError([*faults, *exc.faults]) from None
@@ -87,6 +106,10 @@ class Newsroom:
                                     s.page_size):
                 pages.append(GeneratedPage(listing.src_uri, "section", section.label(s.language),
                                            s.language, section=section, listing=listing))
+        for plan in [*archive_plans(catalog.articles, s.timezone, s.page_size, s.language),
+                     *author_plans(self.staff, catalog.articles, s.page_size, s.language)]:
+            pages.append(GeneratedPage(plan.src_uri, plan.kind, plan.title, s.language,
+                                       listing=plan.listing, data=plan.data))
         return {p.src_uri: p for p in pages}
 
     # -- pages ---------------------------------------------------------------------------------
@@ -123,12 +146,22 @@ class Newsroom:
             ctx["article"] = article
             ctx["article_section"] = section.label(lang) if section else article.section
             ctx["rail"] = [a for a in catalog.articles[:RAIL_SIZE + 1] if a is not article][:RAIL_SIZE]
+            ctx["byline"] = self.byline(article)
+            ctx["scheduled"] = catalog.is_withheld(src_uri) and not article.draft
         elif page is not None and page.kind == "section":
             ctx["listing"] = page.listing
             ctx["section"] = page.section
         elif page is not None and page.kind == "front":
             ctx["front"] = self.front_page()
+        elif page is not None:
+            ctx["listing"] = page.listing
+            ctx.update(page.data)
         return ctx
+
+    def byline(self, article: Article) -> list[dict[str, str | None]]:
+        """The story's authors, each with the URL of their author page when they have one."""
+        return [{"name": name, "url": a.url if (a := self.staff.find(name)) else None}
+                for name in article.authors]
 
     def site_view(self, lang: str, current_section: str = "") -> dict[str, Any]:
         s = self.settings
@@ -147,6 +180,8 @@ class Newsroom:
             "sections": [{"slug": x.slug, "url": f"{x.slug}/", "title": x.label(lang),
                           "description": x.description} for x in s.sections],
             "section_titles": {x.slug: x.label(lang) for x in s.sections},
+            "archive_url": "archive/" if self.catalog and self.catalog.articles else "",
+            "authors_url": "authors/" if self.staff.authors else "",
         }
 
     def front_page(self) -> dict[str, Any]:
