@@ -1,0 +1,188 @@
+"""The `masthead` command for editors: `new`, `check` and `import`.
+
+    masthead new news "Huaxin opens a plant in Hefei"
+    masthead check                  # or: masthead check --format github (in CI)
+    masthead import ../old-blog/content/posts --section news
+
+Each reads the site's mkdocs.yml with MkDocs' own loader (which understands tags such as
+``!ENV``), then calls the same pure functions the build uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from .dates import DateError, build_time
+from .errors import MastheadError
+from .settings import Settings, load_settings
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A problem that stops a command: printed as one line, exit code 2."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """What the commands need from mkdocs.yml."""
+
+    config_file: Path
+    docs_dir: Path
+    site_name: str
+    directory_urls: bool
+    raw_settings: object
+
+    def settings(self) -> Settings:
+        try:
+            return load_settings(self.raw_settings, site_name=self.site_name, docs_dir=self.docs_dir)
+        except MastheadError as exc:
+            raise CommandError(exc.report().replace("nothing was written", "fix mkdocs.yml first")) from None
+
+
+def load_project(config_file: str) -> Project:
+    """Read mkdocs.yml with MkDocs' loader; config problems become one CommandError."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    path = Path(config_file)
+    if not path.is_file():
+        raise CommandError(f"{config_file}: no such file; run the command in the site's folder "
+                           "(where mkdocs.yml is) or pass --config path/to/mkdocs.yml")
+    from mkdocs import exceptions
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)  # its INFO lines are not for editors
+    try:
+        config = load_config(str(path))
+    except (exceptions.MkDocsException, OSError) as exc:
+        raise CommandError(f"{config_file}: cannot be read: {exc}") from None
+    return Project(path, Path(config.docs_dir), config.site_name, config.use_directory_urls,
+                   config.extra.get("masthead"))
+
+
+# -- commands ------------------------------------------------------------------------------------
+
+
+def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
+    from .newstory import NewStoryError, create_story
+
+    project = load_project(args.config)
+    settings = project.settings()
+    now = build_time()
+    try:
+        story = create_story(project.docs_dir, args.section, args.title, settings, now=now,
+                             slug=args.slug or "", lang=args.lang or "", draft=not args.publish)
+    except NewStoryError as exc:
+        raise CommandError(str(exc)) from None
+    shown = _shown(story.path)
+    if story.renamed_from:
+        print(f"note: {args.section}/{story.renamed_from}.md is taken; the new story is named "
+              f"{story.path.name}", file=out)
+    print(shown, file=out)
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from .sitecheck import check_site, github_lines, summary, text_lines
+
+    project = load_project(args.config)
+    report = check_site(project.raw_settings, docs_dir=project.docs_dir,
+                        config_file=project.config_file, site_name=project.site_name,
+                        directory_urls=project.directory_urls, now=build_time(), base=Path.cwd())
+    lines = github_lines(report) if args.format == "github" else text_lines(report)
+    for line in lines:
+        print(line, file=out)
+    print(summary(report), file=out)
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from .importer import ImportOptions, import_folder
+
+    project = load_project(args.config)
+    settings = project.settings()
+    source = Path(args.folder)
+    if not source.is_dir():
+        raise CommandError(f"{args.folder}: not a folder")
+    section = args.section or settings.sections[0].slug
+    if settings.section(section) is None:
+        known = ", ".join(s.slug for s in settings.sections)
+        raise CommandError(f"--section {section!r} is not a section of this site; use one of: {known}")
+    options = ImportOptions(section=section, flavour=args.source_format, source_url=args.source_url or "",
+                            dry_run=args.dry_run)
+    report = import_folder(source, project.docs_dir, settings, options)
+    for line in report.lines():
+        print(line, file=out)
+    return EXIT_OK if report.imported or not report.files else EXIT_PROBLEMS
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+# -- entry point ---------------------------------------------------------------------------------
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="masthead", description="Masthead's tools for editors.")
+    p.add_argument("-f", "--config", default="mkdocs.yml", help="the site's mkdocs.yml (default: %(default)s)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    new = sub.add_parser("new", help="create a story file with its front matter filled in",
+                         description="Create docs/<section>/<name>.md (a draft) and print its path. "
+                         "The name comes from the title (pinyin for Chinese); an existing file is never "
+                         "overwritten: a taken name gets -2, -3… and a taken --slug is refused.")
+    new.add_argument("section", help="section slug, e.g. news")
+    new.add_argument("title", help='the headline, in quotes: "Huaxin opens a plant"')
+    new.add_argument("--slug", help="file name to use instead of one made from the title")
+    new.add_argument("--lang", choices=["zh", "en"], help="language of the story (default: from the title)")
+    new.add_argument("--publish", action="store_true", help="do not mark the story as a draft")
+    new.set_defaults(run=cmd_new)
+
+    check = sub.add_parser("check", help="check every story and setting the way the build does",
+                           description="Run the build's checks without building: every problem as "
+                           "file:line: field: message (fix), then a summary. Exit code 1 if any.")
+    check.add_argument("--format", choices=["text", "github"], default="text",
+                       help="github: GitHub Actions annotations on the faulty lines")
+    check.set_defaults(run=cmd_check)
+
+    imp = sub.add_parser("import", help="copy a Hugo, Jekyll or Pelican content folder into docs/",
+                         description="Convert the Markdown posts below FOLDER into stories in "
+                         "docs/<section>/ and report everything that could not be mapped.")
+    imp.add_argument("folder", help="the folder of posts, e.g. ../blog/content/posts or ../blog/_posts")
+    imp.add_argument("--section", help="section for posts whose category is not a section (default: the first)")
+    imp.add_argument("--from", dest="source_format", choices=["auto", "hugo", "jekyll", "pelican"],
+                     default="auto", help="the generator the posts were written for (default: guess)")
+    imp.add_argument("--source-url", help="the old site's address, e.g. https://blog.example.org: "
+                     "links and images to its pages that were not imported point there")
+    imp.add_argument("--dry-run", action="store_true", help="report only; write nothing")
+    imp.set_defaults(run=cmd_import)
+    return p
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run one command; the exit code: 0 fine, 1 problems found, 2 the command could not run."""
+    out = out or sys.stdout
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.run(args, out)
+    except CommandError as exc:
+        print(f"masthead {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except DateError as exc:
+        print(f"masthead {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
