@@ -49,6 +49,7 @@ def by_month(articles: Iterable[Article], zone: ZoneInfo) -> dict[tuple[int, int
 def archive_plans(articles: Iterable[Article], zone: ZoneInfo, page_size: int, lang: str) -> list[PagePlan]:
     """The archive's pages: the index, one page per year, and paginated month pages."""
     labels = i18n.labels(lang)
+    colon = "：" if lang == "zh" else ": "
     months = by_month(articles, zone)
     years: dict[int, list[dict[str, Any]]] = {}
     for (year, month), items in months.items():
@@ -62,12 +63,12 @@ def archive_plans(articles: Iterable[Article], zone: ZoneInfo, page_size: int, l
         "archive": {"years": year_views, "year": None, "month": None}})]
     for view in year_views:
         plans.append(PagePlan(f"{view['url']}index.md", "archive",
-                              f"{labels['archive']}: {view['label']}",
+                              f"{labels['archive']}{colon}{view['label']}",
                               data={"archive": {"years": year_views, "year": view, "month": None}}))
     for (year, month), items in months.items():
         view = next(v for v in year_views if v["year"] == year)
         month_view = next(m for m in view["months"] if m["month"] == month)
-        title = f"{labels['archive']}: {i18n.format_month(year, month, lang)}"
+        title = f"{labels['archive']}{colon}{i18n.format_month(year, month, lang)}"
         for listing in paginate(month_url(year, month), items, page_size):
             plans.append(PagePlan(listing.src_uri, "archive", title, listing=listing,
                                   data={"archive": {"years": year_views, "year": view,

@@ -134,7 +134,8 @@ def _shown(path: Path) -> str:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="masthead", description="Masthead's tools for editors.")
-    p.add_argument("-f", "--config", default="mkdocs.yml", help="the site's mkdocs.yml (default: %(default)s)")
+    p.add_argument("-f", "--config", default="mkdocs.yml",
+                   help="the site's mkdocs.yml (default: %(default)s)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     new = sub.add_parser("new", help="create a story file with its front matter filled in",
@@ -159,7 +160,8 @@ def parser() -> argparse.ArgumentParser:
                          description="Convert the Markdown posts below FOLDER into stories in "
                          "docs/<section>/ and report everything that could not be mapped.")
     imp.add_argument("folder", help="the folder of posts, e.g. ../blog/content/posts or ../blog/_posts")
-    imp.add_argument("--section", help="section for posts whose category is not a section (default: the first)")
+    imp.add_argument("--section",
+                     help="section for posts whose category is not a section (default: the first)")
     imp.add_argument("--from", dest="source_format", choices=["auto", "hugo", "jekyll", "pelican"],
                      default="auto", help="the generator the posts were written for (default: guess)")
     imp.add_argument("--source-url", help="the old site's address, e.g. https://blog.example.org: "

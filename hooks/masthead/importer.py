@@ -105,7 +105,8 @@ class ImportReport:
         for kind, (times, files) in self.counts().items():
             out.append(f"  {kind}: {times} in {files} file{'s' if files != 1 else ''} — {KINDS[kind]}")
         if self.unmapped:
-            fields = ", ".join(f"{k} ×{n}" for k, n in sorted(self.unmapped.items(), key=lambda x: (-x[1], x[0])))
+            ranked = sorted(self.unmapped.items(), key=lambda x: (-x[1], x[0]))
+            fields = ", ".join(f"{k[:40]} ×{n}" for k, n in ranked)
             out.append(f"  fields kept under imported: {fields}")
         return out
 
@@ -310,7 +311,8 @@ def tags_of(value: Any, flavour: str) -> list[str]:
         items = value
     else:
         items = [value]
-    tags = [" ".join(str(t).split()) for t in items if t not in (None, "") and not isinstance(t, Mapping | list)]
+    tags = [" ".join(str(t).split()) for t in items
+            if t not in (None, "") and not isinstance(t, Mapping | list)]
     return list(dict.fromkeys(t for t in tags if t))
 
 
@@ -338,7 +340,8 @@ def yaml_safe(value: Any) -> Any:
 # -- front matter mapping --------------------------------------------------------------------------
 
 TITLE = ("title",)
-DATES = ("publishdate", "publish_date", "pubdate", "published_at", "date")  # Hugo's publishDate wins over date
+# Hugo's publishDate wins over date.
+DATES = ("publishdate", "publish_date", "pubdate", "published_at", "date")
 UPDATED = ("lastmod", "last_modified_at", "modified", "updated", "updated_at")
 SUMMARY = ("summary", "description", "excerpt", "subtitle")
 AUTHORS = ("authors", "author")
@@ -350,7 +353,9 @@ SLUGS = ("slug",)
 CONSUMED_ALWAYS = frozenset({"draft", "published", "status", "tags"})
 
 
-def map_front_matter(post: Post, settings: Settings, default_section: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def map_front_matter(
+    post: Post, settings: Settings, default_section: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """``(Masthead fields, fields kept under imported:)``. Images are resolved later."""
     meta = {_norm(k): v for k, v in post.meta.items()}
     used: set[str] = set(IMAGES) | set(ALTS)  # the lead image is mapped by lead_image()
@@ -362,7 +367,7 @@ def map_front_matter(post: Post, settings: Settings, default_section: str) -> tu
                 return key, meta[key]
         return "", None
 
-    key, title = first(TITLE)
+    _, title = first(TITLE)
     used.add("title")
     if isinstance(title, str | int | float) and str(title).strip():
         out["title"] = " ".join(str(title).split())
@@ -496,7 +501,8 @@ _SHORTCODE_RE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)(.*?)\s*/?\s*([>%])\}
 _TAG_RE = re.compile(r"\{%-?\s*([A-Za-z_]\w*)([^%]{0,2000}?)-?%\}")
 _OUTPUT_RE = re.compile(r"\{\{-?(?![<%])([^{}]{0,500}?)-?\}\}")
 _STRING_RE = re.compile(r'"((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\'')
-_NAMED_RE = re.compile(r'([A-Za-z_][\w-]*)\s*[:=]\s*(?:"((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\'|([^\s,"\']+))')
+_NAMED_RE = re.compile(
+    r'([A-Za-z_][\w-]*)\s*[:=]\s*(?:"((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\'|([^\s,"\']+))')
 URL_FILTERS = frozenset({"url", "relative_url", "absolute_url", "uri_escape", "prepend", "append",
                          "strip", "escape", "xml_escape", "cgi_escape", "smartify", "markdownify",
                          "safe", "slugify", "downcase", "upcase", "capitalize", "date_to_string",
@@ -526,7 +532,7 @@ class BodyConverter:
 
     def convert(self, body: str) -> str:
         body = body.replace("\ue000", "").replace("\ue001", "")
-        body = _HUGO_ESCAPE_RE.sub(lambda m: self.keep("{{" + m.group(1) + m.group(2) + m.group(3) + "}}"), body)
+        body = _HUGO_ESCAPE_RE.sub(lambda m: self.keep("{{" + "".join(m.groups()) + "}}"), body)
         body = _RAW_RE.sub(self._raw, body)
         body = _HIGHLIGHT_RE.sub(self._highlight, body)
         body = _FENCE_RE.sub(lambda m: self.keep(self._code(m.group(0))), body)
@@ -562,7 +568,8 @@ class BodyConverter:
         kind = "liquid-rendered" if m.group(1) else "shortcode-rendered"
         self.noted(kind, f"highlight {lang} → code block")
         fence = "````" if "```" in code else "```"
-        return "\n" + self.keep(f"{fence}{lang}\n{_PH_RE.sub(lambda x: self.stash[int(x.group(1))], code)}\n{fence}") + "\n"
+        code = _PH_RE.sub(lambda x: self.stash[int(x.group(1))], code)
+        return "\n" + self.keep(f"{fence}{lang}\n{code}\n{fence}") + "\n"
 
     def _comment(self, m: re.Match[str]) -> str:
         self.noted("liquid-removed", "{% comment %}…{% endcomment %}")
@@ -750,7 +757,8 @@ class LinkResolver:
         slug = post_slug(post)
         if match:
             y, mo, d = match.group(1), f"{int(match.group(2)):02d}", f"{int(match.group(3)):02d}"
-            keys += [f"/{y}/{mo}/{d}/{match.group(4)}/", f"/{y}/{mo}/{d}/{slug}/", f"/blog/{y}/{mo}/{d}/{match.group(4)}/"]
+            keys += [f"/{y}/{mo}/{d}/{match.group(4)}/", f"/{y}/{mo}/{d}/{slug}/",
+                     f"/blog/{y}/{mo}/{d}/{match.group(4)}/"]
         ymd = re.match(r"(\d{4})-(\d{2})-(\d{2})", date)
         if ymd:  # Jekyll and Eleventy put the front matter's date in the URL, not the file name's
             stem_slug = match.group(4) if match else slug
@@ -777,7 +785,8 @@ class LinkResolver:
             return self.relative(dest, post)
         match = JEKYLL_NAME.match(stem)
         if match and self.source_url:
-            return f"{self.source_url}/{match.group(1)}/{int(match.group(2)):02d}/{int(match.group(3)):02d}/{match.group(4)}/"
+            y, mo, d = match.group(1), int(match.group(2)), int(match.group(3))
+            return f"{self.source_url}/{y}/{mo:02d}/{d:02d}/{match.group(4)}/"
         return ""
 
     def rewrite(self, body: str, post: Post) -> str:
@@ -994,10 +1003,8 @@ def import_folder(source: Path, docs_dir: Path, settings: Settings, options: Imp
             fields["imported"] = kept
         text = "---\n" + yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=10_000) \
             + "---\n\n" + body.strip("\n") + "\n"
-        planned_assets = set(links.assets.values())
-        article, faults = parse_article(
-            post.dest, text, settings,
-            exists=lambda p: p in planned_assets or (docs_dir / p).is_file())
+        article, faults = parse_article(post.dest, text, settings,
+                                        exists=_exists_after_import(docs_dir, links))
         report.notes.extend(post.notes)
         if article is None:
             report.notes.append(Note(post.rel, "skipped", "; ".join(f.format() for f in faults)))
@@ -1017,6 +1024,11 @@ def import_folder(source: Path, docs_dir: Path, settings: Settings, options: Imp
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(found, target)
     return report
+
+
+def _exists_after_import(docs_dir: Path, links: LinkResolver) -> Callable[[str], bool]:
+    planned = set(links.assets.values())
+    return lambda path: path in planned or (docs_dir / path).is_file()
 
 
 def lead_image(post: Post, links: LinkResolver) -> tuple[dict[str, str], dict[str, Any]]:
