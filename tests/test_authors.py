@@ -126,7 +126,8 @@ def test_bylines_link_to_author_pages_which_list_their_stories_paginated(make_si
 
 
 def test_a_bad_authors_file_stops_the_build_naming_file_line_and_key(make_site: MakeSite) -> None:
-    site = make_site({"news/a.md": article(), "authors.yml": "li-ming:\n  name: Li Ming\n  avatar: nope.png\n"})
+    staff = "li-ming:\n  name: Li Ming\n  avatar: nope.png\n"
+    site = make_site({"news/a.md": article(), "authors.yml": staff})
     result = site.build()
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "authors.yml:3: li-ming.avatar: file 'nope.png' does not exist" in result.stderr

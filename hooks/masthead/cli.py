@@ -82,7 +82,7 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
         raise CommandError(str(exc)) from None
     shown = _shown(story.path)
     if story.renamed_from:
-        print(f"note: {args.section}/{story.renamed_from}.md is taken; the new story is named "
+        print(f"note: {args.section}/{story.renamed_from}.md is taken or reserved; the new story is named "
               f"{story.path.name}", file=out)
     print(shown, file=out)
     return EXIT_OK

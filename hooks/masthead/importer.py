@@ -182,6 +182,8 @@ def parse_front_matter(kind: str, head: str) -> tuple[dict[str, Any], bool]:
         meta: dict[str, Any] = {}
         key = ""
         for line in head.split("\n"):
+            if not line.strip():
+                continue
             if line[:1].isspace() and key:
                 meta[key] = f"{meta[key]} {line.strip()}".strip()
                 continue
@@ -257,9 +259,14 @@ def read_date(value: Any, zone: Any) -> dt.datetime | dt.date | None:
         if re.search(r"\d:\d{2}(:\d{2}(\.\d+)?)?\s*[+-]\d{1,2}(:?\d{2})?$", text) else text
     try:
         parsed = parse_date(text, zone)
-        return parsed.date() if re.fullmatch(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}", text) else parsed
     except DateError:
         pass
+    else:
+        if re.fullmatch(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}", text):
+            return parsed.date()
+        # Without an offset it stays without one: the site's zone reads it, as it would read ours.
+        has_offset = re.search(r"(Z|[+-]\d{2}:?\d{2})$", text, re.IGNORECASE)
+        return parsed if has_offset else parsed.replace(tzinfo=None)
     for form in ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d %H:%M:%S %z", "%Y年%m月%d日"):
         try:
             return dt.datetime.strptime(text, form)
@@ -726,7 +733,8 @@ def _embed_url(name: str, named: Mapping[str, str], positional: list[str]) -> tu
 # -- links and images ----------------------------------------------------------------------------
 
 _LINK_RE = re.compile(
-    r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
+    r"(!?)\[((?:[^\[\]\n]|\n(?![ \t]*\n)|\[[^\[\]\n]*\])*)\]"  # ![label] across lines
+    r"\(\s*(<[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
     r"((?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?)\s*\)")
 _REFDEF_RE = re.compile(r"^( {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*)(<[^>\n]*>|\S+)(.*)$", re.MULTILINE)
 _PELICAN_RE = re.compile(r"^(?:\{(filename|static|attach|tag|category|author|index|archives|"
@@ -831,6 +839,8 @@ class LinkResolver:
             found = self._source_file((base / path.lstrip("/")).as_posix())
             if found is not None:
                 return self._to_docs(found, post, image=image, anchor=f"#{anchor}" if anchor else "")
+            notes[("image-not-found" if image else "link-unresolved", f"{{{kind}}}{target}")] += 1
+            return None
         if self.source_url and target.startswith(self.source_url + "/"):
             target = target[len(self.source_url):]
         if re.match(r"^[a-z][a-z0-9+.-]*:|^//", target, re.IGNORECASE):
