@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 
 import frontmatter
 import pytest
+import yaml
 
 from masthead.cli import main
 from masthead.slugs import slugify
-from tests.conftest import Site, article, settings
+from tests.conftest import ROOT, Site, article, settings
 
 MakeSite = Callable[..., Site]
 EPOCH = str(int(dt.datetime(2025, 3, 14, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai")).timestamp()))
@@ -215,3 +216,13 @@ def test_the_console_script_is_installed(in_site: Callable[..., Site]) -> None:
                             timeout=120)
     assert result.returncode == 1 and "docs/news/bad-date.md:3: date:" in result.stdout
     assert result.stderr == ""
+
+
+def test_pages_workflow_checks_stories_before_building_and_runs_hourly() -> None:
+    workflow = yaml.safe_load((ROOT / ".github/workflows/pages.yml").read_text(encoding="utf-8"))
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert triggers["schedule"] == [{"cron": "17 * * * *"}]
+    steps = [s.get("run", "") for s in workflow["jobs"]["build"]["steps"]]
+    check = steps.index(".venv/bin/masthead check --format github")
+    build = next(i for i, run in enumerate(steps) if "mkdocs build --strict" in run)
+    assert check < build
