@@ -20,7 +20,7 @@ from masthead.authors import AUTHORS_FILE
 from masthead.dates import DateError, build_time
 from masthead.errors import MastheadError
 from masthead.newsroom import Newsroom
-from masthead.settings import load_settings
+from masthead.social import load_with_social, social_view
 from masthead.text import insert_lead, print_urls, wrap_tables
 from masthead_perf import PhaseClock
 
@@ -70,14 +70,15 @@ def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
     if timing.start() is not None:  # `make bench` asked where the time goes
         config.plugins["masthead/timing"] = PhaseClock()
     try:
-        settings = load_settings(config.extra.get("masthead"), site_name=config.site_name,
-                                 docs_dir=Path(config.docs_dir))
+        settings, social = load_with_social(config.extra.get("masthead"), site_name=config.site_name,
+                                            docs_dir=Path(config.docs_dir))
         now = build_time()
     except MastheadError as exc:
         raise PluginError(exc.report()) from None
     except DateError as exc:
         raise PluginError(f"Masthead: {exc}") from None
-    _newsroom = Newsroom(settings, directory_urls=config.use_directory_urls, now=now)
+    _newsroom = Newsroom(settings, directory_urls=config.use_directory_urls, now=now,
+                         site_url=config.site_url or "", social=social)
     # Articles stay out of the nav by design (a nav of every story makes each page grow with
     # the archive); don't list them as "not included in nav".
     config.validation.nav.omitted_files = logging.DEBUG
@@ -137,6 +138,7 @@ def on_template_context(context: dict[str, Any], **_: Any) -> dict[str, Any]:
     """Theme templates (404.html) get the site view too."""
     room = _room()
     context["masthead"] = room.site_view(room.settings.language)
+    context["social"] = social_view(room.social, lang=room.settings.language)
     return context
 
 

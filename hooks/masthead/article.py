@@ -20,6 +20,7 @@ from .settings import LANGUAGES, Settings
 KNOWN_FIELDS = frozenset({
     "title", "date", "updated", "author", "authors", "source", "section", "tags", "summary",
     "dateline", "image", "image_alt", "lang", "pinned", "draft",
+    "wechat_promo",
 })
 TAG_SEPARATORS = re.compile(r"[,，、]")
 SUMMARY_LIMIT = 200
@@ -49,6 +50,7 @@ class Article:
     reading_minutes: int
     body: str = field(repr=False)  # the Markdown after the front matter
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    wechat_promo: bool | str = True  # false: no WeChat promo; text: this story's own promo line
 
     @property
     def modified(self) -> dt.datetime:
@@ -140,6 +142,13 @@ def parse_article(
         checker.fault("lang", f"{lang!r} is not supported", f"use one of {', '.join(LANGUAGES)}")
     pinned = checker.flag(meta, "pinned")
     draft = checker.flag(meta, "draft")
+    wechat_promo = meta.get("wechat_promo", True)
+    if isinstance(wechat_promo, str) and wechat_promo.strip():
+        wechat_promo = " ".join(wechat_promo.split())
+    elif not isinstance(wechat_promo, bool):
+        checker.fault("wechat_promo", f"expected true, false or one line of text, got {_kind(wechat_promo)}",
+                      "write wechat_promo: false to leave out the WeChat promo, or the line to show")
+        wechat_promo = True
 
     if checker.faults or date is None:
         return None, checker.faults
@@ -150,6 +159,7 @@ def parse_article(
         image_alt=image_alt,
         lang=lang, pinned=pinned, draft=draft, reading_minutes=text.reading_minutes(post.content),
         body=post.content, extra={k: v for k, v in meta.items() if k not in KNOWN_FIELDS},
+        wechat_promo=wechat_promo,
     ), []
 
 

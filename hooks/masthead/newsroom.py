@@ -20,6 +20,7 @@ from .catalog import Catalog, build_catalog, scan_docs
 from .errors import Fault, MastheadError
 from .listing import ListingPage, paginate
 from .settings import Section, Settings
+from .social import Social, social_view
 
 FRONT_PAGE = "index.md"
 RAIL_SIZE = 5  # latest stories beside an article
@@ -42,6 +43,8 @@ class GeneratedPage:
 class Newsroom:
     settings: Settings
     directory_urls: bool = True
+    site_url: str = ""  # config.site_url: share links and QR codes need absolute URLs
+    social: Social = field(default_factory=Social)
     catalog: Catalog | None = None
     generated: dict[str, GeneratedPage] = field(default_factory=dict)
     now: dt.datetime | None = None  # what is published; None: the clock (see dates.build_time)
@@ -141,6 +144,8 @@ class Newsroom:
         lang = article.lang if article else page.lang if page else s.language
         current = article.section if article else page.section.slug if page and page.section else ""
         ctx: dict[str, Any] = {"masthead": self.site_view(lang, current)}
+        ctx["social"] = social_view(self.social, lang=lang, site_url=self.site_url,
+                                    site_name=s.short_name, article=article)
         if article is not None:
             section = s.section(article.section)
             ctx["article"] = article
