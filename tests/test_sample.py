@@ -75,3 +75,18 @@ def test_every_story_has_its_page_and_the_lead_is_pinned(catalog: Catalog, built
         titles = [h.get_text(strip=True) for h in page.select(".mh-list .mh-card__title")]
         assert titles == [a.title for a in stories[: len(titles)]] and titles
     assert (built / "404.html").is_file()
+
+
+def test_sample_follows_on_wechat_and_weibo_and_its_share_qr_codes_scan(catalog: Catalog, built: Path) -> None:
+    from tests.qr import decode_svg
+
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    wechat = config["extra"]["masthead"]["wechat"]
+    for a in catalog.articles:
+        page = BeautifulSoup((built / a.url / "index.html").read_text(encoding="utf-8"), "html.parser")
+        assert wechat["id"] in page.select_one(".mh-follow").get_text()
+        assert wechat["id"] in page.select_one(".mh-promo").get_text()
+        [share_qr] = page.select(".mh-share svg.mh-qr")
+        assert decode_svg(share_qr) == [page.select_one('link[rel="canonical"]')["href"]]
+        [follow_qr] = page.select(".mh-follow svg.mh-qr")
+        assert decode_svg(follow_qr) == [wechat["follow_url"]]
