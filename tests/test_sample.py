@@ -77,7 +77,9 @@ def test_every_story_has_its_page_and_the_lead_is_pinned(catalog: Catalog, built
     assert (built / "404.html").is_file()
 
 
-def test_sample_follows_on_wechat_and_weibo_and_its_share_qr_codes_scan(catalog: Catalog, built: Path) -> None:
+def test_sample_follows_on_wechat_and_weibo_and_its_share_qr_codes_scan(
+    catalog: Catalog, built: Path
+) -> None:
     from tests.qr import decode_svg
 
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)

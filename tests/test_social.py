@@ -285,7 +285,8 @@ def test_configured_site_has_the_follow_block_on_every_page(make_site: MakeSite)
     front, article_page = pages["index.html"], pages["news/plant/index.html"]
     assert front.select_one(".mh-front > .mh-follow") is not None  # the front page's side column
     assert article_page.select_one(".mh-side > .mh-follow") is not None
-    assert "除了微博，我们也在微信。" in pages[f"{ZH_PATH[:-3]}/index.html"].select_one(".mh-follow").get_text()
+    zh_follow = pages[f"{ZH_PATH[:-3]}/index.html"].select_one(".mh-follow")
+    assert "除了微博，我们也在微信。" in zh_follow.get_text()
     assert "Besides Weibo, we are on WeChat." in article_page.select_one(".mh-follow").get_text()
 
 
@@ -318,12 +319,14 @@ def test_share_bar_works_without_javascript_and_has_real_labelled_buttons(make_s
     assert details.select_one("svg.mh-qr[role=img]")["aria-label"] == f"本文链接的二维码：{url}"
     assert "扫一扫" in details.get_text()
     weibo = bar.select_one('a[href^="https://service.weibo.com/share/share.php?"]')
-    assert parse_qs(urlsplit(weibo["href"]).query) == {"url": [url], "title": ["新能源车销量创新高 - Test Ledger"]}
+    assert parse_qs(urlsplit(weibo["href"]).query) == {"url": [url],
+                                                       "title": ["新能源车销量创新高 - Test Ledger"]}
     copy = bar.select_one("button[data-mh-copy]")
     assert copy["type"] == "button" and copy.get_text(strip=True) == "复制链接"
     assert copy["data-mh-copy"] == url and copy.find_parent("li").has_attr("hidden")
     native = bar.select_one("button[data-mh-share]")
-    assert native["type"] == "button" and native.get_text(strip=True) and native.find_parent("li").has_attr("hidden")
+    assert native["type"] == "button" and native.get_text(strip=True) == "更多分享方式"
+    assert native.find_parent("li").has_attr("hidden")
     assert bar.select_one("[role=status]") is not None
     assert bar.select_one("input.mh-share__field")["value"] == url
     scripts = [s["src"] for s in page.select("script[src]")]
@@ -404,7 +407,8 @@ def test_views_counter_and_comments_render_only_hooks_for_real_data(make_site: M
     config = json.loads(comments["data-mh-giscus"])
     assert config["repo"] == "motorledger/comments" and config["category-id"] == "DIC_kwDOExample"
     assert config["lang"] == "en" and config["mapping"] == "pathname"
-    assert json.loads(site.html(ZH_PATH[:-3] + "/").select_one(".mh-comments")["data-mh-giscus"])["lang"] == "zh-CN"
+    zh_comments = site.html(ZH_PATH[:-3] + "/").select_one(".mh-comments")
+    assert json.loads(zh_comments["data-mh-giscus"])["lang"] == "zh-CN"
     assert comments.select_one("button.mh-comments__load")["type"] == "button"
     assert not page.select('script[src*="giscus"]')  # loaded only when the reader asks
     assert site.html("news/").select_one(".mh-views, .mh-comments") is None
@@ -412,7 +416,7 @@ def test_views_counter_and_comments_render_only_hooks_for_real_data(make_site: M
 
 def test_hostile_settings_values_are_escaped_everywhere(make_site: MakeSite) -> None:
     evil = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
-    site = built(social_site(
+    site = social_site(
         make_site,
         wechat={"account": evil, "id": "motorledger_demo", "copy": evil, "copy_zh": evil,
                 "follow_url": "https://example.com/f?a=1&b='x'",
@@ -420,7 +424,9 @@ def test_hostile_settings_values_are_escaped_everywhere(make_site: MakeSite) -> 
         weibo={"name": evil, "url": "https://example.com/w?x='1'&y=2"},
         giscus={**GISCUS, "category": evil, "theme": "light'onload='x"},
         counter={"url": "https://c.example.com/{path}.json?k='&x=1"},
-    ))
+    )
+    (site.root / "docs/news/evil.md").write_text(article(evil, wechat_promo=evil), encoding="utf-8")
+    built(site)
     for name, page in all_pages(site).items():
         assert not page.find("script", string=lambda s: s is not None and "alert" in s), name
         assert not page.select("[onerror], [onload]"), name
@@ -430,6 +436,11 @@ def test_hostile_settings_values_are_escaped_everywhere(make_site: MakeSite) -> 
     assert evil in page.select_one(".mh-follow").get_text()
     assert page.select_one(".mh-follow__open a")["href"] == "https://example.com/f?a=1&b='x'"
     assert json.loads(page.select_one(".mh-comments")["data-mh-giscus"])["category"] == evil
+    story = site.html("news/evil/")
+    assert story.select_one(".mh-promo__copy").get_text() == evil
+    assert story.select_one("[data-mh-share]")["data-mh-title"] == evil
+    weibo = story.select_one('.mh-share a[href^="https://service.weibo.com/"]')["href"]
+    assert parse_qs(urlsplit(weibo).query)["title"] == [f"{evil} - Test Ledger"]
 
 
 def test_bad_social_settings_stop_the_build_naming_the_key(make_site: MakeSite) -> None:
