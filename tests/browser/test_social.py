@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import yaml
+
 from tests.browser.test_reading import VIEWPORTS
+from tests.conftest import Site, article
 from tests.qr import decode_png
 
 
@@ -86,3 +93,66 @@ def test_without_javascript_the_qr_still_opens_and_no_dead_buttons_show(
     assert page.locator(".mh-share svg.mh-qr").is_visible()
     assert page.locator(".mh-share a[href^='https://service.weibo.com/']").is_visible()
     context.close()
+
+
+def test_views_counter_shows_only_a_real_count_and_comments_load_only_on_request(
+    browser: Any, make_site: Callable[..., Site]
+) -> None:
+    site = make_site({"news/plant.md": article("Plant opens"),
+                      "news/other.md": article("Other", "2025-03-01")})
+    requests: list[str] = []
+
+    class Recorder(http.server.SimpleHTTPRequestHandler):
+        """The site's files, and a counter service that knows one story and is down for the rest."""
+
+        def do_GET(self) -> None:
+            if self.path == "/count/%2Fsite%2Fnews%2Fplant%2F.json":
+                body = b'{"count": "1,234"}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            elif self.path.startswith(("/count/", "/hit")):
+                self.send_error(404 if self.path.startswith("/count/") else 204)
+            else:
+                super().do_GET()
+
+        def log_message(self, format: str, *args: object) -> None:
+            requests.append(self.path)
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Recorder, directory=str(site.root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    config = yaml.safe_load((site.root / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["site_url"] = base + "site/"
+    config["extra"]["masthead"]["counter"] = {"url": base + "count/{path}.json", "hit": base + "hit?p={path}"}
+    config["extra"]["masthead"]["giscus"] = {"repo": "motorledger/comments", "repo_id": "R_x",
+                                            "category": "General", "category_id": "DIC_x"}
+    (site.root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    assert site.build("--strict").returncode == 0
+    context = browser.new_context()
+    page = context.new_page()
+    giscus: list[str] = []
+    page.route("https://giscus.app/**", lambda route: (giscus.append(route.request.url), route.abort()))
+    try:
+        page.goto(base + "site/news/plant/")
+        views = page.locator(".mh-views")
+        views.wait_for(state="visible")
+        assert views.inner_text().split() == ["Views", "1,234"]
+        assert "/hit?p=%2Fsite%2Fnews%2Fplant%2F" in requests
+        page.goto(base + "site/news/other/")
+        page.wait_for_load_state("networkidle")
+        assert not page.locator(".mh-views").is_visible()
+        assert page.locator(".mh-views dd").inner_text() == ""
+        assert giscus == []
+        page.get_by_role("button", name="Show comments").click()
+        page.wait_for_timeout(200)
+        assert giscus and giscus[0].startswith("https://giscus.app/client.js")
+        script = page.locator(".mh-comments .giscus script")
+        assert script.get_attribute("data-repo") == "motorledger/comments"
+        assert script.get_attribute("data-mapping") == "pathname"
+    finally:
+        context.close()
+        server.shutdown()
