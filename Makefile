@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 N ?= 1000
 
-.PHONY: install serve build test lint typecheck unit bench clean
+.PHONY: install serve build test lint typecheck unit bench bench-search clean
 
 install: $(STAMP)
 
@@ -40,6 +40,10 @@ test: lint typecheck unit
 # `make bench` (N=1000) or `make bench N=10000` (minutes; run it in the background). See bench/run.py.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --articles $(N)
+
+# Search: Pagefind index time and size, bytes per query in Chromium, Material's lunr index size.
+bench-search: $(STAMP)
+	$(BIN)/python bench/search_size.py --articles $(N)
 
 clean:
 	rm -rf site .cache tests-output node_modules

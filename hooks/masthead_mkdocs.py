@@ -20,6 +20,7 @@ from masthead.authors import AUTHORS_FILE
 from masthead.dates import DateError, build_time
 from masthead.errors import MastheadError
 from masthead.newsroom import Newsroom
+from masthead.search import SearchError, build_index
 from masthead.social import load_with_social, social_view
 from masthead.text import insert_lead, print_urls, wrap_tables
 from masthead_perf import PhaseClock
@@ -153,16 +154,23 @@ def on_env(env: Environment, config: MkDocsConfig, **_: Any) -> Environment:
     return env
 
 
-# Last: other plugins' post-build output (search index, ...) lands in staging before the swap.
+# Last: other plugins' post-build output lands in staging before the swap; the search index is
+# built over the finished pages just before it.
 @event_priority(-100)
 def on_post_build(config: MkDocsConfig, **_: Any) -> None:
-    if _site_dir is None:
-        return
-    logging.getLogger("mkdocs").removeHandler(_warnings)
-    if config.strict and _warnings.count:
-        return  # MkDocs aborts right after this event; on_build_error drops the staging folder
-    output.publish(_site_dir)
-    config.site_dir = str(_site_dir)
+    if _site_dir is not None:
+        logging.getLogger("mkdocs").removeHandler(_warnings)
+        if config.strict and _warnings.count:
+            return  # MkDocs aborts right after this event; on_build_error drops the staging folder
+    try:
+        with timing.phase("search"):
+            report = build_index(Path(config.site_dir))
+    except SearchError as exc:  # on_build_error drops the staging folder: the old site stays
+        raise PluginError(f"Masthead: {exc}") from None
+    log.info(report.summary())
+    if _site_dir is not None:
+        output.publish(_site_dir)
+        config.site_dir = str(_site_dir)
 
 
 def on_build_error(**_: Any) -> None:

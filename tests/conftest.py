@@ -69,6 +69,11 @@ class Site:
 @pytest.fixture
 def make_site(tmp_path: Path) -> Callable[..., Site]:
     """Write a newsroom: ``files`` maps paths below docs/ to their text."""
+    return site_maker(tmp_path)
+
+
+def site_maker(tmp_path: Path) -> Callable[..., Site]:
+    """``make_site`` for any folder (module-scoped fixtures pass a tmp_path_factory folder)."""
 
     def make(files: Mapping[str, str | bytes], masthead: Mapping[str, Any] | None = None,
              site_url: str = "https://example.org/", **config: Any) -> Site:

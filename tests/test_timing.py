@@ -87,10 +87,10 @@ def test_a_build_with_timings_on_reports_mkdocs_and_masthead_phases(
     result = site.build("--strict", env={timing.ENV_VAR: str(target)})
     assert result.returncode == 0, result.stderr
     report = json.loads(target.read_text())
-    assert {"read", "markdown", "catalog", "templates", "write"} <= set(report["phases"])
-    # 3 articles + front page + 2 section pages + the archive (index, 2025, March 2025): each
-    # went through Markdown and a template.
-    assert report["entries"]["markdown"] == report["entries"]["templates"] == 9
+    assert {"read", "markdown", "catalog", "templates", "write", "search"} <= set(report["phases"])
+    # 3 articles + front page + 2 section pages + the archive (index, 2025, March 2025) + the
+    # search page: each went through Markdown and a template.
+    assert report["entries"]["markdown"] == report["entries"]["templates"] == 10
     assert sum(report["phases"].values()) <= report["elapsed"]
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import i18n, timing
+from . import i18n, search, timing
 from .archives import archive_plans
-from .article import Article
+from .article import Article, article_url
 from .authors import AUTHORS_FILE, Staff, author_plans, parse_authors
 from .catalog import Catalog, build_catalog, scan_docs
 from .errors import Fault, MastheadError
@@ -31,7 +31,7 @@ class GeneratedPage:
     """A page the build makes from the catalog (front page, section page N)."""
 
     src_uri: str
-    kind: str  # "front" | "section" | "archive" | "authors" | "author": the template's name
+    kind: str  # "front" | "section" | "archive" | "authors" | "author" | "search": the template's name
     title: str
     lang: str
     section: Section | None = None
@@ -60,6 +60,8 @@ class Newsroom:
         for prefix, name in (("archive/", "date archive"), ("authors/", "author pages")):
             if url.startswith(prefix):
                 return name
+        if url == article_url(search.SEARCH_PAGE, directory_urls=self.directory_urls):
+            return "search page"
         return None
 
     def load(self, docs_dir: Path) -> Catalog:
@@ -113,6 +115,8 @@ class Newsroom:
                      *author_plans(self.staff, catalog.articles, s.page_size, s.language)]:
             pages.append(GeneratedPage(plan.src_uri, plan.kind, plan.title, s.language,
                                        listing=plan.listing, data=plan.data))
+        pages.append(GeneratedPage(search.SEARCH_PAGE, "search", search.labels(s.language)["search_title"],
+                                   s.language))
         return {p.src_uri: p for p in pages}
 
     # -- pages ---------------------------------------------------------------------------------
@@ -158,6 +162,8 @@ class Newsroom:
             ctx["section"] = page.section
         elif page is not None and page.kind == "front":
             ctx["front"] = self.front_page()
+        elif page is not None and page.kind == "search":
+            ctx["search_page"] = search.page_view(s, lang, sorted({a.lang for a in catalog.articles}))
         elif page is not None:
             ctx["listing"] = page.listing
             ctx.update(page.data)
@@ -172,7 +178,7 @@ class Newsroom:
         s = self.settings
         year = self.last_year()
         years = str(s.copyright_since) if year <= s.copyright_since else f"{s.copyright_since}–{year}"
-        labels = i18n.labels(lang)
+        labels = {**i18n.labels(lang), **search.labels(lang)}
         return {
             "name": s.name,
             "short_name": s.short_name,
@@ -182,6 +188,7 @@ class Newsroom:
             "disclaimer": s.disclaimer,
             "copyright": labels["copyright"].format(years=years, owner=s.copyright_owner),
             "current_section": current_section,
+            "search_url": article_url(search.SEARCH_PAGE, directory_urls=self.directory_urls),
             "sections": [{"slug": x.slug, "url": f"{x.slug}/", "title": x.label(lang),
                           "description": x.description} for x in s.sections],
             "section_titles": {x.slug: x.label(lang) for x in s.sections},

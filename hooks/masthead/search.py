@@ -1,0 +1,198 @@
+"""Static search: Pagefind run over the finished site, and the search page's plain values.
+
+Pagefind (PyPI ``pagefind[extended]``, a Rust binary shipped inside the wheel) reads the built
+HTML, keeps what article pages mark with ``data-pagefind-body`` and writes a bundle of small
+index chunks below ``site/pagefind/``; a reader's browser fetches only the chunks a query needs.
+The *extended* binary is the one that segments Chinese into words (the plain one indexes a whole
+Chinese sentence as one "word").
+
+Nothing here knows MkDocs: the event file calls :func:`build_index` after the build.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .pagefind_bundle import ENTRY_FILE, FormatError, make_reproducible
+from .settings import Settings
+
+BUNDLE_DIR = "pagefind"
+SEARCH_PAGE = "search/index.md"
+# Set to a Pagefind binary to use it instead of the one from the pagefind-bin-extended wheel.
+BINARY_ENV = "MASTHEAD_PAGEFIND"
+_STAGING = ".pagefind-staging"
+_INSTALL = "pip install 'pagefind[extended]' (it is a dependency of Masthead: pip install -e .)"
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "search": "Search",
+        "search_title": "Search the stories",
+        "search_placeholder": "Search stories",
+        "search_query": "Words to look for",
+        "search_section": "Section",
+        "search_all_sections": "All sections",
+        "search_sort": "Order",
+        "search_relevance": "Best match first",
+        "search_newest": "Newest first",
+        "search_tag": "Tag",
+        "search_remove_tag": "Remove the tag filter",
+        "search_loading": "Searching…",
+        "search_results": "{n} stories found.",
+        "search_one_result": "1 story found.",
+        "search_none": "No stories match. Try fewer or other words.",
+        "search_more": "More results",
+        "search_failed": "Search is not available right now. Browse the sections instead.",
+        "search_noscript": "Search needs JavaScript, which is off in your browser. "
+                           "The sections below list every story, newest first.",
+    },
+    "zh": {
+        "search": "搜索",
+        "search_title": "搜索文章",
+        "search_placeholder": "搜索文章",
+        "search_query": "搜索词",
+        "search_section": "栏目",
+        "search_all_sections": "全部栏目",
+        "search_sort": "排序",
+        "search_relevance": "最相关",
+        "search_newest": "最新",
+        "search_tag": "标签",
+        "search_remove_tag": "取消标签筛选",
+        "search_loading": "正在搜索…",
+        "search_results": "找到 {n} 篇文章。",
+        "search_one_result": "找到 1 篇文章。",
+        "search_none": "没有找到相关文章，请换个词或减少关键词。",
+        "search_more": "更多结果",
+        "search_failed": "搜索暂时不可用，请按栏目浏览。",
+        "search_noscript": "搜索需要 JavaScript，您的浏览器已将其关闭。下面各栏目按时间列出全部文章。",
+    },
+}
+
+
+def labels(lang: str) -> dict[str, str]:
+    return LABELS.get(lang, LABELS["en"])
+
+
+class SearchError(Exception):
+    """The search index could not be built; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What one Pagefind run wrote."""
+
+    pages: Mapping[str, int]  # language -> indexed pages
+    files: int
+    bytes: int
+    seconds: float
+
+    def summary(self) -> str:
+        langs = ", ".join(f"{lang} {n}" for lang, n in sorted(self.pages.items()))
+        total = sum(self.pages.values())
+        return (f"search index: {total} pages ({langs or 'none'}), {self.files} files, "
+                f"{self.bytes / 1024:.0f} KiB, {self.seconds:.1f} s")
+
+
+def pagefind_executable() -> Path:
+    """The Pagefind binary: ``$MASTHEAD_PAGEFIND``, else the one in the pagefind-bin-extended wheel."""
+    override = os.environ.get(BINARY_ENV)
+    if override:
+        path = Path(override)
+        if not path.is_file():
+            raise SearchError(f"{BINARY_ENV}={override} is not a file (unset it, or point it at "
+                              "a pagefind_extended binary)")
+        return path
+    try:
+        module = importlib.import_module("pagefind_bin_extended")
+        found: Path = Path(module.get_executable())
+    except (ImportError, FileNotFoundError) as exc:
+        raise SearchError(f"the Pagefind search indexer is not installed ({exc}): {_INSTALL}") from None
+    return found
+
+
+def build_index(site_dir: Path, *, executable: Path | None = None) -> IndexReport:
+    """Index the built site in ``site_dir`` into ``site_dir/pagefind/``.
+
+    Pagefind writes into a staging folder that replaces the old bundle only when it succeeded,
+    so a failed run never leaves half an index; the few files Pagefind writes in a random order
+    are rewritten in a fixed one (see pagefind_bundle.py), so the same site gives the same bytes.
+    Raises SearchError with Pagefind's own words.
+    """
+    exe = executable or pagefind_executable()
+    staging = site_dir / _STAGING
+    target = site_dir / BUNDLE_DIR
+    shutil.rmtree(staging, ignore_errors=True)
+    command = [str(exe), "--site", str(site_dir), "--output-path", str(staging), "--quiet"]
+    started = time.perf_counter()
+    try:
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, check=False)
+        except OSError as exc:
+            raise SearchError(f"cannot run the Pagefind search indexer {exe}: {exc} ({_INSTALL})") from None
+        seconds = time.perf_counter() - started
+        if result.returncode != 0:
+            raise SearchError(_failure(result.returncode, result.stdout + result.stderr))
+        entry = staging / ENTRY_FILE
+        if not entry.is_file():
+            raise SearchError(_failure(result.returncode, result.stdout + result.stderr
+                                       + f"\n(no {ENTRY_FILE} was written)"))
+        try:
+            make_reproducible(staging)
+        except (FormatError, OSError, KeyError) as exc:
+            raise SearchError(f"Pagefind wrote a bundle Masthead cannot make reproducible ({exc}); "
+                              "use the Pagefind version pyproject.toml names") from None
+        pages = indexed_pages(staging)
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    files = [p for p in target.rglob("*") if p.is_file()]
+    return IndexReport(pages=pages, files=len(files), bytes=sum(p.stat().st_size for p in files),
+                       seconds=seconds)
+
+
+def _failure(code: int, output: str) -> str:
+    lines = [line for line in output.strip().splitlines() if line.strip()][-15:]
+    said = "\n".join("    " + line for line in lines) or "    (it printed nothing)"
+    return (f"the Pagefind search indexer failed (exit code {code}); it said:\n{said}\n"
+            "  (fix what it names and build again; the pages were written, the search index was not)")
+
+
+def indexed_pages(bundle: Path) -> dict[str, int]:
+    """Pages per language, from the bundle's entry file."""
+    data: dict[str, Any] = json.loads((bundle / ENTRY_FILE).read_text(encoding="utf-8"))
+    return {lang: int(info.get("page_count", 0)) for lang, info in sorted(data["languages"].items())}
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside an HTML ``<script>`` element (no ``</script>``, no ``<!--``)."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def page_view(settings: Settings, lang: str, languages: Sequence[str]) -> dict[str, Any]:
+    """Plain values for the search page: the section choices and the script's configuration.
+
+    ``languages`` are the languages of the published stories: the script searches the index of
+    each, since Pagefind keeps one index per language and searches only the page's by default.
+    """
+    words = labels(lang)
+    sections = [{"slug": s.slug, "title": s.label(lang)} for s in settings.sections]
+    config = {
+        "lang": lang,
+        "languages": sorted(set(languages)),
+        "sections": {s["slug"]: s["title"] for s in sections},
+        "labels": {k.removeprefix("search_"): v for k, v in words.items()
+                   if k in {"search_loading", "search_results", "search_one_result", "search_none",
+                            "search_more", "search_failed", "search_tag", "search_remove_tag"}},
+    }
+    return {"sections": sections, "config_json": script_json(config)}

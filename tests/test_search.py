@@ -1,0 +1,290 @@
+"""Static search: Pagefind's index over real builds, the search page, and the pure helpers."""
+
+from __future__ import annotations
+
+import filecmp
+import gzip
+import json
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+
+from masthead import pagefind_bundle
+from masthead.pagefind_bundle import ENTRY_FILE, make_reproducible
+from masthead.search import BINARY_ENV, SearchError, build_index, page_view, script_json
+from masthead.settings import load_settings
+from tests.conftest import Site, article, settings, site_maker
+
+MakeSite = Callable[..., Site]
+
+
+def fragments(site: Site) -> list[dict[str, object]]:
+    """Every page record Pagefind wrote (gzip of "pagefind_dcd" + JSON)."""
+    records = []
+    for path in sorted((site.out / "pagefind/fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        records.append(json.loads(data.removeprefix(b"pagefind_dcd")))
+    return records
+
+
+def newsroom() -> dict[str, str]:
+    return {
+        "news/plant.md": article(
+            "Huaxin opens a battery plant", "2025-03-14 09:30", authors=["Li Ming", "Anna Berg"],
+            tags=["EV", "batteries"], image="../img/p.svg", image_alt="A plant",
+            body="The quokkaplant opened in Hefei on Monday."),
+        "economy/rates.md": article("Loan rates ease", "2025-03-10", body="Banks cut rates again."),
+        "news/zh.md": article("钠离子电池中试线投产", "2025-03-12 10:00", lang="zh",
+                              tags=["电池"], body="星驰电池的钠离子中试线周一投产。"),
+        "news/secret.md": article("Unpublished scoop", "2025-03-15", draft=True,
+                                  body="The zebrafinch embargo lifts next week."),
+        "img/p.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+    }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """One build of the small newsroom above, shared by the read-only checks below."""
+    site = site_maker(tmp_path_factory.mktemp("search"))(newsroom())
+    result = site.build("--strict")
+    assert result.returncode == 0, result.stderr
+    assert "search index: 3 pages (en 2, zh 1)" in result.stderr
+    return site
+
+
+# -- the index ----------------------------------------------------------------------------------
+
+
+def test_index_holds_every_published_article_in_its_language_and_no_draft(built: Site) -> None:
+    entry = json.loads((built.out / "pagefind" / ENTRY_FILE).read_text(encoding="utf-8"))
+    assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == {"en": 2, "zh": 1}
+    records = fragments(built)
+    assert sorted(r["url"] for r in records) == ["/economy/rates/", "/news/plant/", "/news/zh/"]
+    text = " ".join(str(r["content"]) for r in records)
+    assert "quokkaplant" in text
+    # Chinese is cut into words (Pagefind marks the cuts with zero-width spaces): 钠离子|中试|线.
+    assert "钠离子\u200b中试\u200b线" in text
+    assert "zebrafinch" not in text and "Unpublished scoop" not in text
+    assert not (built.out / "news/secret").exists()
+
+
+def test_only_the_article_body_is_indexed_not_menus_bylines_rails_or_footers(built: Site) -> None:
+    plant = next(r for r in fragments(built) if r["url"] == "/news/plant/")
+    content = str(plant["content"])
+    assert content.startswith("Huaxin opens a battery plant.")
+    for chrome in ["Skip to content", "Home", "Economy", "Published", "Source", "min read",
+                   "Loan rates ease", "Invented stories", "Tags", "Search"]:
+        assert chrome not in content, chrome
+
+
+def test_articles_carry_metadata_filters_and_a_date_sort_key(built: Site) -> None:
+    plant = next(r for r in fragments(built) if r["url"] == "/news/plant/")
+    meta = plant["meta"]
+    assert isinstance(meta, dict)
+    assert meta["title"] == "Huaxin opens a battery plant"
+    assert meta["date"] == "2025-03-14T09:30:00+08:00"
+    assert meta["section"] == "News"
+    assert meta["author"] == "Li Ming, Anna Berg"
+    # The image is relative to the article; the search page resolves it against the result's URL.
+    assert urljoin("https://example.org/news/plant/", str(meta["image"])) == "https://example.org/img/p.svg"
+    assert plant["filters"] == {"section": ["news"], "tag": ["EV", "batteries"]}
+    zh = next(r for r in fragments(built) if r["url"] == "/news/zh/")
+    assert zh["filters"] == {"section": ["news"], "tag": ["电池"]}
+    assert zh["meta"]["section"] == "新闻"  # type: ignore[index]
+    page = built.html("news/plant/")
+    assert page.select_one("[data-pagefind-sort]")["data-sort"] == "1741915800"  # 2025-03-14 01:30 UTC
+    assert page.select("[data-pagefind-body]") == [page.select_one("article.mh-article")]
+    assert page.select_one(".mh-rail [data-pagefind-body]") is None
+
+
+def test_two_builds_write_byte_identical_search_indexes(make_site: MakeSite) -> None:
+    first, second = make_site(newsroom()), make_site(newsroom())
+    for site in (first, second):
+        assert site.build("--strict").returncode == 0
+    comparison = filecmp.dircmp(first.out / "pagefind", second.out / "pagefind")
+
+    def same(c: filecmp.dircmp[str]) -> bool:
+        _, mismatch, errors = filecmp.cmpfiles(c.left, c.right, c.common_files, shallow=False)
+        return (not c.left_only and not c.right_only and not mismatch and not errors
+                and all(same(sub) for sub in c.subdirs.values()))
+
+    assert same(comparison)
+
+
+# -- failure ------------------------------------------------------------------------------------
+
+
+def failing_indexer(tmp_path: Path) -> Path:
+    script = tmp_path / "pagefind_extended"
+    script.write_text("#!/bin/sh\necho 'Error: could not parse /site/broken.html' >&2\nexit 3\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script
+
+
+def test_a_failing_indexer_stops_the_build_with_its_message_and_keeps_the_old_site(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site(newsroom())
+    assert site.build().returncode == 0
+    before = {p: p.read_bytes() for p in site.out.rglob("*") if p.is_file()}
+    result = site.build(env={BINARY_ENV: str(failing_indexer(tmp_path))})
+    assert result.returncode == 1
+    assert {p: p.read_bytes() for p in site.out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in site.root.iterdir()) == ["docs", "mkdocs.yml", "site"]
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "the Pagefind search indexer failed (exit code 3)" in result.stderr
+    assert "could not parse /site/broken.html" in result.stderr
+    missing = site.build(env={BINARY_ENV: str(tmp_path / "nowhere")})
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert f"{BINARY_ENV}=" in missing.stderr and "is not a file" in missing.stderr
+
+
+def test_a_failed_run_keeps_the_previous_index_and_leaves_no_staging(built: Site, tmp_path: Path) -> None:
+    site_dir = tmp_path / "site"
+    (site_dir / "pagefind").mkdir(parents=True)
+    (site_dir / "pagefind" / ENTRY_FILE).write_text("{}", encoding="utf-8")
+    with pytest.raises(SearchError, match="exit code 3"):
+        build_index(site_dir, executable=failing_indexer(tmp_path))
+    assert (site_dir / "pagefind" / ENTRY_FILE).read_text(encoding="utf-8") == "{}"
+    assert sorted(p.name for p in site_dir.iterdir()) == ["pagefind"]
+
+
+# -- the search page and the masthead box --------------------------------------------------------
+
+
+def test_search_page_has_a_form_a_noscript_message_and_its_script_settings(built: Site) -> None:
+    page = built.html("search/")
+    assert page.h1.get_text() == "Search the stories"
+    form = page.select_one("form.mh-search__form")
+    assert form["action"] == "./" and form["method"] == "get"
+    assert [o["value"] for o in form.select("select[name=section] option")] == ["", "news", "economy"]
+    assert "Search needs JavaScript" in page.noscript.get_text()
+    assert [a["href"] for a in page.noscript.select("a")] == ["../news/", "../economy/"]
+    config = json.loads(page.select_one("#mh-search-config").string)
+    assert config["lang"] == "en" and config["languages"] == ["en", "zh"]
+    assert config["sections"] == {"news": "News", "economy": "Economy"}
+    script = page.select_one("script[type=module]")["src"]
+    assert (built.out / "search" / script).resolve() == (
+        built.out / "assets/javascripts/masthead-search.js").resolve()
+    assert page.select_one(".mh-search-box") is None  # the page's own form replaces it
+    assert page.select_one("[data-pagefind-body]") is None
+
+
+def test_masthead_search_box_points_at_the_search_page_under_a_project_path(make_site: MakeSite) -> None:
+    site = make_site(newsroom(), site_url="https://user.github.io/repo/")
+    assert site.build("--strict").returncode == 0
+    for url, page_url in [("news/plant/", "https://user.github.io/repo/news/plant/"),
+                          ("", "https://user.github.io/repo/"),
+                          ("404.html", "https://user.github.io/repo/404.html")]:
+        box = site.html(url).select_one("form.mh-search-box")
+        assert box["method"] == "get" and box.select_one("input[name=q]") is not None
+        assert urljoin(page_url, box["action"]) == "https://user.github.io/repo/search/", url
+
+
+def test_a_chinese_newsroom_gets_a_chinese_search_page(make_site: MakeSite) -> None:
+    site = make_site({"news/zh.md": article("钠离子电池中试线投产", "2025-03-12", lang="zh")},
+                     masthead=settings(language="zh"))
+    assert site.build("--strict").returncode == 0
+    page = site.html("search/")
+    assert page.html["lang"] == "zh" and page.h1.get_text() == "搜索文章"
+    assert "搜索需要 JavaScript" in page.noscript.get_text()
+    config = json.loads(page.select_one("#mh-search-config").string)
+    assert config["sections"] == {"news": "新闻", "economy": "经济"}
+    assert config["labels"]["results"] == "找到 {n} 篇文章。"
+    assert site.html("news/zh/").select_one(".mh-search-box button").get_text() == "搜索"
+
+
+def test_editor_text_in_search_metadata_is_escaped(make_site: MakeSite) -> None:
+    evil = '"><script>alert(1)</script>'
+    site = make_site({"news/evil.md": article("Evil", author=evil, tags=[evil])},
+                     masthead=settings(sections=[{"slug": "news", "title": evil}]))
+    assert site.build("--strict").returncode == 0
+    for url in ["news/evil/", "search/"]:
+        page = site.html(url)
+        code = [s for s in page.find_all("script") if s.get("type") != "application/json"]
+        assert [s for s in code if "alert" in (s.string or "")] == [], url
+    config = site.html("search/").select_one("#mh-search-config")
+    assert "<" not in config.string and json.loads(config.string)["sections"] == {"news": evil}
+    record = fragments(site)[0]
+    assert record["meta"]["author"] == evil  # type: ignore[index]
+
+
+# -- pure helpers ---------------------------------------------------------------------------------
+
+
+def write_bundle(root: Path, *, reverse: bool) -> Path:
+    """A two-language bundle as Pagefind 1.5 lays it out, with hash-map order either way round."""
+    bundle = root / "pagefind"
+    (bundle / "filter").mkdir(parents=True)
+    order: Callable[[list[object]], list[object]] = (lambda xs: xs[::-1]) if reverse else list
+    pagefind_bundle.write(bundle / "filter/en_1111111.pf_filter",
+                          ["tag", order([["EV", order([3, 1])], ["batteries", [2]]])])
+    pagefind_bundle.write(bundle / "filter/en_2222222.pf_filter", ["section", [["news", [1, 2, 3]]]])
+    pagefind_bundle.write(bundle / "filter/zh_3333333.pf_filter", ["tag", [["电池", [0]]]])
+    pagefind_bundle.write(bundle / "pagefind.en_aaaaaaaaaa.pf_meta", [
+        "1.5.2", [["en_p1", 7]], [["00", "the", "en_i1"]],
+        order([["tag", "en_1111111"], ["section", "en_2222222"]]), [["date", [0]]], ["title"]])
+    pagefind_bundle.write(bundle / "pagefind.zh_bbbbbbbbbb.pf_meta", [
+        "1.5.2", [["zh_p2", 9]], [], [["tag", "zh_3333333"]], [], ["title"]])
+    languages = {"en": {"hash": "en_aaaaaaaaaa", "wasm": "en", "page_count": 3},
+                 "zh": {"hash": "zh_bbbbbbbbbb", "wasm": None, "page_count": 1}}
+    entry = {"version": "1.5.2", "languages": dict(order(list(languages.items()))),  # type: ignore[arg-type]
+             "include_characters": ["_"]}
+    (bundle / ENTRY_FILE).write_text(json.dumps(entry), encoding="utf-8")
+    return bundle
+
+
+def test_bundles_that_differ_only_in_hash_map_order_become_identical(tmp_path: Path) -> None:
+    one = write_bundle(tmp_path / "one", reverse=False)
+    two = write_bundle(tmp_path / "two", reverse=True)
+    assert (one / ENTRY_FILE).read_bytes() != (two / ENTRY_FILE).read_bytes()
+    make_reproducible(one)
+    make_reproducible(two)
+    names = sorted(p.relative_to(one).as_posix() for p in one.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(two).as_posix() for p in two.rglob("*") if p.is_file())
+    for name in names:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    entry = json.loads((one / ENTRY_FILE).read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["en", "zh"]
+    meta = pagefind_bundle.read(one / f"pagefind.{entry['languages']['en']['hash']}.pf_meta")
+    assert [name for name, _ in meta[3]] == ["section", "tag"]
+    tag = pagefind_bundle.read(one / "filter" / f"{dict(meta[3])['tag']}.pf_filter")
+    assert tag == ["tag", [["EV", [1, 3]], ["batteries", [2]]]]
+    assert meta[:3] == ["1.5.2", [["en_p1", 7]], [["00", "the", "en_i1"]]]
+
+
+def test_an_unknown_bundle_layout_is_refused_before_anything_changes(tmp_path: Path) -> None:
+    bundle = write_bundle(tmp_path, reverse=False)
+    pagefind_bundle.write(bundle / "pagefind.zh_bbbbbbbbbb.pf_meta", ["1.6.0", {"new": "layout"}])
+    before = {p: p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
+    with pytest.raises(pagefind_bundle.FormatError):
+        make_reproducible(bundle)
+    assert {p: p.read_bytes() for p in bundle.rglob("*") if p.is_file()} == before
+
+
+def test_cbor_reader_and_writer_round_trip_what_pagefind_writes() -> None:
+    item = ["1.5.2", [["en_1", 300], ["zh_2", 70000]], -5, b"\x00\x01", "电池" * 20,
+            pagefind_bundle.Raw(b"\xf6"), pagefind_bundle.Raw(b"\xfb" + bytes(8))]
+    assert pagefind_bundle.decode(pagefind_bundle.encode(item)) == item
+    assert pagefind_bundle.encode(300) == b"\x19\x01\x2c"  # shortest form, as Pagefind writes
+    with pytest.raises(pagefind_bundle.FormatError):
+        pagefind_bundle.decode(b"\x9f\x01\xff")  # indefinite length: not Pagefind's
+
+
+def test_script_json_cannot_close_its_script_element() -> None:
+    text = script_json({"title": "</script><!-- & 新闻"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"title": "</script><!-- & 新闻"}
+
+
+def test_page_view_labels_sections_in_the_page_language(tmp_path: Path) -> None:
+    s = load_settings(settings(), docs_dir=tmp_path)
+    view = page_view(s, "zh", ["zh", "en", "zh"])
+    assert view["sections"] == [{"slug": "news", "title": "新闻"}, {"slug": "economy", "title": "经济"}]
+    config = json.loads(view["config_json"])
+    assert config["languages"] == ["en", "zh"] and config["lang"] == "zh"
+    assert config["labels"]["none"].startswith("没有找到")
