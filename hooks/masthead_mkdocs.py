@@ -20,6 +20,7 @@ from masthead.authors import AUTHORS_FILE
 from masthead.dates import DateError, build_time
 from masthead.errors import MastheadError
 from masthead.newsroom import Newsroom
+from masthead.sanitize import sanitize_html
 from masthead.search import SearchError, build_index
 from masthead.social import load_with_social, social_view
 from masthead.text import insert_lead, print_urls, wrap_tables
@@ -128,6 +129,11 @@ def on_page_markdown(markdown: str, page: Page, **_: Any) -> str:
         return markdown
     page.meta, body = owned
     return body
+
+
+def on_page_content(html: str, **_: Any) -> str:
+    """Editors' Markdown may carry raw HTML: keep its markup, drop anything that could run."""
+    return sanitize_html(html)
 
 
 def on_page_context(context: dict[str, Any], page: Page, **_: Any) -> dict[str, Any]:
