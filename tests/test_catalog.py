@@ -82,3 +82,21 @@ def test_paginate_links_pages_in_order() -> None:
     assert (pages[2].prev_url, pages[2].next_url) == ("news/page/2/", None)
     assert pages[1].src_uri == "news/page/2/index.md"
     assert len(paginate("news/", [], 3)) == 1
+
+
+@pytest.mark.parametrize(
+    ("uri", "words"),
+    [("news/con.md", "device name"), ("news/aux.en.md", "device name"), ("news/a#b.md", "#"),
+     ("news/a?b.md", "?"), ("news/100%.md", "%"), ("news/a\tb.md", "control"),
+     ("news/" + "x" * 200 + ".md", "200 bytes")],
+)
+def test_unsafe_file_names_are_faults_not_broken_urls(site: Settings, uri: str, words: str) -> None:
+    with pytest.raises(MastheadError) as info:
+        build_catalog({uri: article("T"), "news/fine.md": article("Fine")}, site)
+    [fault] = info.value.faults
+    assert fault.file == uri and fault.field == "file name" and words in fault.message
+
+
+def test_chinese_and_spaced_file_names_are_accepted(site: Settings) -> None:
+    catalog = build_catalog({"news/新能源 销量.md": article("T")}, site)
+    assert catalog.articles[0].url == "news/新能源 销量/"
