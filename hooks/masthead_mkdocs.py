@@ -104,6 +104,8 @@ def on_pre_build(config: MkDocsConfig, **_: Any) -> None:
         _room().load(Path(config.docs_dir))
     except MastheadError as exc:
         raise PluginError(exc.report()) from None
+    for clash in _room().tags.collisions if _room().tags else ():
+        log.warning(clash.message())
 
 
 def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
