@@ -104,7 +104,8 @@ def on_pre_build(config: MkDocsConfig, **_: Any) -> None:
         _room().load(Path(config.docs_dir))
     except MastheadError as exc:
         raise PluginError(exc.report()) from None
-    for clash in _room().tags.collisions if _room().tags else ():
+    tags = _room().tags
+    for clash in tags.collisions if tags else ():  # both tags get pages; --strict stops here
         log.warning(clash.message())
 
 
