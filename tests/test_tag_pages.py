@@ -31,7 +31,7 @@ def titles(page: BeautifulSoup) -> list[str]:
 
 
 def test_one_tag_page_per_tag_newest_first_paginated_with_title_and_count(make_site: MakeSite) -> None:
-    site = make_site(tagged(7, ["EV", "ev", "ＥＶ"]))  # page_size is 3 in the test settings
+    site = make_site(tagged(7, ["EV", "ev", "ＥＶ"]), masthead=settings(tag_page_size=3))
     result = site.build("--strict")
     assert result.returncode == 0, result.stderr
     listed: list[str] = []

@@ -250,3 +250,10 @@ def test_a_tag_without_a_url_is_a_fault_naming_file_line_and_tag() -> None:
     assert result is None
     assert [(f.file, f.line, f.field) for f in faults] == [("news/bad.md", 4, "tags")] * 2
     assert "'..'" in faults[0].message and "'/'" in faults[1].message
+
+
+def test_tag_pages_hold_twenty_stories_unless_set_and_a_bad_size_names_the_key() -> None:
+    assert load_settings(settings()).tag_page_size == 20
+    assert load_settings(settings(tag_page_size=5)).tag_page_size == 5
+    with pytest.raises(MastheadError, match=r"extra\.masthead\.tag_page_size: expected a whole number"):
+        load_settings(settings(tag_page_size=0))

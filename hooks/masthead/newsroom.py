@@ -126,7 +126,7 @@ class Newsroom:
         index_title = i18n.labels(s.language)["tags"]
         pages.append(GeneratedPage(INDEX_URL + "index.md", "tags", index_title, s.language))
         for tag in self.tags.tags:
-            for listing in paginate(tag.url, tag.articles, s.page_size):
+            for listing in paginate(tag.url, tag.articles, s.tag_page_size):
                 pages.append(GeneratedPage(listing.src_uri, "tag", tag.name, s.language,
                                            listing=listing, tag=tag))
         return {p.src_uri: p for p in pages}
