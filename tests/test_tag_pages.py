@@ -169,7 +169,7 @@ def test_tag_text_is_escaped_on_every_tag_page(make_site: MakeSite) -> None:
 
 
 def test_tag_links_work_under_a_github_pages_project_path(make_site: MakeSite) -> None:
-    files = {**tagged(4, ["EV", "新能源"]), "economy/x.md": article("X", tags=["Citroën", "新能源"])}
+    files = {**tagged(4, ["EV", "新能源"]), "economy/x.md": article("X", tags=["Citroën", "新能源", "Москва"])}
     site = make_site(files, site_url="https://user.github.io/repo/")
     assert site.build("--strict").returncode == 0
     checked = 0
@@ -184,5 +184,6 @@ def test_tag_links_work_under_a_github_pages_project_path(make_site: MakeSite) -
             assert (local / "index.html").is_file() or local.is_file(), (rel, a["href"])
             checked += 1
     assert checked > 20
+    assert (site.out / "tags/москва/index.html").is_file()  # letters of other scripts are kept
     assert site.html("tags/citroen/").find("link", rel="canonical")["href"] == \
         "https://user.github.io/repo/tags/citroen/"

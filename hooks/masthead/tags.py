@@ -254,6 +254,7 @@ class TagIndex:
     by_key: Mapping[str, Tag]
     aliases: Mapping[str, str]
     collisions: tuple[Collision, ...] = ()
+    resolved: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # spelling -> resolve()
 
     def of(self, article: Article) -> list[dict[str, Any]]:
         """The tags an article page lists, each ``{name, url, lang}``; url None if it has no page.
@@ -262,7 +263,7 @@ class TagIndex:
         """
         out: dict[str, dict[str, Any]] = {}
         for raw in article.tags:
-            key, spelling = resolve(raw, self.aliases)
+            key, spelling = self.resolved.get(raw) or resolve(raw, self.aliases)
             tag = self.by_key.get(key)
             if key not in out:
                 out[key] = ({"name": tag.name, "url": tag.url, "lang": tag.lang} if tag else
@@ -311,7 +312,7 @@ def build_tag_index(articles: Iterable[Article], aliases: Mapping[str, str]) -> 
         for group in clashes
     )
     return TagIndex(tags=tuple(tags), by_key={t.key: t for t in tags}, aliases=dict(aliases),
-                    collisions=collisions)
+                    collisions=collisions, resolved=resolved)
 
 
 def _by_use(counts: Counter[str]) -> list[tuple[str, int]]:
