@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -169,7 +171,8 @@ def test_tag_text_is_escaped_on_every_tag_page(make_site: MakeSite) -> None:
 
 
 def test_tag_links_work_under_a_github_pages_project_path(make_site: MakeSite) -> None:
-    files = {**tagged(4, ["EV", "新能源"]), "economy/x.md": article("X", tags=["Citroën", "新能源", "Москва"])}
+    files = {**tagged(4, ["EV", "新能源"]),
+             "economy/x.md": article("X", tags=["Citroën", "新能源", "Москва"])}
     site = make_site(files, site_url="https://user.github.io/repo/")
     assert site.build("--strict").returncode == 0
     checked = 0
@@ -187,3 +190,17 @@ def test_tag_links_work_under_a_github_pages_project_path(make_site: MakeSite) -
     assert (site.out / "tags/москва/index.html").is_file()  # letters of other scripts are kept
     assert site.html("tags/citroen/").find("link", rel="canonical")["href"] == \
         "https://user.github.io/repo/tags/citroen/"
+
+
+def test_with_timings_on_tag_pages_are_charged_to_the_tags_phase(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site(tagged(4, ["EV", "新能源"]), masthead=settings(tag_page_size=1))
+    target = tmp_path / "timings.json"
+    result = site.build("--strict", env={"MASTHEAD_TIMINGS": str(target)})
+    assert result.returncode == 0, result.stderr
+    report = json.loads(target.read_text())
+    # 4 stories, front page, 2 pages of news, 1 of economy: 8 pages outside tags/
+    assert report["entries"]["templates"] == report["entries"]["markdown"] == 8
+    assert report["phases"]["tags"] > 0 and sum(report["phases"].values()) <= report["elapsed"]
+    assert len(list((site.out / "tags").rglob("index.html"))) == 1 + 2 * 2  # index, 2 tags × 2 pages

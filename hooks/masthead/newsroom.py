@@ -122,7 +122,8 @@ class Newsroom:
                                        listing=plan.listing, data=plan.data))
         pages.append(GeneratedPage(search.SEARCH_PAGE, "search", search.labels(s.language)["search_title"],
                                    s.language))
-        self.tags = build_tag_index(catalog.articles, s.tag_aliases)  # published stories only
+        with timing.phase("tags"):
+            self.tags = build_tag_index(catalog.articles, s.tag_aliases)  # published stories only
         index_title = i18n.labels(s.language)["tags"]
         pages.append(GeneratedPage(INDEX_URL + "index.md", "tags", index_title, s.language))
         for tag in self.tags.tags:
@@ -169,7 +170,8 @@ class Newsroom:
             ctx["rail"] = [a for a in catalog.articles[:RAIL_SIZE + 1] if a is not article][:RAIL_SIZE]
             ctx["byline"] = self.byline(article)
             ctx["scheduled"] = catalog.is_withheld(src_uri) and not article.draft
-            ctx["article_tags"] = self.tags.of(article) if self.tags else []
+            with timing.phase("tags"):
+                ctx["article_tags"] = self.tags.of(article) if self.tags else []
         elif page is not None and page.kind == "section":
             ctx["listing"] = page.listing
             ctx["section"] = page.section
