@@ -93,8 +93,13 @@ def test_tag_index_lists_every_tag_with_its_count_grouped_by_pinyin_and_letter(m
 def test_every_page_links_to_the_tag_index_from_the_footer(make_site: MakeSite) -> None:
     site = make_site(tagged(1, ["EV"]))
     assert site.build("--strict").returncode == 0
-    for url, href in [("", "tags/"), ("news/", "../tags/"), ("news/t0/", "../../tags/"), ("tags/ev/", "../")]:
+    for url, href in [("", "tags/"), ("news/", "../tags/"), ("news/t0/", "../../tags/"), ("tags/ev/", "../"),
+                      ("404.html", "/tags/")]:
         assert site.html(url).select_one(".mh-footer__tags a")["href"] == href, url
+    untagged = make_site({"news/a.md": article("A")})
+    assert untagged.build("--strict").returncode == 0
+    assert untagged.html("").select_one(".mh-footer__tags") is None  # no tags: no link to an empty index
+    assert "No tags yet." in untagged.html("tags/").get_text()
 
 
 def test_chinese_site_labels_its_tag_pages_in_chinese(make_site: MakeSite) -> None:
@@ -114,6 +119,21 @@ def test_drafts_never_appear_on_tag_pages_or_the_index(make_site: MakeSite) -> N
     assert titles(site.html("tags/ev/")) == ["Tagged 0"]
     assert not (site.out / "tags/secret-tag").exists()
     assert "secret" not in (site.out / "tags/index.html").read_text(encoding="utf-8").lower()
+
+
+def test_scheduled_stories_join_their_tag_pages_only_once_their_time_has_come(make_site: MakeSite) -> None:
+    files = tagged(1, ["EV"])  # 2025-03-01
+    files["news/later.md"] = article("Embargoed", "2025-03-14 10:00", tags=["EV", "embargo-only"])
+    site = make_site(files)
+    before = int(dt.datetime(2025, 3, 14, 1, 0, tzinfo=dt.UTC).timestamp())  # 09:00 in Shanghai
+    assert site.build("--strict", env={"SOURCE_DATE_EPOCH": str(before)}).returncode == 0
+    assert titles(site.html("tags/ev/")) == ["Tagged 0"]
+    assert not (site.out / "tags/embargo-only").exists()
+    assert "embargo" not in (site.out / "tags/index.html").read_text(encoding="utf-8").lower()
+    after = before + 3 * 3600
+    assert site.build("--strict", env={"SOURCE_DATE_EPOCH": str(after)}).returncode == 0
+    assert titles(site.html("tags/ev/")) == ["Embargoed", "Tagged 0"]
+    assert titles(site.html("tags/embargo-only/")) == ["Embargoed"]
 
 
 def test_colliding_tags_get_both_pages_and_a_warning_naming_both(make_site: MakeSite) -> None:
@@ -200,7 +220,8 @@ def test_with_timings_on_tag_pages_are_charged_to_the_tags_phase(
     result = site.build("--strict", env={"MASTHEAD_TIMINGS": str(target)})
     assert result.returncode == 0, result.stderr
     report = json.loads(target.read_text())
-    # 4 stories, front page, 2 pages of news, 1 of economy: 8 pages outside tags/
-    assert report["entries"]["templates"] == report["entries"]["markdown"] == 8
+    others = [p for p in site.out.rglob("index.html") if p.relative_to(site.out).parts[0] != "tags"]
+    assert len(others) >= 8  # 4 stories, front page, 2 pages of news, 1 of economy, archives...
+    assert report["entries"]["templates"] == report["entries"]["markdown"] == len(others)
     assert report["phases"]["tags"] > 0 and sum(report["phases"].values()) <= report["elapsed"]
     assert len(list((site.out / "tags").rglob("index.html"))) == 1 + 2 * 2  # index, 2 tags × 2 pages
