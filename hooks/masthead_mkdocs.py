@@ -105,6 +105,9 @@ def on_pre_build(config: MkDocsConfig, **_: Any) -> None:
         _room().load(Path(config.docs_dir))
     except MastheadError as exc:
         raise PluginError(exc.report()) from None
+    tags = _room().tags
+    for clash in tags.collisions if tags else ():  # both tags get pages; --strict stops here
+        log.warning(clash.message())
 
 
 def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:

@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from masthead.catalog import Catalog
 from masthead.newsroom import Newsroom
 from masthead.settings import load_settings
+from masthead.tags import resolve
 from tests.conftest import ROOT
 
 
@@ -92,3 +93,24 @@ def test_sample_follows_on_wechat_and_weibo_and_its_share_qr_codes_scan(
         assert decode_svg(share_qr) == [page.select_one('link[rel="canonical"]')["href"]]
         [follow_qr] = page.select(".mh-follow svg.mh-qr")
         assert decode_svg(follow_qr) == [wechat["follow_url"]]
+
+
+def test_sample_tags_merge_case_variants_and_aliases_and_every_tag_link_works(
+    catalog: Catalog, built: Path
+) -> None:
+    index = BeautifulSoup((built / "tags/index.html").read_text(encoding="utf-8"), "html.parser")
+    names = [a.select_one(".mh-tagchip__name").get_text() for a in index.select(".mh-tagindex__group a")]
+    assert len(names) == len({n.casefold() for n in names}), names  # ev/EV, Batteries/batteries merged
+    assert {"EV", "batteries", "exports", "新能源"} <= set(names)
+    assert "electric vehicles" not in names and "新能源汽车" not in names  # aliases in mkdocs.yml
+    ev = BeautifulSoup((built / "tags/ev/index.html").read_text(encoding="utf-8"), "html.parser")
+    expected = sum(any(t.casefold() in ("ev", "electric vehicles") for t in a.tags) for a in catalog.articles)
+    assert ev.select_one(".mh-taghead__count").get_text() == f"{expected} stories"
+    for a in catalog.articles:
+        page = BeautifulSoup((built / a.url / "index.html").read_text(encoding="utf-8"), "html.parser")
+        links = page.select(".mh-tag a")
+        keys = {resolve(t, catalog.settings.tag_aliases)[0] for t in a.tags}
+        assert len(links) == len(keys), a.src_uri
+        for link in links:
+            target = (built / a.url / link["href"] / "index.html").resolve()
+            assert target.is_file(), (a.src_uri, link["href"])

@@ -16,6 +16,7 @@ from . import text
 from .dates import DATE_FORMS, DateError, parse_date
 from .errors import Fault
 from .settings import LANGUAGES, Settings
+from .tags import tag_problem
 
 KNOWN_FIELDS = frozenset({
     "title", "date", "updated", "author", "authors", "source", "section", "tags", "summary",
@@ -128,6 +129,9 @@ def parse_article(
         checker.fault(field_name, f"{section!r} is not a section of this site",
                       f"move the file into one of: {known}, or add the section to mkdocs.yml")
     tags = checker.tags(meta)
+    for tag in tags:  # a tag must have a URL: no "..", "/" or punctuation-only names
+        if problem := tag_problem(tag, settings.tag_aliases):
+            checker.fault("tags", problem, "give the tag a name with letters or digits, or remove it")
     standfirst = checker.text(meta, "summary", fix="write one sentence of plain text")
     summary = text.shorten(standfirst or text.first_paragraph(post.content), SUMMARY_LIMIT)
     dateline = checker.text(meta, "dateline", fix="write e.g. dateline: Shanghai")

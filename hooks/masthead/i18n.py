@@ -39,6 +39,13 @@ LABELS: dict[str, dict[str, str]] = {
         "draft": "Draft: not published",
         "skip": "Skip to content",
         "table": "Table (scrolls sideways)",
+        # tag pages (hooks/masthead/tags.py)
+        "tag_kicker": "Tag",
+        "all_tags": "All tags",
+        "most_used": "Most used",
+        "tag_count": "{n} tags",
+        "tags_by_letter": "Tags by letter",
+        "no_tags": "No tags yet.",
     },
     "zh": {
         "home": "首页",
@@ -74,6 +81,13 @@ LABELS: dict[str, dict[str, str]] = {
         "draft": "草稿：尚未发布",
         "skip": "跳到正文",
         "table": "表格（可左右滚动）",
+        # tag pages (hooks/masthead/tags.py)
+        "tag_kicker": "标签",
+        "all_tags": "全部标签",
+        "most_used": "热门标签",
+        "tag_count": "共 {n} 个标签",
+        "tags_by_letter": "按拼音或字母查找",
+        "no_tags": "暂无标签。",
     },
 }
 

@@ -21,6 +21,7 @@ from .errors import Fault, MastheadError
 from .listing import ListingPage, paginate
 from .settings import Section, Settings
 from .social import Social, social_view
+from .tags import INDEX_URL, Tag, TagIndex, build_tag_index
 
 FRONT_PAGE = "index.md"
 RAIL_SIZE = 5  # latest stories beside an article
@@ -31,12 +32,13 @@ class GeneratedPage:
     """A page the build makes from the catalog (front page, section page N)."""
 
     src_uri: str
-    kind: str  # "front" | "section" | "archive" | "authors" | "author" | "search": the template's name
+    kind: str  # "front" | "section" | "archive" | "authors" | "author" | "search" | "tag" | "tags"
     title: str
     lang: str
     section: Section | None = None
     listing: ListingPage | None = None
     data: Mapping[str, Any] = field(default_factory=dict)  # more template values of this kind
+    tag: Tag | None = None
 
 
 @dataclass
@@ -49,6 +51,7 @@ class Newsroom:
     generated: dict[str, GeneratedPage] = field(default_factory=dict)
     now: dt.datetime | None = None  # what is published; None: the clock (see dates.build_time)
     staff: Staff = field(default_factory=Staff)
+    tags: TagIndex | None = None
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -62,6 +65,8 @@ class Newsroom:
                 return name
         if url == article_url(search.SEARCH_PAGE, directory_urls=self.directory_urls):
             return "search page"
+        if url.startswith(INDEX_URL):
+            return "tag pages"
         return None
 
     def load(self, docs_dir: Path) -> Catalog:
@@ -117,6 +122,14 @@ class Newsroom:
                                        listing=plan.listing, data=plan.data))
         pages.append(GeneratedPage(search.SEARCH_PAGE, "search", search.labels(s.language)["search_title"],
                                    s.language))
+        with timing.phase("tags"):
+            self.tags = build_tag_index(catalog.articles, s.tag_aliases)  # published stories only
+        index_title = i18n.labels(s.language)["tags"]
+        pages.append(GeneratedPage(INDEX_URL + "index.md", "tags", index_title, s.language))
+        for tag in self.tags.tags:
+            for listing in paginate(tag.url, tag.articles, s.tag_page_size):
+                pages.append(GeneratedPage(listing.src_uri, "tag", tag.name, s.language,
+                                           listing=listing, tag=tag))
         return {p.src_uri: p for p in pages}
 
     # -- pages ---------------------------------------------------------------------------------
@@ -157,9 +170,13 @@ class Newsroom:
             ctx["rail"] = [a for a in catalog.articles[:RAIL_SIZE + 1] if a is not article][:RAIL_SIZE]
             ctx["byline"] = self.byline(article)
             ctx["scheduled"] = catalog.is_withheld(src_uri) and not article.draft
+            with timing.phase("tags"):
+                ctx["article_tags"] = self.tags.of(article) if self.tags else []
         elif page is not None and page.kind == "section":
             ctx["listing"] = page.listing
             ctx["section"] = page.section
+        elif page is not None and page.kind in ("tag", "tags"):
+            ctx.update(listing=page.listing, tag=page.tag, tag_index=self.tags)
         elif page is not None and page.kind == "front":
             ctx["front"] = self.front_page()
         elif page is not None and page.kind == "search":
@@ -194,6 +211,7 @@ class Newsroom:
             "section_titles": {x.slug: x.label(lang) for x in s.sections},
             "archive_url": "archive/" if self.catalog and self.catalog.articles else "",
             "authors_url": "authors/" if self.staff.authors else "",
+            "tags_url": INDEX_URL if self.tags and self.tags.tags else "",
         }
 
     def front_page(self) -> dict[str, Any]:

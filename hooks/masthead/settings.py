@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Fault, MastheadError
+from .tags import read_aliases
 
 CONFIG_FILE = "mkdocs.yml"
 ROOT = "extra.masthead"
@@ -45,6 +46,8 @@ class Settings:
     logo: str = ""
     page_size: int = 10
     front_page_per_section: int = 4
+    tag_aliases: Mapping[str, str] = field(default_factory=dict)  # tag_key(alias) -> tag
+    tag_page_size: int = 20  # stories per tag page (more than a section's: fewer pages to build)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def section(self, slug: str) -> Section | None:
@@ -118,8 +121,12 @@ def load_settings(
     page_size = r.integer("page_size", default=10, low=1, high=500)
     per_section = r.integer("front_page_per_section", default=4, low=0, high=50)
     sections = _sections(raw.get("sections"), faults)
+    tag_aliases, alias_faults = read_aliases(raw.get("tag_aliases"), CONFIG_FILE, f"{ROOT}.tag_aliases")
+    faults += alias_faults
+    tag_page_size = r.integer("tag_page_size", default=20, low=1, high=500)
     known = {"name", "short_name", "language", "timezone", "publisher", "disclaimer", "copyright",
              "logo", "page_size", "front_page_per_section", "sections"}
+    known |= {"tag_aliases", "tag_page_size"}
     extra = {k: v for k, v in raw.items() if k not in known}
     if faults:
         raise MastheadError(faults)
@@ -127,6 +134,7 @@ def load_settings(
         name=name, short_name=short_name, language=language, timezone=zone, sections=sections,
         publisher=publisher, disclaimer=disclaimer, copyright_owner=owner, copyright_since=since,
         logo=logo, page_size=page_size, front_page_per_section=per_section, extra=extra,
+        tag_aliases=tag_aliases, tag_page_size=tag_page_size,
     )
 
 
