@@ -39,6 +39,7 @@ LABELS: dict[str, dict[str, str]] = {
         "draft": "Draft: not published",
         "skip": "Skip to content",
         "table": "Table (scrolls sideways)",
+        "related": "Related stories",
     },
     "zh": {
         "home": "首页",
@@ -74,6 +75,7 @@ LABELS: dict[str, dict[str, str]] = {
         "draft": "草稿：尚未发布",
         "skip": "跳到正文",
         "table": "表格（可左右滚动）",
+        "related": "相关报道",
     },
 }
 
