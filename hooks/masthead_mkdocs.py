@@ -77,12 +77,10 @@ def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
         now = build_time()
     except MastheadError as exc:
         raise PluginError(exc.report()) from None
-        _newsroom = Newsroom(settings, directory_urls=config.use_directory_urls, now=now,
-                             site_url=config.site_url or "", social=social)
-    except MastheadError as exc:
-        raise PluginError(exc.report()) from None
     except DateError as exc:
         raise PluginError(f"Masthead: {exc}") from None
+    _newsroom = Newsroom(settings, directory_urls=config.use_directory_urls, now=now,
+                         site_url=config.site_url or "", social=social)
     # Articles stay out of the nav by design (a nav of every story makes each page grow with
     # the archive); don't list them as "not included in nav".
     config.validation.nav.omitted_files = logging.DEBUG

@@ -43,6 +43,7 @@ def test_article_pages_end_with_related_stories_title_link_date_section_and_pict
     page = site.html("news/plant/")
     block = page.select_one("article.mh-article > aside.mh-related")
     assert block is not None and block.h2.get_text(strip=True) == "Related stories"
+    assert block.has_attr("data-pagefind-ignore")  # other stories' headlines stay out of this one's index
     assert block["aria-labelledby"] == block.h2["id"]
     items = block.select("li.mh-related__item")
     assert [i.select_one(".mh-related__title a").get_text() for i in items] == [

@@ -92,3 +92,22 @@ def test_sample_follows_on_wechat_and_weibo_and_its_share_qr_codes_scan(
         assert decode_svg(share_qr) == [page.select_one('link[rel="canonical"]')["href"]]
         [follow_qr] = page.select(".mh-follow svg.mh-qr")
         assert decode_svg(follow_qr) == [wechat["follow_url"]]
+
+
+def test_every_sample_story_ends_with_five_related_stories_in_its_language(
+    catalog: Catalog, built: Path
+) -> None:
+    langs = {a.url: a.lang for a in catalog.articles}
+    for a in catalog.articles:
+        page = BeautifulSoup((built / a.url / "index.html").read_text(encoding="utf-8"), "html.parser")
+        links = [link["href"] for link in page.select(".mh-related .mh-related__title a")]
+        assert len(links) == 5, a.src_uri
+        targets = [os.path.normpath(os.path.join(a.url, href)) + "/" for href in links]
+        assert a.url not in targets and all(t in langs for t in targets)
+        if not a.pinned:
+            assert {langs[t] for t in targets} == {a.lang}
+    # The lead story pins a Chinese report on battery recycling first; the build adds four more.
+    lead = next(a for a in catalog.articles if a.pinned)
+    page = BeautifulSoup((built / lead.url / "index.html").read_text(encoding="utf-8"), "html.parser")
+    first = page.select_one(".mh-related__item")
+    assert first["lang"] == "zh" and "电池" in first.get_text()

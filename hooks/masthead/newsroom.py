@@ -50,11 +50,8 @@ class Newsroom:
     generated: dict[str, GeneratedPage] = field(default_factory=dict)
     now: dt.datetime | None = None  # what is published; None: the clock (see dates.build_time)
     staff: Staff = field(default_factory=Staff)
-    related_settings: RelatedSettings = field(init=False)
+    related_settings: RelatedSettings = field(default_factory=RelatedSettings)
     related: dict[str, tuple[Article, ...]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.related_settings = load_related_settings(self.settings.extra.get("related"))
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -74,6 +71,10 @@ class Newsroom:
         """Read and check every article below ``docs_dir``; raise MastheadError on any fault."""
         sources: dict[str, str] = {}
         faults: list[Fault] = []
+        try:
+            self.related_settings = load_related_settings(self.settings.extra.get("related"))
+        except MastheadError as exc:
+            faults.extend(exc.faults)
         with timing.phase("read"):
             for src_uri in scan_docs(docs_dir):
                 try:
