@@ -233,7 +233,7 @@ class Weights:
     title: int = 5  # a title word counts as this many body words
     summary: int = 2
     tag_boost: float = 8.0  # text similarity times (1 + tag_boost * tag similarity)
-    tags: float = 0.1  # plus tag similarity times this: shared rare tags alone still count
+    tags: float = 0.3  # plus tag similarity times this: shared rare tags alone still count
     section: float = 0.05
     recency: float = 0.05  # times 0.5 ** (days apart / half_life_days)
     half_life_days: float = 60.0
