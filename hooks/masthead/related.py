@@ -1,17 +1,19 @@
 """Related stories: text similarity, rare shared tags, section and time, in sub-quadratic time.
 
 Each story's words (English: lowercased, stop words dropped, plurals folded; Chinese: words
-from the rjieba dictionary segmenter) are weighted with BM25 over its title (counted three
-times), its summary (twice) and the start of its body, and the vector is normalised, so the
-similarity of two stories is a cosine in [0, 1]. Shared tags count by rarity (an IDF-weighted
-cosine), then a small bonus for the same section and for being close in time.
+from the rjieba dictionary segmenter) are weighted with BM25 over its title (a title word counts
+five times), its summary (twice) and the lead of its body, and the vector is normalised, so the
+text similarity of two stories is a cosine in [0, 1]. Shared tags count by rarity (an
+IDF-weighted cosine) and multiply the text similarity; the same section and nearness in time
+add small bonuses (see ``Weights``).
 
-Never all pairs: every story keeps only its strongest terms, and every term's posting list only
-its strongest stories, so finding the candidates of one story costs a bounded number of steps
-whatever the size of the archive (see ``Limits``). Output depends only on the input: every
-ranking ends with the date and the path as tie-breaks.
+Never all pairs (see ``Limits``): each term keeps only its strongest stories, a shared term
+counts only when the product of its two weights is not negligible, and only a shortlist of
+candidates per story gets the full score, so the work per story is bounded whatever the size
+of the archive. Stories are looked up in batches over flat numpy arrays. Output depends only on
+the input: every ranking ends with the date and the path as tie-breaks.
 
-Nothing here knows MkDocs; ``Newsroom`` calls :func:`related_stories` once per build.
+Nothing here knows MkDocs; ``Newsroom.load`` calls :func:`related_stories` once per build.
 """
 
 from __future__ import annotations
