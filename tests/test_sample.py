@@ -114,3 +114,21 @@ def test_sample_tags_merge_case_variants_and_aliases_and_every_tag_link_works(
         for link in links:
             target = (built / a.url / link["href"] / "index.html").resolve()
             assert target.is_file(), (a.src_uri, link["href"])
+
+def test_every_sample_story_ends_with_five_related_stories_in_its_language(
+    catalog: Catalog, built: Path
+) -> None:
+    langs = {a.url: a.lang for a in catalog.articles}
+    for a in catalog.articles:
+        page = BeautifulSoup((built / a.url / "index.html").read_text(encoding="utf-8"), "html.parser")
+        links = [link["href"] for link in page.select(".mh-related .mh-related__title a")]
+        assert len(links) == 5, a.src_uri
+        targets = [os.path.normpath(os.path.join(a.url, href)) + "/" for href in links]
+        assert a.url not in targets and all(t in langs for t in targets)
+        if not a.pinned:
+            assert {langs[t] for t in targets} == {a.lang}
+    # The lead story pins a Chinese report on battery recycling first; the build adds four more.
+    lead = next(a for a in catalog.articles if a.pinned)
+    page = BeautifulSoup((built / lead.url / "index.html").read_text(encoding="utf-8"), "html.parser")
+    first = page.select_one(".mh-related__item")
+    assert first["lang"] == "zh" and "电池" in first.get_text()

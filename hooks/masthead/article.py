@@ -21,7 +21,7 @@ from .tags import tag_problem
 KNOWN_FIELDS = frozenset({
     "title", "date", "updated", "author", "authors", "source", "section", "tags", "summary",
     "dateline", "image", "image_alt", "lang", "pinned", "draft",
-    "wechat_promo",
+    "wechat_promo", "related",
 })
 TAG_SEPARATORS = re.compile(r"[,，、]")
 SUMMARY_LIMIT = 200
@@ -52,6 +52,8 @@ class Article:
     body: str = field(repr=False)  # the Markdown after the front matter
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False)
     wechat_promo: bool | str = True  # false: no WeChat promo; text: this story's own promo line
+    # True: chosen automatically; False: no block; a tuple: the paths the editor pinned, first.
+    related: tuple[str, ...] | bool = True
 
     @property
     def modified(self) -> dt.datetime:
@@ -153,6 +155,7 @@ def parse_article(
         checker.fault("wechat_promo", f"expected true, false or one line of text, got {_kind(wechat_promo)}",
                       "write wechat_promo: false to leave out the WeChat promo, or the line to show")
         wechat_promo = True
+    related = checker.related(meta)
 
     if checker.faults or date is None:
         return None, checker.faults
@@ -164,6 +167,7 @@ def parse_article(
         lang=lang, pinned=pinned, draft=draft, reading_minutes=text.reading_minutes(post.content),
         body=post.content, extra={k: v for k, v in meta.items() if k not in KNOWN_FIELDS},
         wechat_promo=wechat_promo,
+        related=related,
     ), []
 
 
@@ -250,6 +254,27 @@ class _Checker:
             if tag:
                 tags.append(tag)
         return tuple(dict.fromkeys(tags))
+
+    def related(self, meta: Mapping[str, Any]) -> tuple[str, ...] | bool:
+        """``related: false``, or a list of story paths to pin (checked against the catalog later)."""
+        value = meta.get("related", True)
+        fix = "write related: [../economy/rates.md, other-story.md] or related: false"
+        if isinstance(value, bool):
+            return value
+        if value is None or value == []:
+            return True
+        items = value if isinstance(value, list) else [value]
+        paths: list[str] = []
+        for item in items:
+            if not isinstance(item, str) or not item.strip():
+                self.fault("related", f"expected the path of a story, got {_kind(item)}", fix)
+                return True
+            path = item.strip()
+            if not path.endswith(".md") or "\\" in path or ":" in path:
+                self.fault("related", f"{path!r:.80} is not the path of a story's .md file", fix)
+                return True
+            paths.append(path)
+        return tuple(dict.fromkeys(paths))
 
     def image(self, meta: Mapping[str, Any], src_uri: str, exists: Any) -> str:
         value = self.text(meta, "image", fix="write image: ../assets/images/plant.jpg")

@@ -46,6 +46,7 @@ LABELS: dict[str, dict[str, str]] = {
         "tag_count": "{n} tags",
         "tags_by_letter": "Tags by letter",
         "no_tags": "No tags yet.",
+        "related": "Related stories",
     },
     "zh": {
         "home": "首页",
@@ -88,6 +89,7 @@ LABELS: dict[str, dict[str, str]] = {
         "tag_count": "共 {n} 个标签",
         "tags_by_letter": "按拼音或字母查找",
         "no_tags": "暂无标签。",
+        "related": "相关报道",
     },
 }
 

@@ -14,11 +14,12 @@ from typing import Any
 
 from . import i18n, search, timing
 from .archives import archive_plans
-from .article import Article, article_url
+from .article import Article, article_url, key_lines
 from .authors import AUTHORS_FILE, Staff, author_plans, parse_authors
 from .catalog import Catalog, build_catalog, scan_docs
 from .errors import Fault, MastheadError
 from .listing import ListingPage, paginate
+from .related import RelatedSettings, check_pins, load_related_settings, related_stories
 from .settings import Section, Settings
 from .social import Social, social_view
 from .tags import INDEX_URL, Tag, TagIndex, build_tag_index
@@ -52,6 +53,8 @@ class Newsroom:
     now: dt.datetime | None = None  # what is published; None: the clock (see dates.build_time)
     staff: Staff = field(default_factory=Staff)
     tags: TagIndex | None = None
+    related_settings: RelatedSettings = field(default_factory=RelatedSettings)
+    related: dict[str, tuple[Article, ...]] = field(default_factory=dict)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -73,6 +76,10 @@ class Newsroom:
         """Read and check every article below ``docs_dir``; raise MastheadError on any fault."""
         sources: dict[str, str] = {}
         faults: list[Fault] = []
+        try:
+            self.related_settings = load_related_settings(self.settings.extra.get("related"))
+        except MastheadError as exc:
+            faults.extend(exc.faults)
         with timing.phase("read"):
             for src_uri in scan_docs(docs_dir):
                 try:
@@ -101,11 +108,17 @@ class Newsroom:
                 )
         except MastheadError as exc:
             raise MastheadError([*faults, *exc.faults]) from None
+        withheld = [*catalog.drafts, *catalog.scheduled]  # previewed by `mkdocs serve` only
+        faults += check_pins([*catalog.articles, *withheld], catalog.by_src,
+                             lambda src: key_lines(sources[src]).get("related"))
         if faults:
             raise MastheadError(faults)
         self.catalog = catalog
         with timing.phase("catalog"):
             self.generated = self._generate(catalog)
+        with timing.phase("related"):
+            self.related = related_stories(catalog.articles, withheld, self.related_settings,
+                                           catalog.by_src)
         return catalog
 
     def _generate(self, catalog: Catalog) -> dict[str, GeneratedPage]:
@@ -172,6 +185,7 @@ class Newsroom:
             ctx["scheduled"] = catalog.is_withheld(src_uri) and not article.draft
             with timing.phase("tags"):
                 ctx["article_tags"] = self.tags.of(article) if self.tags else []
+            ctx["related"] = self.related.get(src_uri, ())
         elif page is not None and page.kind == "section":
             ctx["listing"] = page.listing
             ctx["section"] = page.section

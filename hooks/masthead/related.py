@@ -1,0 +1,701 @@
+"""Related stories: text similarity, rare shared tags, section and time, in sub-quadratic time.
+
+Each story's words (English: lowercased, stop words dropped, plurals folded; Chinese: words
+from the rjieba dictionary segmenter) are weighted with BM25 over its title (a title word counts
+five times), its summary (twice) and the lead of its body, and the vector is normalised, so the
+text similarity of two stories is a cosine in [0, 1]. Shared tags count by rarity (an
+IDF-weighted cosine) and multiply the text similarity; the same section and nearness in time
+add small bonuses (see ``Weights``).
+
+Never all pairs (see ``Limits``): each term keeps only its strongest stories, a shared term
+counts only when the product of its two weights is not negligible, and only a shortlist of
+candidates per story gets the full score, so the work per story is bounded whatever the size
+of the archive. Stories are looked up in batches over flat numpy arrays. Output depends only on
+the input: every ranking ends with the date and the path as tie-breaks.
+
+Nothing here knows MkDocs; ``Newsroom.load`` calls :func:`related_stories` once per build.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import rjieba
+
+from .article import Article
+from .errors import Fault, MastheadError
+from .settings import CONFIG_FILE, ROOT
+from .tags import tag_key as tag_identity
+from .text import CJK_RE
+
+SETTINGS_KEY = "related"
+DEFAULT_COUNT = 5
+MAX_COUNT = 20
+
+# -- settings -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RelatedSettings:
+    """``extra.masthead.related``: how many stories, and whether languages may mix."""
+
+    count: int = DEFAULT_COUNT
+    mix_languages: bool = False
+
+
+def load_related_settings(raw: object) -> RelatedSettings:
+    """Validate ``extra.masthead.related``; raise MastheadError naming every bad key."""
+    path = f"{ROOT}.{SETTINGS_KEY}"
+    if raw is None:
+        return RelatedSettings()
+    if not isinstance(raw, Mapping):
+        raise MastheadError([Fault(CONFIG_FILE, None, path, f"expected a mapping, got {raw!r:.40}",
+                                   "write related: {count: 5, mix_languages: false}")])
+    faults: list[Fault] = []
+    count = raw.get("count", DEFAULT_COUNT)
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_COUNT:
+        faults.append(Fault(CONFIG_FILE, None, f"{path}.count",
+                            f"expected a whole number from 0 to {MAX_COUNT}, got {count!r:.40}",
+                            f"write e.g. count: {DEFAULT_COUNT} (0 turns the block off)"))
+        count = DEFAULT_COUNT
+    mix = raw.get("mix_languages", False)
+    if not isinstance(mix, bool):
+        faults.append(Fault(CONFIG_FILE, None, f"{path}.mix_languages",
+                            f"expected true or false, got {mix!r:.40}", "write mix_languages: false"))
+        mix = False
+    for key in sorted(set(raw) - {"count", "mix_languages"}, key=str):
+        faults.append(Fault(CONFIG_FILE, None, f"{path}.{key}", "is not a setting of related stories",
+                            "use count and mix_languages"))
+    if faults:
+        raise MastheadError(faults)
+    return RelatedSettings(count=count, mix_languages=mix)
+
+
+# -- tags ---------------------------------------------------------------------------------------
+
+
+def tag_key(tag: str) -> str:
+    """The form in which two tags count as the same (``EV`` = ``ev`` = ``ＥＶ``): the tag pages'
+    own identity (tags.tag_key). Aliases from settings are not applied here yet."""
+    return tag_identity(tag)
+
+
+# -- words --------------------------------------------------------------------------------------
+
+# English function words, and the reporting verbs every news story uses.
+STOP_WORDS = frozenset("""
+a about above after again against all also am an and any are aren as at be because been before
+being below between both but by can cannot could did do does doing don down during each even ever
+every few for from further get gets got had has have having he her here hers herself him himself
+his how however i if in into is isn it its itself just last least less let like made make makes
+many may me might more most much must my myself new no nor not now of off often on once one only
+or other our ours ourselves out over own per said same say says she should since so some such
+than that the their theirs them themselves then there these they this those through to too two
+under until up upon us very was we were what when where whether which while who whom whose why
+will with within without would yet you your yours yourself yourselves
+""".split())  # noqa: SIM905 (a word list reads best as text)
+
+# Chinese function words of two characters and more (single characters are dropped anyway).
+ZH_STOP_WORDS = frozenset("""
+我们 你们 他们 她们 它们 自己 这个 那个 这些 那些 这样 那样 一个 一些 一种 没有 不是 就是 还是 或者
+以及 并且 而且 但是 不过 因为 所以 如果 虽然 因此 此外 同时 其中 其他 其它 之后 之前 以后 以前 目前
+已经 正在 可以 可能 需要 进行 通过 对于 关于 由于 作为 表示 认为 指出 介绍 记者 今年 去年 明年 今天
+昨天 日前 近日 方面 情况 问题 有关 相关 主要 包括 以上 以下 左右 超过 达到 仍然 还有 一起 一直 表明
+""".split())  # noqa: SIM905
+
+_FENCE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+# What to drop from a body before reading its words, and the text that betrays each: link and
+# image targets, URLs, HTML tags, entities, template tags (Jekyll's {{ }} and {% %}).
+_NOISE = (
+    ("](", re.compile(r"\]\([^)]*\)")),
+    ("://", re.compile(r"\w+://\S+")),
+    ("<", re.compile(r"<[^>]*>")),
+    ("&", re.compile(r"&#?\w+;")),
+    ("{", re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)),
+)
+_CJK_RUN_RE = re.compile(f"{CJK_RE.pattern}+")
+# Punctuation and symbols become spaces, so words are what str.split() gives: ASCII and
+# Latin-1 punctuation, general punctuation (’ — …), CJK punctuation (，。「」) and fullwidth forms.
+_SEPARATE = str.maketrans({c: " " for c in [
+    *(c for c in range(0x00, 0xC0) if not chr(c).isalnum()), *range(0x2000, 0x2070),
+    *range(0x3000, 0x3040), *range(0xFF01, 0xFF10), *range(0xFF1A, 0xFF21), *range(0xFF3B, 0xFF41),
+    *range(0xFF5B, 0xFF66), 0xD7, 0xF7,
+]})
+
+
+def plain_text(markdown_text: str) -> str:
+    """The words of a Markdown body: code blocks, URLs, tags and template syntax removed."""
+    text = _FENCE_RE.sub(" ", markdown_text) if "```" in markdown_text or "~~~" in markdown_text \
+        else markdown_text
+    for mark, pattern in _NOISE:
+        if mark in text:
+            text = pattern.sub(" ", text)
+    return text
+
+
+def light_stem(word: str) -> str:
+    """Fold English plurals (Harman's S-stemmer): ``batteries`` → ``battery``, ``cars`` → ``car``."""
+    if len(word) > 4 and word.endswith("ies") and word[-4] not in "ae":
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("es") and word[-3] not in "aeo":
+        # boxes, taxes, watches, crashes are plurals of box, tax, watch, crash; sales is sale+s.
+        if word.endswith(("xes", "ches", "shes", "sses", "zzes")):
+            return word[:-2]
+        return word[:-1]
+    if len(word) > 3 and word.endswith("s") and word[-2] not in "ius":
+        return word[:-1]
+    return word
+
+
+@dataclass
+class Tokenizer:
+    """Splits text into tokens and maps tokens to index terms.
+
+    ``chinese`` is "words" (rjieba's dictionary segmenter) or "bigrams" (overlapping character
+    pairs). Keeps a cache of token → term, so a build stems each distinct word once.
+    """
+
+    chinese: str = "words"
+    stem: Callable[[str], str] | None = light_stem
+    _terms: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def tokens(self, text: str, limit: int = 0) -> list[str]:
+        """Latin words lowercased, then Chinese words; with ``limit``, about the first ``limit``."""
+        if limit:
+            text = text[:limit * 8]  # more than ``limit`` words of any script; spares the regexes
+        if not CJK_RE.search(text):
+            words = text.translate(_SEPARATE).lower().split()
+            return words[:limit] if limit else words
+        if limit:
+            text = text[:limit * 3]  # a Chinese word is about two characters
+        words = _CJK_RUN_RE.sub(" ", text).translate(_SEPARATE).lower().split()
+        runs = _CJK_RUN_RE.findall(text)
+        if limit:  # a Chinese word is about two characters: segment no more than needed
+            kept, size = [], 0
+            for run in runs:
+                if size >= limit * 2:
+                    break
+                kept.append(run)
+                size += len(run)
+            runs = kept
+        chinese = self._chinese(runs)
+        if limit:  # the first words of each script, in proportion
+            share = limit * len(words) // max(1, len(words) + len(chinese))
+            words, chinese = words[:share], chinese[:limit - share]
+        return words + chinese
+
+    def term(self, token: str) -> str:
+        """The index term of a token; "" for stop words, numbers and single letters."""
+        term = self._terms.get(token)
+        if term is None:
+            term = self._terms[token] = self._term(token)
+        return term
+
+    def terms(self, text: str, limit: int = 0) -> Counter[str]:
+        """Counts of the index terms of ``text``."""
+        counts: Counter[str] = Counter()
+        for token, n in Counter(self.tokens(text, limit)).items():
+            if term := self.term(token):
+                counts[term] += n
+        return counts
+
+    def _term(self, token: str) -> str:
+        if len(token) < 2 or token.isdigit():
+            return ""
+        if CJK_RE.match(token):
+            return "" if token in ZH_STOP_WORDS else token
+        if token in STOP_WORDS:
+            return ""
+        return self.stem(token) if self.stem else token
+
+    def _chinese(self, runs: list[str]) -> list[str]:
+        if self.chinese == "bigrams":
+            return [run[i:i + 2] for run in runs for i in range(max(1, len(run) - 1))]
+        # One call for every run; the line breaks between them keep words from spanning two.
+        return rjieba.cut("\n".join(runs)) if runs else []
+
+
+# -- scoring ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each signal counts. Text and tags are cosines in [0, 1]; the rest are bonuses."""
+
+    title: int = 5  # a title word counts as this many body words
+    summary: int = 2
+    tag_boost: float = 8.0  # text similarity times (1 + tag_boost * tag similarity)
+    tags: float = 0.3  # plus tag similarity times this: shared rare tags alone still count
+    section: float = 0.05
+    recency: float = 0.05  # times 0.5 ** (days apart / half_life_days)
+    half_life_days: float = 60.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds that keep the work per story constant, and so the whole linear in stories."""
+
+    body_tokens: int = 200  # the lead of the body; news puts the topic first
+    postings: int = 16  # strongest stories kept per term
+    least_product: float = 0.01  # a term shared by two stories counts only above this
+    shortlist: int = 32  # about this many best candidates by text per story get the full score
+    tag_postings: int = 16  # stories nearest in time looked at per shared tag
+    batch_cells: int = 1 << 16  # stories × queries summed at once: 1 MiB, stays in cache
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
+
+
+DEFAULT_WEIGHTS = Weights()
+DEFAULT_LIMITS = Limits()
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+
+
+def _gather(starts: Ints, ends: Ints) -> tuple[Ints, Ints]:
+    """Positions ``starts[j]:ends[j]`` for every j, concatenated, and the j each came from."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    owners = np.repeat(np.arange(len(starts), dtype=np.int64), lengths)
+    offsets = np.cumsum(lengths) - lengths
+    return np.repeat(starts - offsets, lengths) + np.arange(total, dtype=np.int64), owners
+
+
+def _ints(values: Iterable[int]) -> Ints:
+    return np.fromiter(values, dtype=np.int64)
+
+
+class _TokenIds(dict[str, int]):
+    """Token → term id, filled on first sight (-1 for a token that is no term)."""
+
+    def __init__(self, index: RelatedIndex) -> None:
+        super().__init__()
+        self.index = index
+
+    def __missing__(self, token: str) -> int:
+        term = self.index.tokenizer.term(token)
+        ids = self.index.term_ids
+        value = self[token] = ids.setdefault(term, len(ids)) if term else -1
+        return value
+
+
+class RelatedIndex:
+    """An inverted index over one group of stories (one language, or all when they mix).
+
+    Weights live in flat numpy arrays and stories are looked up in batches, so the work done
+    in Python is per story (tokenising) and per batch, never per term or per candidate.
+    """
+
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        *,
+        tokenizer: Tokenizer | None = None,
+        weights: Weights = DEFAULT_WEIGHTS,
+        limits: Limits = DEFAULT_LIMITS,
+        use_tags: bool = True,
+    ) -> None:
+        self.articles = list(articles)
+        self.tokenizer = tokenizer or Tokenizer()
+        self.weights, self.limits, self.use_tags = weights, limits, use_tags
+        n = len(self.articles)
+        self.position = {a.src_uri: i for i, a in enumerate(self.articles)}
+        self.day_list = [_day(a) for a in self.articles]
+        self.days = np.array(self.day_list, dtype=np.float64)
+        # Ties are broken by path: the rank of each story's path among all of them.
+        self.path_rank = np.empty(n, dtype=np.int64)
+        self.path_rank[sorted(range(n), key=lambda i: self.articles[i].src_uri)] = np.arange(n)
+        self.section_of = {s: k for k, s in enumerate(sorted({a.section for a in self.articles}))}
+        self.section_ids = _ints(self.section_of[a.section] for a in self.articles)
+        self.by_time = sorted(range(n), key=lambda i: (self.day_list[i], self.articles[i].src_uri))
+        self.time_keys = [self.day_list[i] for i in self.by_time]
+        self.batch = max(1, min(256, limits.batch_cells // max(1, n)))
+        self._sums = np.zeros(self.batch * n, dtype=np.float64)
+        self._stamp = np.zeros(self.batch * n, dtype=np.int64)
+        self._index_terms()
+        self._index_tags()
+
+    # -- terms -----------------------------------------------------------------------------------
+
+    def _tokens(self, article: Article) -> list[str]:
+        """Title and summary tokens repeated by their weight, then the lead of the body."""
+        tok, w, limit = self.tokenizer, self.weights, self.limits.body_tokens
+        body = tok.tokens(plain_text(article.body[:limit * 12]), limit)
+        return tok.tokens(article.title) * w.title + tok.tokens(article.standfirst) * w.summary + body
+
+    def _index_terms(self) -> None:
+        n = len(self.articles)
+        self.term_ids: dict[str, int] = {}
+        self.token_ids = _TokenIds(self)
+        term_list: list[int] = []
+        tf_list: list[int] = []
+        sizes: list[int] = []
+        for article in self.articles:
+            # Counted by term id: tokens that stem alike (car, cars) add up, dropped ones are -1.
+            counts = Counter(map(self.token_ids.__getitem__, self._tokens(article)))
+            term_list.extend(counts)
+            tf_list.extend(counts.values())
+            sizes.append(len(counts))
+        size = max(1, len(self.term_ids))
+        terms = np.array(term_list, dtype=np.int64)
+        docs = np.repeat(np.arange(n, dtype=np.int64), sizes)
+        tf = np.array(tf_list, dtype=np.float64)
+        known = terms >= 0
+        terms, docs, tf = terms[known], docs[known], tf[known]
+        df = np.bincount(terms, minlength=size)
+        # BM25's IDF; a term only one story has links nothing and is left out.
+        self.idf = np.where(df > 1, np.log1p((n - df + 0.5) / (df + 0.5)), 0.0)
+        lengths = np.bincount(docs, weights=tf, minlength=n).astype(np.float64)
+        self.avg_length = float(lengths.mean()) if n else 1.0
+        weights = self._bm25(terms, tf, lengths[docs])
+        keep = weights > 0
+        terms, docs, weights = terms[keep], docs[keep], weights[keep]
+        norms = np.sqrt(np.bincount(docs, weights=weights * weights, minlength=n))
+        weights = weights / np.where(norms > 0, norms, 1.0)[docs]
+        self.doc_ptr = np.concatenate(([0], np.cumsum(np.bincount(docs, minlength=n)))).astype(np.int64)
+        self.doc_terms, self.doc_weights = terms, weights
+        # Postings: by term, strongest first, at most ``postings`` stories each. ``post_key``
+        # orders them all (term, then weight down) so one searchsorted finds, for every query
+        # term at once, where its products fall below ``least_product``.
+        order = np.argsort(terms * 2.0 + (1.0 - weights), kind="stable")  # ties stay in story order
+        sorted_terms = terms[order]
+        starts = np.searchsorted(sorted_terms, np.arange(size + 1))
+        rank = np.arange(len(order)) - starts[sorted_terms]
+        order = order[rank < self.limits.postings]
+        self.post_docs, self.post_weights = docs[order], weights[order]
+        post_terms = terms[order]
+        self.post_start = np.searchsorted(post_terms, np.arange(size + 1)).astype(np.int64)
+        self.post_key = post_terms * 2.0 + (1.0 - self.post_weights)
+
+    def _bm25(self, terms: Ints, tf: Floats, lengths: Floats) -> Floats:
+        k1, b = self.limits.bm25_k1, self.limits.bm25_b
+        norm = k1 * (1 - b + b * lengths / (self.avg_length or 1.0))
+        result: Floats = self.idf[terms] * tf * (k1 + 1) / (tf + norm)
+        return result
+
+    def _query_vectors(self, chunk: Sequence[Article]) -> tuple[Ints, Floats, Ints]:
+        """(terms, weights, query number) of every story of ``chunk``."""
+        own = [self.position.get(a.src_uri) for a in chunk]
+        if all(i is not None for i in own):
+            mine = _ints(i for i in own if i is not None)
+            positions, owners = _gather(self.doc_ptr[mine], self.doc_ptr[mine + 1])
+            return self.doc_terms[positions], self.doc_weights[positions], owners
+        parts = [self._draft_vector(a) for a in chunk]
+        owners = np.repeat(np.arange(len(chunk), dtype=np.int64), [len(t) for t, _ in parts])
+        return (np.concatenate([t for t, _ in parts]).astype(np.int64),
+                np.concatenate([w for _, w in parts]).astype(np.float64), owners)
+
+    def _draft_vector(self, article: Article) -> tuple[Ints, Floats]:
+        """The vector of a story outside the index (a draft in `mkdocs serve`)."""
+        counts: Counter[int] = Counter()
+        for token, n in Counter(self._tokens(article)).items():
+            term = self.term_ids.get(self.tokenizer.term(token), -1)
+            if term >= 0:
+                counts[term] += n
+        terms = _ints(sorted(counts))
+        tf = np.array([counts[t] for t in sorted(counts)], dtype=np.float64)
+        weights = self._bm25(terms, tf, np.full(len(terms), float(tf.sum()), dtype=np.float64))
+        keep = weights > 0
+        terms, weights = terms[keep], weights[keep]
+        return terms, weights / (float(np.sqrt((weights * weights).sum())) or 1.0)
+
+    # -- tags ------------------------------------------------------------------------------------
+
+    def _index_tags(self) -> None:
+        n = len(self.articles)
+        tag_sets = [self._tag_set(a) for a in self.articles]
+        tag_df: Counter[str] = Counter()
+        for tags in tag_sets:
+            tag_df.update(tags)
+        names = sorted(tag_df)
+        self.tag_id = {t: k for k, t in enumerate(names)}
+        # IDF squared: what one shared tag adds to the dot product of two tag vectors.
+        self.tag_weight = np.array([math.log(1 + n / tag_df[t]) ** 2 for t in names], dtype=np.float64)
+        self.tag_lists = [sorted(self.tag_id[t] for t in tags) for tags in tag_sets]
+        self.tag_ptr = np.concatenate(([0], np.cumsum([len(x) for x in self.tag_lists]))).astype(np.int64)
+        self.tag_ids = _ints(t for x in self.tag_lists for t in x)
+        self.tag_norm = np.array([self._tag_norm(x) for x in self.tag_lists], dtype=np.float64)
+        # Stories of each tag, oldest first, to take those nearest in time to a story.
+        self.tag_members: list[list[int]] = [[] for _ in names]
+        for i in self.by_time:
+            for t in self.tag_lists[i]:
+                self.tag_members[t].append(i)
+        self.tag_days = [[self.day_list[i] for i in m] for m in self.tag_members]
+
+    def _tag_set(self, article: Article) -> frozenset[str]:
+        return frozenset(tag_key(t) for t in article.tags) if self.use_tags else frozenset()
+
+    def _tag_norm(self, tags: Sequence[int]) -> float:
+        return math.sqrt(sum(float(self.tag_weight[t]) for t in tags)) or 1.0
+
+    def _query_tags(self, article: Article) -> list[int]:
+        own = self.position.get(article.src_uri)
+        if own is not None:
+            return self.tag_lists[own]
+        return sorted({self.tag_id[t] for t in self._tag_set(article) if t in self.tag_id})
+
+    def _tag_windows(self, tags: Sequence[Sequence[int]], days: Sequence[float]) -> Ints:
+        """Cells (query × n + story) of the stories nearest in time sharing each query tag."""
+        half, n = self.limits.tag_postings // 2, len(self.articles)
+        found: list[int] = []
+        offsets: list[int] = []
+        for q, (mine, day) in enumerate(zip(tags, days, strict=True)):
+            for t in mine:
+                at = bisect.bisect_left(self.tag_days[t], day)
+                window = self.tag_members[t][max(0, at - half):at + half]
+                found.extend(window)
+                offsets.extend([q * n] * len(window))
+        return _ints(found) + _ints(offsets)
+
+    def _tag_similarity(self, tags: Sequence[Sequence[int]], queries: Ints, stories: Ints) -> Floats:
+        """IDF-weighted cosine of the tags of each query and story pair."""
+        count = len(self.tag_id)
+        wanted = _ints(q * count + t for q, mine in enumerate(tags) for t in mine)
+        if not len(wanted) or not len(stories):
+            return np.zeros(len(stories), dtype=np.float64)
+        norms = np.array([self._tag_norm(mine) for mine in tags], dtype=np.float64)
+        positions, owners = _gather(self.tag_ptr[stories], self.tag_ptr[stories + 1])
+        theirs = self.tag_ids[positions]
+        shared = np.isin(queries[owners] * count + theirs, wanted)
+        dot = np.bincount(owners[shared], weights=self.tag_weight[theirs[shared]], minlength=len(stories))
+        result: Floats = dot / (norms[queries] * self.tag_norm[stories])
+        return result
+
+    # -- queries ---------------------------------------------------------------------------------
+
+    def _ranked(
+        self, chunk: Sequence[Article], skips: Sequence[set[str]], keep: int
+    ) -> tuple[Ints, Ints, Floats]:
+        """(query number, story, score) of the best ``keep`` candidates of each query, best
+        first (all candidates when ``keep`` is 0); never a story in its query's ``skips``.
+
+        Text products are summed into cells (query × n + story) of an array kept between
+        batches and reset after each; a stamp picks each cell once: no sort of the products.
+        Candidates are about the ``shortlist`` best stories of each query by text, and the
+        stories nearest in time of each of the query's tags.
+        """
+        n = len(self.articles)
+        terms, weights, owners = self._query_vectors(chunk)
+        cut = np.minimum(self.limits.least_product / weights, 1.0)
+        starts = self.post_start[terms]
+        ends = np.maximum(np.searchsorted(self.post_key, terms * 2.0 + (1.0 - cut), side="right"), starts)
+        lengths = ends - starts
+        total = int(lengths.sum())
+        steps = np.arange(total, dtype=np.int64)
+        positions = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + steps
+        cells = np.repeat(owners * n, lengths) + self.post_docs[positions]
+        np.add.at(self._sums, cells, self.post_weights[positions] * np.repeat(weights, lengths))
+        self._stamp[cells] = steps  # one of the writes to each cell wins: that one is kept
+        touched = cells[self._stamp[cells] == steps]
+        text = self._sums[touched]
+        short = _shortlist(touched // n, text, len(chunk), self.limits.shortlist)
+        tags = [self._query_tags(a) for a in chunk]
+        day_list = [_day(a) for a in chunk]
+        near = self._tag_windows(tags, day_list)
+        cells, first = np.unique(np.concatenate((touched[short], near)), return_index=True)
+        text = np.concatenate((text[short], self._sums[near]))[first]
+        self._sums[touched] = 0.0
+        skipped = _ints(q * n + self.position[s] for q, skip in enumerate(skips) for s in skip
+                        if s in self.position)
+        allowed = ~np.isin(cells, skipped)
+        cells, text = cells[allowed], text[allowed]
+        queries, stories = cells // n, cells % n
+        w = self.weights
+        score = text
+        if self.use_tags:
+            similarity = self._tag_similarity(tags, queries, stories)
+            score = text * (1 + w.tag_boost * similarity) + w.tags * similarity
+        section = _ints(self.section_of.get(a.section, -1) for a in chunk)
+        day = np.array(day_list, dtype=np.float64)
+        score = (score + w.section * (self.section_ids[stories] == section[queries])
+                 + w.recency * 0.5 ** (np.abs(self.days[stories] - day[queries]) / w.half_life_days))
+        order = np.lexsort((self.path_rank[stories], -self.days[stories], -np.round(score, 9), queries))
+        queries, stories, score = queries[order], stories[order], score[order]
+        if keep:
+            rank = np.arange(len(queries)) - np.searchsorted(queries, queries)
+            best_few = rank < keep
+            queries, stories, score = queries[best_few], stories[best_few], score[best_few]
+        return queries, stories, score
+
+    def scores(self, article: Article) -> dict[str, float]:
+        """Path → score of every candidate for ``article``, best first (for tests and tuning)."""
+        _, stories, score = self._ranked([article], [{article.src_uri}], 0)
+        return {self.articles[int(i)].src_uri: float(s) for i, s in zip(stories, score, strict=True)}
+
+    def related(self, article: Article, count: int, *, exclude: Iterable[str] = ()) -> list[Article]:
+        """The ``count`` best stories for ``article``, then the nearest in time to fill up."""
+        return self.related_many([article], count, {article.src_uri: set(exclude)})[0]
+
+    def related_many(
+        self, queries: Sequence[Article], count: int, exclude: Mapping[str, Iterable[str]] | None = None
+    ) -> list[list[Article]]:
+        """``related`` for each of ``queries``, worked out a batch at a time."""
+        if count <= 0:
+            return [[] for _ in queries]
+        exclude = exclude or {}
+        result: list[list[Article]] = []
+        for start in range(0, len(queries), self.batch):
+            chunk = queries[start:start + self.batch]
+            skips = [{a.src_uri, *exclude.get(a.src_uri, ())} for a in chunk]
+            picked: list[list[Article]] = [[] for _ in chunk]
+            if self.articles:
+                numbers, stories, _ = self._ranked(chunk, skips, count)
+                for q, i in zip(numbers.tolist(), stories.tolist(), strict=True):
+                    picked[q].append(self.articles[i])
+            for q, article in enumerate(chunk):
+                if len(picked[q]) < count:
+                    taken = skips[q] | {a.src_uri for a in picked[q]}
+                    picked[q] += self._fill(article, count - len(picked[q]), taken)
+            result.extend(picked)
+        return result
+
+    def _fill(self, article: Article, need: int, skip: set[str]) -> list[Article]:
+        """Stories nearest in time, same section first, so a story that shares no words with
+        any other still ends with a full block (what a newest-in-section list would give)."""
+        day = _day(article)
+        same: list[Article] = []
+        rest: list[Article] = []
+        # Bounded walk outward in time: the fill never scans the archive.
+        for n, i in enumerate(_outward(self.by_time, self.time_keys, day)):
+            if len(same) >= need or n >= need + self.limits.postings:
+                break
+            other = self.articles[i]
+            if other.src_uri not in skip:
+                (same if other.section == article.section else rest).append(other)
+        return (same + rest)[:need]
+
+
+_BINS = 64  # text scores binned by their square root: finer where scores are low
+
+
+def _shortlist(queries: Ints, text: Floats, count: int, size: int) -> npt.NDArray[np.bool_]:
+    """Which entries are among about the ``size`` best ``text`` of their query (ties and bin
+    width may keep a few more): a histogram per query instead of a sort per query."""
+    bins = np.minimum((np.sqrt(text) * _BINS).astype(np.int64), _BINS - 1)
+    counts = np.bincount(queries * _BINS + bins, minlength=count * _BINS).reshape(count, _BINS)
+    at_least = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]  # entries in this bin or higher
+    full = at_least >= size
+    lowest = np.where(full.any(axis=1), _BINS - 1 - np.argmax(full[:, ::-1], axis=1), 0)
+    result: npt.NDArray[np.bool_] = bins >= lowest[queries]
+    return result
+
+
+def _day(article: Article) -> float:
+    return article.date.timestamp() / 86400
+
+
+def _outward(members: Sequence[int], keys: Sequence[float], day: float) -> Iterator[int]:
+    """``members`` (sorted by ``keys``) from the nearest to ``day`` outward; the earlier first
+    when two are as near."""
+    hi = bisect.bisect_left(keys, day)
+    lo = hi - 1
+    while lo >= 0 or hi < len(members):
+        if hi >= len(members) or (lo >= 0 and day - keys[lo] <= keys[hi] - day):
+            yield members[lo]
+            lo -= 1
+        else:
+            yield members[hi]
+            hi += 1
+
+
+# -- the build's lists -------------------------------------------------------------------------
+
+
+def resolve_pin(src_uri: str, target: str, known: Mapping[str, Any]) -> str | None:
+    """The ``src_uri`` a ``related:`` entry names: relative to the story, else from docs/."""
+    base = PurePosixPath() if target.startswith("/") else PurePosixPath(src_uri).parent
+    for start in (base, PurePosixPath()):
+        parts: list[str] = []
+        for part in (start / target.lstrip("/")).parts:
+            if part == "..":
+                if not parts:
+                    break
+                parts.pop()
+            elif part != ".":
+                parts.append(part)
+        else:
+            candidate = "/".join(parts)
+            if candidate in known:
+                return candidate
+    return None
+
+
+def check_pins(
+    articles: Iterable[Article], known: Mapping[str, Article], line_of: Callable[[str], int | None]
+) -> list[Fault]:
+    """A fault for every ``related:`` entry that names no story, or the story itself."""
+    faults: list[Fault] = []
+    for article in articles:
+        if not isinstance(article.related, tuple):
+            continue
+        for target in article.related:
+            found = resolve_pin(article.src_uri, target, known)
+            if found is None:
+                faults.append(Fault(article.src_uri, line_of(article.src_uri), "related",
+                                    f"{target!r} is not a story of this site",
+                                    "write the path of a story's file, relative to this one "
+                                    "(../economy/rates.md) or from docs/ (/economy/rates.md)"))
+            elif found == article.src_uri:
+                faults.append(Fault(article.src_uri, line_of(article.src_uri), "related",
+                                    f"{target!r} is this story itself", "remove it from the list"))
+    return faults
+
+
+def related_stories(
+    published: Sequence[Article],
+    others: Sequence[Article],
+    settings: RelatedSettings,
+    known: Mapping[str, Article],
+    *,
+    tokenizer: Tokenizer | None = None,
+    weights: Weights = DEFAULT_WEIGHTS,
+    limits: Limits = DEFAULT_LIMITS,
+) -> dict[str, tuple[Article, ...]]:
+    """``src_uri`` → related stories, for every published story and for ``others`` (drafts).
+
+    Only ``published`` stories are ever listed. Pins (``related: [paths]``) come first, in the
+    editor's order; ``related: false`` gives an empty tuple. Pins must be checked first.
+    """
+    count = settings.count
+    tokenizer = tokenizer or Tokenizer()
+    if settings.mix_languages:
+        groups = {"": list(published)}
+    else:
+        groups = {}
+        for a in published:
+            groups.setdefault(a.lang, []).append(a)
+    indexes = {key: RelatedIndex(g, tokenizer=tokenizer, weights=weights, limits=limits)
+               for key, g in sorted(groups.items())}
+    live = {a.src_uri: a for a in published}
+    result: dict[str, tuple[Article, ...]] = {}
+    pinned: dict[str, list[Article]] = {}
+    asking: dict[str, list[Article]] = {}
+    for article in [*published, *others]:
+        if article.related is False or count == 0:
+            result[article.src_uri] = ()
+            continue
+        pins = pinned[article.src_uri] = []
+        if isinstance(article.related, tuple):
+            for target in article.related:
+                src = resolve_pin(article.src_uri, target, known)
+                if src in live and src != article.src_uri and live[src] not in pins:
+                    pins.append(live[src])
+        result[article.src_uri] = tuple(pins[:count])
+        if len(pins) < count:
+            asking.setdefault("" if settings.mix_languages else article.lang, []).append(article)
+    for key, queries in asking.items():
+        if key not in indexes:
+            continue
+        exclude = {a.src_uri: [p.src_uri for p in pinned[a.src_uri]] for a in queries}
+        for article, found in zip(queries, indexes[key].related_many(queries, count, exclude), strict=True):
+            result[article.src_uri] = tuple([*pinned[article.src_uri], *found][:count])
+    return result

@@ -1,0 +1,319 @@
+"""Related stories: tokenising, scoring, pins, exclusions, settings, determinism, and the eval."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from masthead.article import Article, parse_article
+from masthead.catalog import newest_first
+from masthead.errors import MastheadError
+from masthead.related import (
+    RelatedIndex,
+    RelatedSettings,
+    Tokenizer,
+    check_pins,
+    light_stem,
+    load_related_settings,
+    plain_text,
+    related_stories,
+    resolve_pin,
+    tag_key,
+)
+from masthead.settings import load_settings
+from tests.conftest import ROOT, article, settings
+
+SITE = load_settings(settings())
+FIXTURE_18F = ROOT / "tests" / "fixtures" / "18f" / "posts"  # 18 real posts, CC0
+
+
+def story(uri: str, title: str, body: str = "", date: str = "2025-03-14 09:30", **fields: Any) -> Article:
+    parsed, faults = parse_article(uri, article(title, date, body or title, **fields), SITE)
+    assert faults == [] and parsed is not None, [f.format() for f in faults]
+    return parsed
+
+
+def titles(articles: Sequence[Article]) -> list[str]:
+    return [a.title for a in articles]
+
+
+def lists(published: Sequence[Article], others: Sequence[Article] = (), **kw: Any) -> dict[str, list[str]]:
+    known = {a.src_uri: a for a in [*published, *others]}
+    found = related_stories(newest_first(published), others, RelatedSettings(**kw), known)
+    return {src: titles(items) for src, items in found.items()}
+
+
+# -- tokenising ----------------------------------------------------------------------------------
+
+
+def test_english_is_lowercased_without_stop_words_and_plurals_fold() -> None:
+    terms = Tokenizer().terms("The batteries of Huaxin's new cars, and the BATTERY plant in 2025.")
+    assert terms == {"battery": 2, "huaxin": 1, "car": 1, "plant": 1}
+
+
+def test_light_stem_folds_plurals_only() -> None:
+    assert [light_stem(w) for w in ["batteries", "cars", "boxes", "watches", "sales", "glass", "bus",
+                                    "analysis", "charging", "policies"]] == [
+        "battery", "car", "box", "watch", "sale", "glass", "bus", "analysis", "charging", "policy"]
+
+
+def test_chinese_is_cut_into_dictionary_words_without_single_characters() -> None:
+    terms = Tokenizer().terms("华信汽车联手三家运营商共建超充网络，目标三年建成一万个终端。")
+    assert {"华信", "汽车", "运营商", "网络", "终端"} <= set(terms)
+    assert all(len(t) > 1 for t in terms)
+    assert "，" not in terms and "的" not in terms
+
+
+def test_chinese_bigrams_are_overlapping_pairs_within_a_clause() -> None:
+    assert Tokenizer(chinese="bigrams").tokens("电池回收，车") == ["电池", "池回", "回收", "车"]
+
+
+def test_mixed_text_keeps_both_scripts() -> None:
+    terms = Tokenizer().terms("华信H7轿车搭载LFP电池，续航720 km，EV-charging 更快")
+    assert {"h7", "lfp", "km", "ev", "charging", "电池", "续航", "轿车"} <= set(terms)
+    assert "720" not in terms
+
+
+def test_chinese_stop_words_are_dropped() -> None:
+    terms = Tokenizer().terms("我们认为，目前电池价格已经下降")
+    assert "我们" not in terms and "目前" not in terms and "电池" in terms
+
+
+def test_limit_keeps_the_first_words() -> None:
+    assert Tokenizer().tokens("one two three four five six", limit=3) == ["one", "two", "three"]
+
+
+def test_plain_text_drops_link_targets_urls_markup_and_template_tags() -> None:
+    text = plain_text('See [the plant](https://x.org/a) <b>now</b> &amp; {{ "/x" | url }} http://y.z/w\n'
+                      "```\ncode_words here\n```\nend")
+    assert Tokenizer().terms(text) == {"see": 1, "plant": 1, "end": 1}
+
+
+def test_tag_key_ignores_case_and_spacing() -> None:
+    assert tag_key(" Supply  Chain ") == tag_key("supply chain") and tag_key("EV") == "ev"
+
+
+# -- scoring -------------------------------------------------------------------------------------
+
+
+def newsroom() -> list[Article]:
+    return [
+        story("news/plant.md", "Huaxin opens battery plant in Hefei",
+              "The battery plant makes lithium cells for electric cars. Cells go to the Hefei line.",
+              tags=["batteries"]),
+        story("news/recycling.md", "Battery recycling plant opens",
+              "Old lithium cells from electric cars are recycled at a new plant.", "2025-03-10",
+              tags=["batteries"]),
+        story("economy/rates.md", "Central bank cuts interest rates",
+              "Loans get cheaper as the central bank cuts its interest rate.", "2025-03-12",
+              tags=["finance"]),
+        story("economy/loans.md", "Car loans get cheaper after the rate cut",
+              "Interest rates on car loans fell after the central bank cut.", "2025-03-13",
+              tags=["finance"]),
+        story("news/football.md", "Local team wins the cup", "The football final ended two to one.",
+              "2025-03-11", tags=["sport"]),
+    ]
+
+
+def test_text_similarity_ranks_stories_on_the_same_subject_first() -> None:
+    index = RelatedIndex(newsroom(), use_tags=False)
+    stories = newsroom()
+    assert titles(index.related(stories[0], 1)) == ["Battery recycling plant opens"]
+    assert titles(index.related(stories[2], 1)) == ["Car loans get cheaper after the rate cut"]
+    scores = index.scores(stories[0])
+    assert scores["news/recycling.md"] > scores.get("economy/rates.md", 0)
+    assert "news/plant.md" not in scores
+
+
+def test_a_shared_rare_tag_outweighs_a_shared_common_tag() -> None:
+    same_text = "Carmakers report quarterly deliveries and prices."
+    stories = [story("news/source.md", "Deliveries report", same_text, tags=["common", "rare"])]
+    stories += [story(f"news/common-{i}.md", f"Common {i}", same_text, tags=["common"]) for i in range(6)]
+    stories.append(story("news/rare.md", "Rare one", same_text, "2024-01-01", tags=["rare"]))
+    ranked = titles(RelatedIndex(stories).related(stories[0], 7))
+    assert ranked[0] == "Rare one"  # despite being a year older than the others
+
+
+def test_tags_find_stories_that_share_no_words() -> None:
+    a = story("news/a.md", "Alpha beta gamma", tags=["ev"])
+    b = story("news/b.md", "Delta epsilon zeta", tags=["EV"])
+    c = story("news/c.md", "Eta theta iota", "2025-03-14 10:00")
+    index = RelatedIndex([a, b, c])
+    assert titles(index.related(a, 1)) == ["Delta epsilon zeta"]
+    assert index.scores(a)["news/b.md"] > 0
+
+
+def test_same_section_and_nearer_date_break_otherwise_equal_scores() -> None:
+    text = "Dealers report stock levels."
+    src = story("news/src.md", "Stock report", text)
+    near = story("news/near.md", "Near", text, "2025-03-13")
+    far = story("news/far.md", "Far", text, "2024-03-13")
+    other = story("economy/other.md", "Other section", text, "2025-03-13")
+    # The section bonus (0.05) is the full recency bonus: a year-old story of the same section
+    # still comes before yesterday's story of another section.
+    assert titles(RelatedIndex([src, near, far, other]).related(src, 3)) == ["Near", "Far", "Other section"]
+
+
+def test_a_story_with_no_shared_words_is_filled_with_its_sections_nearest_stories() -> None:
+    stories = [*newsroom(), story("news/lonely.md", "Zyxw vutsr", "Qponm lkjih.", "2025-03-12 12:00")]
+    found = lists(stories, count=3)["news/lonely.md"]
+    # The news stories, nearest in time first (a day before, two days after, two and a half before).
+    assert found == ["Local team wins the cup", "Huaxin opens battery plant in Hefei",
+                     "Battery recycling plant opens"]
+
+
+# -- exclusions, languages, determinism ------------------------------------------------------------
+
+
+def test_never_the_story_itself_nor_drafts() -> None:
+    stories = newsroom()
+    draft = story("news/draft.md", "Battery plant draft", "Lithium cells battery plant.", draft=True)
+    known = {a.src_uri: a for a in [*stories, draft]}
+    found = related_stories(newest_first(stories), [draft], RelatedSettings(count=10), known)
+    for src, items in found.items():
+        paths = [a.src_uri for a in items]
+        assert src not in paths and draft.src_uri not in paths
+        assert len(paths) == len(set(paths)) == len(stories) - (src != draft.src_uri)
+    # A draft (shown by `mkdocs serve`) gets related stories too, from published ones.
+    assert found[draft.src_uri][0].src_uri in {"news/plant.md", "news/recycling.md"}
+
+
+def test_languages_do_not_mix_unless_the_setting_says_so() -> None:
+    en = story("news/en.md", "Battery prices fall", "Battery prices fall.", tags=["电池"])
+    zh = story("news/zh.md", "电池价格下降", "电池价格下降。", lang="zh", tags=["电池"])
+    zh2 = story("news/zh2.md", "新车上市", "新车上市。", "2025-03-01", lang="zh")
+    assert lists([en, zh, zh2])["news/zh.md"] == ["新车上市"]
+    assert lists([en, zh, zh2])["news/en.md"] == []
+    assert lists([en, zh, zh2], mix_languages=True)["news/en.md"][0] == "电池价格下降"
+
+
+def test_same_input_in_any_order_gives_the_same_lists() -> None:
+    stories = [*newsroom(), *(story(f"news/same-{i}.md", "Identical headline", "Identical body text.")
+                              for i in range(4))]
+    first = lists(stories)
+    shuffled = stories[:]
+    random.Random(7).shuffle(shuffled)
+    assert lists(shuffled) == first
+    # Equal scores and dates fall back to path order.
+    assert first["news/same-3.md"][:3] == ["Identical headline"] * 3
+    index = RelatedIndex(stories)
+    assert [a.src_uri for a in index.related(stories[-1], 3)] == [
+        "news/same-0.md", "news/same-1.md", "news/same-2.md"]
+
+
+def test_many_stories_are_answered_in_batches_like_one_at_a_time() -> None:
+    rnd = random.Random(3)
+    words = [f"w{i}" for i in range(60)]
+    stories = [story(f"news/s{i:03d}.md", " ".join(rnd.sample(words, 4)), " ".join(rnd.choices(words, k=40)),
+                     f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", tags=[f"t{i % 7}"]) for i in range(120)]
+    from dataclasses import replace
+
+    from masthead.related import DEFAULT_LIMITS
+    small = RelatedIndex(stories, limits=replace(DEFAULT_LIMITS, batch_cells=120 * 7))
+    assert small.batch == 7
+    one_by_one = [titles(small.related(a, 5)) for a in stories]
+    assert [titles(x) for x in small.related_many(stories, 5)] == one_by_one
+
+
+# -- pins and settings -----------------------------------------------------------------------------
+
+
+def test_pins_come_first_in_the_editors_order_then_automatic_ones() -> None:
+    stories = newsroom()
+    stories[0] = story("news/plant.md", "Huaxin opens battery plant in Hefei", "Battery plant.",
+                       related=["../economy/loans.md", "/news/football.md"])
+    found = lists(stories, count=3)["news/plant.md"]
+    assert found == ["Car loans get cheaper after the rate cut", "Local team wins the cup",
+                     "Battery recycling plant opens"]
+
+
+def test_related_false_turns_the_block_off_and_count_zero_everywhere() -> None:
+    stories = newsroom()
+    stories[1] = story("news/recycling.md", "Battery recycling plant opens", "x", related=False)
+    assert lists(stories)["news/recycling.md"] == []
+    assert all(v == [] for v in lists(newsroom(), count=0).values())
+
+
+def test_pins_to_a_draft_are_left_out() -> None:
+    draft = story("news/draft.md", "Draft", draft=True)
+    src = story("news/src.md", "Source", related=["draft.md"])
+    assert lists([src, story("news/other.md", "Other")], [draft])["news/src.md"] == ["Other"]
+
+
+def test_resolve_pin_reads_paths_relative_to_the_story_then_from_docs() -> None:
+    known = {"news/a.md": 1, "economy/b.md": 1}
+    assert resolve_pin("news/x.md", "a.md", known) == "news/a.md"
+    assert resolve_pin("news/x.md", "../economy/b.md", known) == "economy/b.md"
+    assert resolve_pin("news/x.md", "/economy/b.md", known) == "economy/b.md"
+    assert resolve_pin("news/x.md", "economy/b.md", known) == "economy/b.md"
+    assert resolve_pin("news/x.md", "../../b.md", known) is None
+
+
+def test_check_pins_names_the_file_the_line_and_the_missing_path() -> None:
+    src = story("news/src.md", "Source", related=["gone.md", "src.md", "../economy/rates.md"])
+    rates = story("economy/rates.md", "Rates")
+    faults = [f.format() for f in check_pins([src, rates], {a.src_uri: a for a in [src, rates]},
+                                             lambda uri: 4)]
+    assert len(faults) == 2
+    assert faults[0].startswith("news/src.md:4: related: 'gone.md' is not a story of this site (")
+    assert faults[1].startswith("news/src.md:4: related: 'src.md' is this story itself")
+
+
+def test_front_matter_related_must_be_false_or_story_paths() -> None:
+    for value, message in [(["a.md", 3], "expected the path of a story, got int 3"),
+                           ("news/a", "'news/a' is not the path of a story's .md file"),
+                           ({"x": 1}, "expected the path of a story, got a mapping")]:
+        result, faults = parse_article("news/s.md", article(related=value), SITE)
+        assert result is None
+        assert [f.field for f in faults] == ["related"] and message in faults[0].message
+        assert faults[0].line == 4
+    assert story("news/s.md", "S", related="a.md").related == ("a.md",)
+    assert story("news/s.md", "S", related=[]).related is True
+
+
+def test_settings_are_validated_naming_the_key() -> None:
+    assert load_related_settings(None) == RelatedSettings(5, False)
+    assert load_related_settings({"count": 3, "mix_languages": True}) == RelatedSettings(3, True)
+    with pytest.raises(MastheadError) as caught:
+        load_related_settings({"count": 50, "mix_languages": "yes", "colour": 1})
+    report = caught.value.report()
+    assert "extra.masthead.related.count: expected a whole number from 0 to 20, got 50" in report
+    assert "extra.masthead.related.mix_languages: expected true or false" in report
+    assert "extra.masthead.related.colour: is not a setting of related stories" in report
+    with pytest.raises(MastheadError, match=r"extra\.masthead\.related: expected a mapping"):
+        load_related_settings([5])
+
+
+# -- the quality eval on real posts ---------------------------------------------------------------
+
+
+def test_eval_on_18f_posts_beats_newest_in_section_with_tags_hidden() -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import related_eval
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    posts = related_eval.load_jekyll(FIXTURE_18F)
+    # Dates from the front matter or only from the file name; tags as lists.
+    assert len(posts) == 18 and all(p.tags for p in posts)
+    assert {p.date.year for p in posts} == {2014, 2015, 2016, 2018, 2023, 2024}
+    rows = {name: plain for name, plain, _, _ in related_eval.evaluate(posts, 5, {"words": Tokenizer()})}
+
+    def hits(name: str) -> float:
+        return rows[name].hits / (5 * rows[name].sources)
+
+    assert hits("Masthead content only, tags hidden (words)") > 2 * hits("newest in section (Jekyll)")
+    assert hits("Masthead full score, tags visible") > hits("Hugo default (tags 80, date 10, threshold 80)")
+
+
+def test_eval_script_prints_the_table() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "related_eval.py"), "--jekyll",
+                             str(FIXTURE_18F)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "| newest in section (Jekyll) |" in result.stdout
+    assert "| Masthead full score, tags visible |" in result.stdout
