@@ -108,6 +108,8 @@ def on_pre_build(config: MkDocsConfig, **_: Any) -> None:
     tags = _room().tags
     for clash in tags.collisions if tags else ():  # both tags get pages; --strict stops here
         log.warning(clash.message())
+    for warning in _room().require_catalog().warnings:  # outsized stories: built, within bounds
+        log.warning(warning.format())
 
 
 def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:

@@ -86,3 +86,28 @@ def test_same_input_builds_byte_identical_output(make_site: MakeSite, tmp_path: 
     assert site.build("--strict", env=env).returncode == 0
     assert snapshot(site.out) == first
     assert any(name.endswith("sitemap.xml.gz") for name in first)
+
+
+def test_outsized_stories_build_in_bounds_with_warnings(make_site: MakeSite) -> None:
+    """A 5 MB story, a story with 10 000 tags and a 2 000-character headline build (not
+    --strict: warnings), and the pages that list them stay small."""
+    long_title = "长" * 2000
+    paragraph = "Filler words for a very long story, repeated many times over. " * 20
+    files = {
+        "news/huge.md": article("Huge story", "2025-01-01", body="\n\n".join([paragraph] * 4100)),
+        "news/tags.md": article("Many tags", "2025-01-02", tags=[f"tag {i}" for i in range(10_000)]),
+        "news/title.md": article(long_title, "2025-01-03"),
+    }
+    site = make_site(files)
+    assert len((site.root / "docs/news/huge.md").read_bytes()) > 5_000_000
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    for words in ["news/huge.md: body: 5 MB", "news/tags.md: tags: 10000 tags; only the first 100",
+                  "news/title.md: title: 2000 characters"]:
+        assert words in result.stderr, words
+    assert len(list((site.out / "tags").glob("*/index.html"))) == 100
+    section = (site.out / "news/index.html").read_text("utf-8")
+    assert long_title not in section and "长" * 199 + "…" in section
+    assert len(section) < 60_000
+    strict = site.build("--strict")
+    assert strict.returncode == 1  # warnings stop a strict build; the old site stays

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ class Catalog:
     by_section: Mapping[str, tuple[Article, ...]]
     scheduled: tuple[Article, ...] = ()
     now: dt.datetime | None = None
+    warnings: tuple[Fault, ...] = ()  # accepted, but worth the editor's attention (see limit())
 
     def is_withheld(self, src_uri: str) -> bool:
         """A draft or a scheduled story: previewed by `mkdocs serve`, never written by a build."""
@@ -79,6 +81,7 @@ def build_catalog(
     None, so an article that would overwrite one is reported instead.
     """
     faults: list[Fault] = []
+    warnings: list[Fault] = []
     parsed: list[Article] = []
     with timing.phase("read"):  # front matter parsed and checked: part of reading
         for src_uri in sorted(sources):
@@ -86,8 +89,9 @@ def build_catalog(
                                            directory_urls=directory_urls)
             faults.extend(found)
             if article is not None:
-                parsed.append(article)
+                parsed.append(limit(article, warnings))
     faults.extend(_url_clashes(sources, reserved or (lambda url: None), directory_urls))
+    warnings.sort()
     if faults:
         raise MastheadError(faults)
 
@@ -104,7 +108,32 @@ def build_catalog(
         by_section={k: tuple(v) for k, v in by_section.items()},
         scheduled=tuple(newest_first(a for a in parsed if not a.draft and a.date > now)),
         now=now,
+        warnings=tuple(warnings),
     )
+
+
+# Bounds that keep one outsized story from blowing up every page that lists it.
+MAX_TAGS = 100
+LONG_TITLE = 300  # characters; cards shorten titles longer than CARD_TITLE
+LARGE_BODY = 1_000_000  # bytes of Markdown
+
+
+def limit(article: Article, warnings: list[Fault]) -> Article:
+    """The story within the site's bounds; a warning for each bound it went past."""
+    if len(article.tags) > MAX_TAGS:
+        warnings.append(Fault(article.src_uri, None, "tags",
+                              f"{len(article.tags)} tags; only the first {MAX_TAGS} are used",
+                              "keep the few tags readers would follow"))
+        article = dataclasses.replace(article, tags=article.tags[:MAX_TAGS])
+    if len(article.title) > LONG_TITLE:
+        warnings.append(Fault(article.src_uri, None, "title",
+                              f"{len(article.title)} characters long; lists show it shortened",
+                              "write a headline, and put the rest in summary"))
+    if len(article.body.encode("utf-8")) > LARGE_BODY:
+        warnings.append(Fault(article.src_uri, None, "body",
+                              f"{len(article.body.encode('utf-8')) // 1_000_000} MB of Markdown",
+                              "split it, or move data into a linked file"))
+    return article
 
 
 # Names Windows cannot check out (editors clone the newsroom there too), any extension.

@@ -50,6 +50,25 @@ def test_front_to_section_to_article_and_back(
     assert page.url == served_site + "news/"
     page.go_back()
     assert page.locator("h1").inner_text() == lead_title
+    # article → tag page → a story on it → its related stories → back
+    tag = page.locator(".mh-tag a").first
+    tag_name = tag.inner_text()
+    tag.click()
+    assert "/tags/" in page.url and tag_name in page.locator("h1").inner_text()
+    check("tag")
+    page.locator(".mh-list .mh-card__title a").first.click()
+    check("tagged-article")
+    related = page.locator(".mh-related .mh-related__title a").first
+    related_title = related.inner_text()
+    related.click()
+    assert page.locator("h1").inner_text() == related_title
+    page.go_back()
+    page.go_back()
+    assert "/tags/" in page.url
+    for kind, rel in [("tag-index", "tags/"), ("search", "search/"), ("archive", "archive/"),
+                      ("authors", "authors/"), ("404", "404.html")]:
+        page.goto(served_site + rel)
+        check(kind)
     assert errors == [] and failed == [] and foreign == []
     context.close()
 
