@@ -15,10 +15,11 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
-from masthead import output, timing
+from masthead import output, syndication, timing
 from masthead.authors import AUTHORS_FILE
 from masthead.dates import DateError, build_time
 from masthead.errors import MastheadError
+from masthead.feeds import load_feed_settings
 from masthead.newsroom import Newsroom
 from masthead.sanitize import sanitize_html
 from masthead.search import SearchError, build_index
@@ -37,6 +38,7 @@ log = get_plugin_logger(__name__)
 _newsroom: Newsroom | None = None
 _site_dir: Path | None = None  # the real output folder while the build writes to staging
 _command = "build"  # from on_startup: `mkdocs serve` builds into its own temporary folder
+_article_html: dict[str, str] = {}  # src_uri -> rendered story, for full-content feeds
 
 
 class _WarningCounter(logging.Handler):
@@ -69,12 +71,14 @@ def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
     global _newsroom, _site_dir
     _newsroom = None
     _site_dir = None
+    _article_html.clear()
     if timing.start() is not None:  # `make bench` asked where the time goes
         config.plugins["masthead/timing"] = PhaseClock()
     try:
         settings, social = load_with_social(config.extra.get("masthead"), site_name=config.site_name,
                                             docs_dir=Path(config.docs_dir))
         now = build_time()
+        load_feed_settings(settings)  # extra.masthead.feeds: report a bad key before building
     except MastheadError as exc:
         raise PluginError(exc.report()) from None
     except DateError as exc:
@@ -136,13 +140,21 @@ def on_page_markdown(markdown: str, page: Page, **_: Any) -> str:
     return body
 
 
-def on_page_content(html: str, **_: Any) -> str:
-    """Editors' Markdown may carry raw HTML: keep its markup, drop anything that could run."""
-    return sanitize_html(html)
+def on_page_content(html: str, page: Page, **_: Any) -> str:
+    """Editors' Markdown may carry raw HTML: keep its markup, drop anything that could run.
+
+    Each story's sanitised HTML is kept for full-content feeds (written in on_post_build).
+    """
+    html = sanitize_html(html)
+    if _room().article(page.file.src_uri) is not None:
+        _article_html[page.file.src_uri] = html
+    return html
 
 
-def on_page_context(context: dict[str, Any], page: Page, **_: Any) -> dict[str, Any]:
+def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, **_: Any) -> dict[str, Any]:
     context.update(_room().context(page.file.src_uri))
+    context.update(syndication.page_context(_room(), page.file.src_uri, page.canonical_url or "",
+                                            config.site_url or ""))
     return context
 
 
@@ -179,6 +191,11 @@ def on_post_build(config: MkDocsConfig, **_: Any) -> None:
     except SearchError as exc:  # on_build_error drops the staging folder: the old site stays
         raise PluginError(f"Masthead: {exc}") from None
     log.info(report.summary())
+    with timing.phase("write"):  # feeds, sitemaps, robots.txt
+        written = syndication.write_all(_room(), Path(config.site_dir), _article_html,
+                                        site_url=config.site_url or "",
+                                        site_description=config.site_description or "")
+    log.info(written.summary() if written else "Masthead: no site_url, so no feeds or sitemaps")
     if _site_dir is not None:
         output.publish(_site_dir)
         config.site_dir = str(_site_dir)

@@ -1,0 +1,133 @@
+"""Feeds, sitemaps and structured data of one build, drawn from the newsroom.
+
+``page_context`` gives templates the autodiscovery links and the JSON-LD / OpenGraph values of a
+page; ``write_all`` writes the feeds, sitemaps and robots.txt into the (staging) site folder after
+the pages. Both are plain functions over ``Newsroom``; the MkDocs event file only calls them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import feeds, sitemaps, structured
+from .article import Article, article_url
+from .feeds import Channel, FeedContext, absolute, load_feed_settings, site_base
+from .newsroom import Newsroom
+
+
+@dataclass(frozen=True)
+class Report:
+    feeds: int
+    sitemap_urls: int
+    news_urls: int
+
+    def summary(self) -> str:
+        return (f"Masthead: {self.feeds} feed files, sitemap of {self.sitemap_urls} pages, "
+                f"news sitemap of {self.news_urls} stories")
+
+
+def channels(room: Newsroom, site_description: str = "") -> dict[str, Channel]:
+    """Every feed, by the src_uri of the page it follows (the first page of a listing)."""
+    s = room.settings
+    n = load_feed_settings(s).items
+    catalog = room.require_catalog()
+    found = {"index.md": Channel(feeds.FEEDS_DIR, "", s.name, site_description, catalog.articles[:n])}
+    for section in s.sections:
+        found[f"{section.slug}/index.md"] = Channel(
+            f"{feeds.FEEDS_DIR}{section.slug}/", f"{section.slug}/",
+            f"{section.label(s.language)} - {s.name}", section.description,
+            catalog.by_section[section.slug][:n])
+    return found
+
+
+def page_context(room: Newsroom, src_uri: str, canonical: str, site_url: str) -> dict[str, Any]:
+    """``feed_links`` (autodiscovery) and ``structured`` (JSON-LD, meta) for one page."""
+    if not site_url:
+        return {}
+    s = room.settings
+    catalog = room.require_catalog()
+    base = site_base(site_url)
+    canonical = canonical or base
+    ctx: dict[str, Any] = {}
+    page = room.generated.get(src_uri)
+    if page is not None:
+        first = page.listing.base + "index.md" if page.listing else src_uri
+        channel = channels(room).get(first)
+        if channel is not None:
+            ctx["feed_links"] = feeds.links(channel, site_url)
+        description = page.section.description if page.section else ""
+        ctx["structured"] = {"meta": structured.page_meta(page.title, description, canonical, s,
+                                                          page.lang), "jsonld": []}
+        return ctx
+    article = catalog.by_src.get(src_uri)
+    if article is None:
+        return ctx
+    section = s.section(article.section)
+    section_title = section.label(article.lang) if section else article.section
+    authors = [entry["url"] for entry in room.byline(article)]
+    data = structured.news_article(article, s, site_url=site_url, canonical=canonical,
+                                   section_title=section_title, author_urls=authors)
+    trail = structured.breadcrumbs([(s.name, base), (section_title, absolute(base, f"{article.section}/")),
+                                    (article.title, canonical)])
+    ctx["structured"] = {
+        "meta": structured.article_meta(article, s, canonical=canonical, section_title=section_title),
+        "jsonld": [structured.script_json(data), structured.script_json(trail)],
+    }
+    return ctx
+
+
+def write_all(room: Newsroom, site_dir: Path, html: Mapping[str, str], *, site_url: str,
+              site_description: str = "") -> Report | None:
+    """Feeds, sitemap.xml(.gz), news_sitemap.xml and robots.txt; None without a site_url."""
+    if not site_url:
+        return None
+    s = room.settings
+    fs = load_feed_settings(s)
+    catalog = room.require_catalog()
+    base = site_base(site_url)
+    fallback = catalog.articles[0].modified if catalog.articles else dt.datetime(
+        s.copyright_since, 1, 1, tzinfo=s.timezone)
+    ctx = FeedContext(settings=s, feed_settings=fs, site_url=site_url, html=html,
+                      fallback_date=fallback)
+    count = feeds.write_channels(list(channels(room, site_description).values()), ctx, site_dir)
+
+    lastmod = _lastmod(room, base)
+    locs = sitemaps.read_locs(site_dir / sitemaps.SITEMAP) or list(lastmod)
+    data = sitemaps.sitemap(locs, lastmod, s.timezone)
+    (site_dir / sitemaps.SITEMAP).write_bytes(data)
+    (site_dir / (sitemaps.SITEMAP + ".gz")).write_bytes(sitemaps.gzipped(data))
+
+    now = catalog.now or room.now or dt.datetime.now(dt.UTC)
+    stories = [(absolute(base, a.url), a, _news_language(a, room, fs.news_language))
+               for a in sitemaps.recent(catalog.articles, now)]
+    (site_dir / sitemaps.NEWS_SITEMAP).write_bytes(sitemaps.news_sitemap(stories, fs.news_name,
+                                                                         s.timezone))
+    robots = site_dir / sitemaps.ROBOTS
+    existing = robots.read_text(encoding="utf-8") if robots.is_file() else ""
+    robots.write_text(sitemaps.robots(existing, [absolute(base, sitemaps.SITEMAP),
+                                                 absolute(base, sitemaps.NEWS_SITEMAP)]),
+                      encoding="utf-8")
+    return Report(feeds=count, sitemap_urls=len(dict.fromkeys(locs)), news_urls=len(stories))
+
+
+def _lastmod(room: Newsroom, base: str) -> dict[str, dt.datetime]:
+    """Absolute URL -> when it last changed: a story's updated/date, a listing's newest story."""
+    catalog = room.require_catalog()
+    found: dict[str, dt.datetime] = {}
+    for page in room.generated.values():
+        items: tuple[Article, ...] = catalog.articles if page.kind == "front" else (
+            page.listing.items if page.listing else ())
+        if items:
+            url = article_url(page.src_uri, directory_urls=room.directory_urls)
+            found[absolute(base, url)] = max(a.modified for a in items)
+    for article in catalog.articles:
+        found[absolute(base, article.url)] = article.modified
+    return found
+
+
+def _news_language(article: Article, room: Newsroom, site_code: str) -> str:
+    return site_code if article.lang == room.settings.language else feeds.news_language(article.lang)
