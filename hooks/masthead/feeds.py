@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import html
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -79,9 +80,9 @@ def load_feed_settings(settings: Settings) -> FeedSettings:
             value = ""
         texts[key] = " ".join(value.split())
     language = texts["news_language"]
-    if language and not re.fullmatch(r"[a-z]{2,3}(-[a-z]{2})?", language):
-        fault("news_language", f"{language!r} is not an ISO 639 code",
-              "write e.g. news_language: zh-cn (Simplified Chinese) or en")
+    if language and not re.fullmatch(r"zh-cn|zh-tw|[a-z]{2,3}", language):
+        fault("news_language", f"{language!r} is not a Google News language code",
+              "write an ISO 639 code such as en, or zh-cn (Simplified) / zh-tw (Traditional Chinese)")
     if faults:
         raise MastheadError(faults)
     return FeedSettings(items=items, content=content,
@@ -202,7 +203,7 @@ def rss(channel: Channel, ctx: FeedContext) -> bytes:
             _text(item, f"{{{DC_NS}}}creator", name)
         for tag in article.tags:
             _text(item, "category", tag)
-        _text(item, "description", article.summary)
+        _text(item, "description", html.escape(article.summary))  # RSS descriptions are HTML
         if body := ctx.body(article):
             _text(item, f"{{{CONTENT_NS}}}encoded", body)
     return _xml(root)

@@ -109,7 +109,9 @@ def article_meta(
     return meta
 
 
-def page_meta(title: str, description: str, url: str, settings: Settings, lang: str) -> list[tuple[str, str, str]]:
+def page_meta(
+    title: str, description: str, url: str, settings: Settings, lang: str,
+) -> list[tuple[str, str, str]]:
     """OpenGraph for a listing page (front, section, tag): a website, not an article."""
     meta = [("property", "og:type", "website"), ("property", "og:title", title),
             ("property", "og:url", url), ("property", "og:site_name", settings.name),

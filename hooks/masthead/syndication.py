@@ -104,13 +104,14 @@ def write_all(room: Newsroom, site_dir: Path, html: Mapping[str, str], *, site_u
     now = catalog.now or room.now or dt.datetime.now(dt.UTC)
     stories = [(absolute(base, a.url), a, _news_language(a, room, fs.news_language))
                for a in sitemaps.recent(catalog.articles, now)]
-    (site_dir / sitemaps.NEWS_SITEMAP).write_bytes(sitemaps.news_sitemap(stories, fs.news_name,
-                                                                         s.timezone))
+    listed = [absolute(base, sitemaps.SITEMAP)]
+    if stories:  # an empty <urlset> is not a valid sitemap: no stories of two days, no file
+        (site_dir / sitemaps.NEWS_SITEMAP).write_bytes(
+            sitemaps.news_sitemap(stories, fs.news_name, s.timezone))
+        listed.append(absolute(base, sitemaps.NEWS_SITEMAP))
     robots = site_dir / sitemaps.ROBOTS
     existing = robots.read_text(encoding="utf-8") if robots.is_file() else ""
-    robots.write_text(sitemaps.robots(existing, [absolute(base, sitemaps.SITEMAP),
-                                                 absolute(base, sitemaps.NEWS_SITEMAP)]),
-                      encoding="utf-8")
+    robots.write_text(sitemaps.robots(existing, listed), encoding="utf-8")
     return Report(feeds=count, sitemap_urls=len(dict.fromkeys(locs)), news_urls=len(stories))
 
 
