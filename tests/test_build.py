@@ -150,8 +150,11 @@ def test_editor_text_is_escaped_everywhere(make_site: MakeSite) -> None:
     assert site.build("--strict").returncode == 0
     for url in ["", "news/", "news/evil/", "404.html"]:
         page = site.html(url)
-        scripts = [s for s in page.find_all("script") if "alert" in (s.string or "")]
+        # JSON-LD is data, not code; it must hold no literal "<" (escaped as \u003c)
+        data = page.find_all("script", type="application/ld+json")
+        scripts = [s for s in page.find_all("script") if "alert" in (s.string or "") and s not in data]
         assert scripts == [] and page.find("img", attrs={"onerror": True}) is None, url
+        assert [d for d in data if "<" in d.string] == [], url
     assert site.html("news/evil/").h1.get_text() == evil
 
 
