@@ -208,6 +208,13 @@ def test_autodiscovery_links_on_front_and_section_pages(site: Site) -> None:
     assert alternates("economy/")["application/feed+json"] == SITE_URL + "feeds/economy/feed.json"
 
 
+def test_section_pages_show_visible_links_to_their_feeds(site: Site) -> None:
+    shown = site.html("news/").select(".mh-feedlink a")
+    assert [(a.get_text(), a["href"]) for a in shown] == [
+        ("RSS", SITE_URL + "feeds/news/rss.xml"), ("Atom", SITE_URL + "feeds/news/atom.xml"),
+        ("JSON Feed", SITE_URL + "feeds/news/feed.json")]
+
+
 # -- sitemaps and robots.txt --------------------------------------------------------------------
 
 def test_sitemap_validates_and_lastmod_is_the_story_date_not_the_build_date(site: Site) -> None:
