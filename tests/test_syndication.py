@@ -47,7 +47,7 @@ def files() -> dict[str, str]:
     return {
         "news/hostile.md": article(
             HOSTILE, date="2025-03-14 09:30", updated="2025-03-15 10:00",
-            author="Li <Ming> & Co", tags=["EV", "<b>&", "新能源", "]]>"],
+            author="Li <Ming> & Co", tags=["EV", "<b>&", "新能源", "Q ]]> & <A>"],
             summary="A summary with </script> and & in it.",
             body="""
             Read [the loan story](../economy/loans.md) and see the chart:
@@ -85,8 +85,8 @@ def feed_files(site: Site, name: str) -> list[Path]:
 
 # -- feeds -------------------------------------------------------------------------------------
 
-def test_site_and_section_feeds_are_written_in_three_formats(site: Site) -> None:
-    for folder in ("feeds", "feeds/news", "feeds/economy"):
+def test_site_section_and_tag_feeds_are_written_in_three_formats(site: Site) -> None:
+    for folder in ("feeds", "feeds/news", "feeds/economy", "feeds/tags/ev", "feeds/tags/xin-neng-yuan"):
         for name in ("rss.xml", "atom.xml", "feed.json"):
             assert (site.out / folder / name).is_file(), f"{folder}/{name}"
 
@@ -112,7 +112,7 @@ def test_rss_items_carry_link_dates_with_zone_authors_categories_and_full_conten
     assert entry.id == SITE_URL + "news/hostile/"
     assert entry.published == "Fri, 14 Mar 2025 09:30:00 +0800"
     assert entry.author == "Li <Ming> & Co"
-    assert [t.term for t in entry.tags] == ["EV", "<b>&", "新能源", "]]>"]
+    assert [t.term for t in entry.tags] == ["EV", "<b>&", "新能源", "Q ]]> & <A>"]
     # RSS descriptions are HTML: the summary goes in escaped and reads back as the same text
     assert BeautifulSoup(entry.summary, "html.parser").get_text() == "A summary with </script> and & in it."
     body = BeautifulSoup(entry.content[0].value, "html.parser")
@@ -208,6 +208,20 @@ def test_autodiscovery_links_on_front_and_section_pages(site: Site) -> None:
     assert alternates("economy/")["application/feed+json"] == SITE_URL + "feeds/economy/feed.json"
 
 
+def test_each_tag_has_its_feeds_announced_and_shown_on_its_page(site: Site) -> None:
+    for slug, titles in [("ev", [HOSTILE_CLEAN]), ("jin-rong", [CHINESE]), ("q-a", [HOSTILE_CLEAN])]:
+        for name in ("rss.xml", "atom.xml"):
+            parsed = feedparser.parse((site.out / "feeds/tags" / slug / name).read_bytes())
+            assert not parsed.bozo and [e.title for e in parsed.entries] == titles, (slug, name)
+        data = json.loads((site.out / "feeds/tags" / slug / "feed.json").read_text(encoding="utf-8"))
+        assert data["home_page_url"] == f"{SITE_URL}tags/{slug}/"
+        page = site.html(f"tags/{slug}/")
+        announced = {ln["type"]: ln["href"] for ln in page.find_all("link", rel="alternate")}
+        assert announced["application/atom+xml"] == f"{SITE_URL}feeds/tags/{slug}/atom.xml"
+        shown = [a["href"] for a in page.select(".mh-feedlink a")]
+        assert shown == [f"{SITE_URL}feeds/tags/{slug}/{n}" for n in ("rss.xml", "atom.xml", "feed.json")]
+
+
 def test_section_pages_show_visible_links_to_their_feeds(site: Site) -> None:
     shown = site.html("news/").select(".mh-feedlink a")
     assert [(a.get_text(), a["href"]) for a in shown] == [
@@ -226,6 +240,7 @@ def test_sitemap_validates_and_lastmod_is_the_story_date_not_the_build_date(site
     assert lastmod[SITE_URL + "economy/loans/"] == "2025-03-13T08:00:00+08:00"  # date
     assert lastmod[SITE_URL + "news/"] == "2025-03-15T10:00:00+08:00"  # its newest story
     assert lastmod[SITE_URL] == "2025-03-15T10:00:00+08:00"
+    assert lastmod[SITE_URL + "tags/jin-rong/"] == "2025-03-13T08:00:00+08:00"  # tag page: its newest
     assert all(loc.startswith(SITE_URL) for loc in lastmod)
 
 
@@ -283,7 +298,7 @@ def test_hostile_title_survives_json_ld_and_opengraph(site: Site) -> None:
     story = next(i for i in data["json-ld"] if i["@type"] == "NewsArticle")
     assert story["headline"] == HOSTILE
     assert story["author"] == [{"@type": "Person", "name": "Li <Ming> & Co"}]
-    assert story["keywords"] == ["EV", "<b>&", "新能源", "]]>"]
+    assert story["keywords"] == ["EV", "<b>&", "新能源", "Q ]]> & <A>"]
     assert story["datePublished"] == "2025-03-14T09:30:00+08:00"
     assert story["dateModified"] == "2025-03-15T10:00:00+08:00"
     og = data["opengraph"][0]
@@ -292,7 +307,7 @@ def test_hostile_title_survives_json_ld_and_opengraph(site: Site) -> None:
     assert og["article:published_time"] == "2025-03-14T09:30:00+08:00"
     assert og["article:modified_time"] == "2025-03-15T10:00:00+08:00"
     assert og["article:section"] == "News"
-    assert og["article:tag"] == ["EV", "<b>&", "新能源", "]]>"]
+    assert og["article:tag"] == ["EV", "<b>&", "新能源", "Q ]]> & <A>"]
     page = site.html("news/hostile/")
     # `</script>` in a field did not end the JSON-LD early: two whole JSON blocks, no loose script
     blocks = page.head.find_all("script", type="application/ld+json")

@@ -16,7 +16,7 @@ from typing import Any
 from . import feeds, sitemaps, structured
 from .article import Article, article_url
 from .feeds import Channel, FeedContext, absolute, load_feed_settings, site_base
-from .newsroom import Newsroom
+from .newsroom import FRONT_PAGE, Newsroom
 
 
 @dataclass(frozen=True)
@@ -32,16 +32,32 @@ class Report:
 
 def channels(room: Newsroom, site_description: str = "") -> dict[str, Channel]:
     """Every feed, by the src_uri of the page it follows (the first page of a listing)."""
+    pages = [FRONT_PAGE, *(f"{s.slug}/index.md" for s in room.settings.sections),
+             *(f"{t.url}index.md" for t in (room.tags.tags if room.tags else ()))]
+    found = {uri: channel_for(room, uri, site_description) for uri in pages}
+    return {uri: channel for uri, channel in found.items() if channel is not None}
+
+
+def channel_for(room: Newsroom, src_uri: str, site_description: str = "") -> Channel | None:
+    """The feed that the listing page ``src_uri`` (any page of it) follows, if it has one."""
     s = room.settings
     n = load_feed_settings(s).items
     catalog = room.require_catalog()
-    found = {"index.md": Channel(feeds.FEEDS_DIR, "", s.name, site_description, catalog.articles[:n])}
-    for section in s.sections:
-        found[f"{section.slug}/index.md"] = Channel(
-            f"{feeds.FEEDS_DIR}{section.slug}/", f"{section.slug}/",
-            f"{section.label(s.language)} - {s.name}", section.description,
-            catalog.by_section[section.slug][:n])
-    return found
+    page = room.generated.get(src_uri)
+    if page is None:
+        return None
+    if page.kind == "front":
+        return Channel(feeds.FEEDS_DIR, "", s.name, site_description, catalog.articles[:n])
+    if page.kind == "section" and page.section is not None:
+        slug = page.section.slug
+        title = f"{page.section.label(s.language)} - {s.name}"
+        return Channel(f"{feeds.FEEDS_DIR}{slug}/", f"{slug}/", title, page.section.description,
+                       catalog.by_section[slug][:n])
+    if page.kind == "tag" and page.tag is not None:
+        tag = page.tag
+        return Channel(f"{feeds.FEEDS_DIR}{tag.url}", tag.url, f"{tag.name} - {s.name}", "",
+                       tag.articles[:n])
+    return None
 
 
 def page_context(room: Newsroom, src_uri: str, canonical: str, site_url: str) -> dict[str, Any]:
@@ -55,8 +71,7 @@ def page_context(room: Newsroom, src_uri: str, canonical: str, site_url: str) ->
     ctx: dict[str, Any] = {}
     page = room.generated.get(src_uri)
     if page is not None:
-        first = page.listing.base + "index.md" if page.listing else src_uri
-        channel = channels(room).get(first)
+        channel = channel_for(room, src_uri)
         if channel is not None:
             ctx["feed_links"] = feeds.links(channel, site_url)
         description = page.section.description if page.section else ""
