@@ -185,7 +185,11 @@ def test_tag_text_is_escaped_on_every_tag_page(make_site: MakeSite) -> None:
     slug = "script-alert-1-script-img-src-x-onerror-alert-2"
     for url in ["news/evil/", "tags/", f"tags/{slug}/"]:
         page = site.html(url)
-        assert [s for s in page.find_all("script") if "alert" in (s.string or "")] == [], url
+        # JSON-LD is data, not code; it must hold no literal "<" (escaped as \u003c)
+        data = page.find_all("script", type="application/ld+json")
+        code = [s for s in page.find_all("script") if s not in data]
+        assert [s for s in code if "alert" in (s.string or "")] == [], url
+        assert [d for d in data if "<" in d.string] == [], url
         assert page.find("img", attrs={"onerror": True}) is None, url
     assert site.html(f"tags/{slug}/").h1.get_text() == evil
 
