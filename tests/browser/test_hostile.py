@@ -134,3 +134,21 @@ def test_every_file_the_build_wrote_is_inside_the_output_folder(hostile_site: tu
         assert path.resolve().is_relative_to(out.resolve()), path
         assert not path.is_symlink(), path
     assert sorted(p.name for p in root.iterdir()) == ["docs", "mkdocs.yml", "repo"]
+
+
+def test_feeds_and_sitemaps_stay_well_formed_with_hostile_input(hostile_site: tuple[str, Path, Path]) -> None:
+    import json
+
+    from lxml import etree
+
+    _, out, _ = hostile_site
+    xml_files = sorted(out.glob("feeds/**/*.xml")) + sorted(out.glob("sitemap*.xml"))
+    json_files = sorted(out.glob("feeds/**/*.json"))
+    assert len(xml_files) >= 6 and json_files
+    titles = set()
+    for path in xml_files:
+        tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False))  # raises if malformed
+        titles |= {t.text for t in tree.iter("{*}title", "title") if t.text}
+    for path in json_files:
+        titles |= {item["title"] for item in json.loads(path.read_text("utf-8")).get("items", [])}
+    assert PAYLOADS[4] in titles and PAYLOADS[3] in titles  # `]]>` and `</script>` survive as text
