@@ -79,7 +79,8 @@ def tokens(text: str) -> list[tuple[str, bool]]:
                 raw.append((word, space))
                 word = ""
             space = True
-        elif _is_wide(ch) or ch in NO_LINE_START or ch in NO_LINE_END:
+        elif _is_wide(ch) or (not word and (ch in NO_LINE_START or ch in NO_LINE_END)):
+            # A CJK character, or a mark that is not inside a Latin word ("25.98", "don’t").
             if word:
                 raw.append((word, space))
                 word, space = "", False

@@ -25,6 +25,7 @@ import os
 import posixpath
 import re
 import shutil
+import struct
 import tempfile
 import threading
 import warnings
@@ -57,6 +58,9 @@ EXTENSION = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 # The format each source is published in besides WebP.
 OWN_FORMAT = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG"}
 SETTINGS_KEY = f"{ROOT}.images"
+# Our own limit (max_pixels, at most 170 MP) decides and names the file; Pillow's warning above
+# 89 MP would only print a second, anonymous message. Its hard error (above 179 MP) still stands.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 
 class ImageProblem(Exception):
@@ -284,13 +288,13 @@ def open_image(data: bytes, cfg: ImageSettings) -> Image.Image:
         raise ImageProblem(f"is {len(data) / 1e6:.0f} MB, more than {MAX_FILE_BYTES // 2**20} MB",
                            "save a smaller version (web pictures rarely need more than 4000 px)")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageProblem("has too many pixels to decode safely (decompression-bomb limit)",
-                           "resize it to at most 4000 px on the long side before adding it") from None
-    except UnidentifiedImageError:
+        image = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:
+        raise ImageProblem(
+            f"declares more than {2 * (Image.MAX_IMAGE_PIXELS or 0) / 1e6:.0f} million pixels, too many "
+            "to decode safely (a decompression-bomb guard)",
+            "resize it to at most 4000 px on the long side before adding it") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error):
         raise ImageProblem("cannot be read as an image (damaged, or not the format its name says)",
                            "open it in an image editor and save it again as JPEG or PNG") from None
     width, height = image.size
@@ -504,6 +508,8 @@ class ImageCache:
                     "files": [{"name": o.name, "group": o.group, "width": o.width, "height": o.height,
                                "mime": o.mime} for o in outputs]}
             (staging / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+            if folder.exists():  # a damaged entry (a file missing, meta.json unreadable)
+                shutil.rmtree(folder, ignore_errors=True)
             try:
                 os.replace(staging, folder)
             except OSError:  # another build put it there first
@@ -641,6 +647,9 @@ class ImageStore:
             return entry_to_set(path, self.cache.get(data))
         except ImageProblem as exc:
             return exc
+        except Exception as exc:  # a decoder's surprise must not become a traceback
+            return ImageProblem(f"cannot be processed ({type(exc).__name__}: {exc!s:.80})",
+                                "open it in an image editor and save it again as JPEG or PNG")
 
     def raise_faults(self) -> None:
         if self.faults:
