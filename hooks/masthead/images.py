@@ -46,7 +46,7 @@ from .errors import Fault, MastheadError
 from .settings import CONFIG_FILE, ROOT
 
 # Bump when a change here changes the bytes written: every cached image is then made again.
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2
 OUTPUT_DIR = "assets/img"
 CARD_SIZE = (1200, 630)
 THUMB_RATIO = (16, 9)
@@ -438,16 +438,26 @@ def make_variants(data: bytes, cfg: ImageSettings) -> tuple[str, int, int, list[
             outputs.append(Output(name, group, picture.width, picture.height, MIME[f],
                                   _encode(picture.copy(), f, cfg, lossless=lossless and f == "WEBP")))
 
-    for w in target_widths(width, cfg.widths):
+    formats = ["WEBP", own] if own != "WEBP" else ["WEBP"]
+    # Work from one reduction of the source, as large as the largest output needs: resizing a
+    # 6000 px photograph once instead of six times is most of the speed.
+    card_w, card_h = CARD_SIZE
+    top = min(width, max(max(cfg.widths), card_w))
+    base = _resize(pixels, top, max(1, round(height * top / width))) if top < width else pixels
+    current = base
+    for w in reversed(target_widths(width, cfg.widths)):  # largest first, each from the last
         h = max(1, round(height * w / width)) if w != width else height
-        emit("full", str(w), _resize(pixels, w, h), ["WEBP", own] if own != "WEBP" else ["WEBP"])
-    crop = _crop_to(pixels, *THUMB_RATIO)
+        current = _resize(current, w, h)
+        emit("full", str(w), current, formats)
+    crop = _crop_to(base, *THUMB_RATIO)
+    if crop.width < max(cfg.thumb_widths) and base is not pixels:
+        crop = _crop_to(pixels, *THUMB_RATIO)  # a panorama: the base is too low for the crop
     for w in target_widths(crop.width, cfg.thumb_widths):
         h = max(1, round(w * THUMB_RATIO[1] / THUMB_RATIO[0]))
-        emit("thumb", f"t{w}", _resize(crop, w, h), ["WEBP", own] if own != "WEBP" else ["WEBP"])
-    card_w, card_h = CARD_SIZE
+        emit("thumb", f"t{w}", _resize(crop, w, h), formats)
     if width >= card_w and height >= card_h:
-        card = _resize(_crop_to(pixels, card_w, card_h), card_w, card_h)
+        big = base if base.width >= card_w and base.height >= card_h else pixels
+        card = _resize(_crop_to(big, card_w, card_h), card_w, card_h)
         outputs.append(Output("card.jpg", "card", card_w, card_h, "image/jpeg",
                               _encode(card, "JPEG", cfg)))
     return fmt, width, height, outputs
