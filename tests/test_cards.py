@@ -93,7 +93,7 @@ def test_card_for_a_chinese_headline_matches_the_golden_image() -> None:
     # Tolerance for another FreeType's antialiasing (a little everywhere). One changed digit of
     # the date scores about 8 in its tile, a glyph drawn as a box about 150, another line break
     # moves the whole mean past 10.
-    assert mean < 0.5 and worst < 6, (
+    assert mean < 1.5 and worst < 6, (
         f"card differs from {GOLDEN.name}: mean {mean:.2f}, worst {TILE}px tile {worst:.1f} "
         "(if the change is intended, run with MASTHEAD_UPDATE_GOLDEN=1 and look at the file)")
 

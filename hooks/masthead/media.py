@@ -30,7 +30,7 @@ from .images import (
 )
 from .settings import CONFIG_FILE, Settings
 
-CARD_DIR = "cards"  # beside the images' cache folder
+CARD_DIR = "cards"  # inside the images' cache folder (whose own entries sit in 2-letter folders)
 
 
 class Media:
@@ -41,7 +41,7 @@ class Media:
         self.settings, self.cfg, self.docs_dir = settings, cfg, docs_dir
         cache = (project_dir / cfg.cache_dir).resolve()
         self.store = ImageStore(cfg, docs_dir, cache)
-        self.cards = CardMaker(cache.parent / CARD_DIR, self._logo_bytes())
+        self.cards = CardMaker(cache / CARD_DIR, self._logo_bytes())
         self.workers = workers
         self.notes: list[str] = []  # things worth telling the editor that are not faults
         self.shares: dict[str, Variant] = {}
