@@ -6,8 +6,9 @@ STAMP  := $(VENV)/.installed
 # Silence Material's "MkDocs 2 / end of life" banner in our own commands.
 export NO_MKDOCS_2_WARNING := 1
 N ?= 1000
+IMAGES ?= 1000
 
-.PHONY: install serve build test lint typecheck unit bench bench-search clean
+.PHONY: install serve build test lint typecheck unit bench bench-search bench-images clean
 
 install: $(STAMP)
 
@@ -44,6 +45,11 @@ bench: $(STAMP)
 # Search: Pagefind index time and size, bytes per query in Chromium, Material's lunr index size.
 bench-search: $(STAMP)
 	$(BIN)/python bench/search_size.py --articles $(N)
+
+# The image pipeline cold and warm on IMAGES pictures, and the sample's front page bytes on a phone
+# with and without it (bench/images.py). Minutes for 1 000 images on two cores.
+bench-images: $(STAMP)
+	$(BIN)/python bench/images.py --images $(IMAGES)
 
 clean:
 	rm -rf site .cache tests-output node_modules

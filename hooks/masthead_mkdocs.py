@@ -20,6 +20,8 @@ from masthead.authors import AUTHORS_FILE
 from masthead.dates import DateError, build_time
 from masthead.errors import MastheadError
 from masthead.feeds import load_feed_settings
+from masthead.images import load_image_settings
+from masthead.media import Media
 from masthead.newsroom import Newsroom
 from masthead.sanitize import sanitize_html
 from masthead.search import SearchError, build_index
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 
 log = get_plugin_logger(__name__)
 _newsroom: Newsroom | None = None
+_media: Media | None = None  # the image pipeline and share cards (hooks/masthead/media.py)
 _site_dir: Path | None = None  # the real output folder while the build writes to staging
 _command = "build"  # from on_startup: `mkdocs serve` builds into its own temporary folder
 _article_html: dict[str, str] = {}  # src_uri -> rendered story, for full-content feeds
@@ -68,10 +71,11 @@ def on_startup(command: str, dirty: bool, **_: Any) -> None:
 
 def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
     """Validate the newsroom settings before anything is read or written."""
-    global _newsroom, _site_dir
+    global _newsroom, _site_dir, _media
     _newsroom = None
     _site_dir = None
     _article_html.clear()
+    _media = None
     if timing.start() is not None:  # `make bench` asked where the time goes
         config.plugins["masthead/timing"] = PhaseClock()
     try:
@@ -79,6 +83,8 @@ def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
                                             docs_dir=Path(config.docs_dir))
         now = build_time()
         load_feed_settings(settings)  # extra.masthead.feeds: report a bad key before building
+        images = load_image_settings(settings.extra.get("images"), docs_dir=Path(config.docs_dir))
+        _media = Media(settings, images, Path(config.docs_dir), Path(config.config_file_path).parent)
     except MastheadError as exc:
         raise PluginError(exc.report()) from None
     except DateError as exc:
@@ -128,6 +134,8 @@ def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
             file.inclusion = InclusionLevel.DRAFT
     if (staff := files.get_file_from_path(AUTHORS_FILE)) is not None:
         staff.inclusion = InclusionLevel.EXCLUDED  # read by the build, not published
+    with timing.phase("images"):
+        _pictures().prepare([*catalog.articles, *catalog.drafts, *catalog.scheduled])
     return files
 
 
@@ -141,20 +149,24 @@ def on_page_markdown(markdown: str, page: Page, **_: Any) -> str:
 
 
 def on_page_content(html: str, page: Page, **_: Any) -> str:
-    """Editors' Markdown may carry raw HTML: keep its markup, drop anything that could run.
-
-    Each story's sanitised HTML is kept for full-content feeds (written in on_post_build).
+    """Editors' Markdown may carry raw HTML: keep its markup, drop anything that could run. Then
+    body images become responsive <picture>s (our own markup, after the sanitiser; a broken
+    image is reported in on_env). Each story's sanitised HTML (plain <img>) is kept for
+    full-content feeds (written in on_post_build).
     """
     html = sanitize_html(html)
     if _room().article(page.file.src_uri) is not None:
         _article_html[page.file.src_uri] = html
-    return html
+    with timing.phase("images"):
+        return _pictures().body(html, page.url, page.file.src_uri)
 
 
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, **_: Any) -> dict[str, Any]:
     context.update(_room().context(page.file.src_uri))
     context.update(syndication.page_context(_room(), page.file.src_uri, page.canonical_url or "",
                                             config.site_url or ""))
+    if (article := context.get("article")) is not None:
+        context["share_image"] = _pictures().share_image(article, config.site_url or "")
     return context
 
 
@@ -166,8 +178,21 @@ def on_template_context(context: dict[str, Any], **_: Any) -> dict[str, Any]:
     return context
 
 
-def on_env(env: Environment, config: MkDocsConfig, **_: Any) -> Environment:
+def on_env(env: Environment, config: MkDocsConfig, files: Files, **_: Any) -> Environment:
+    """Filters for the templates; every broken image of the build reported at once; the image
+    variants and share cards join the files MkDocs copies into the site."""
     room = _room()
+    media = _pictures()
+    try:
+        media.raise_faults()
+    except MastheadError as exc:
+        raise PluginError(exc.report()) from None
+    for note in media.notes:
+        log.info(note)
+    for path, cached in sorted(media.outputs().items()):
+        files.append(File.generated(config, path, abs_src_path=str(cached)))
+    log.debug("images: %s", media.stats())
+    env.filters["masthead_picture"] = media.picture
     env.globals["material_stylesheet"] = _material_stylesheet(config.theme.dirs)
     env.filters["masthead_date"] = room.format_date
     env.filters["masthead_iso"] = lambda value: room.local(value).isoformat()
@@ -205,6 +230,12 @@ def on_build_error(**_: Any) -> None:
     logging.getLogger("mkdocs").removeHandler(_warnings)
     if _site_dir is not None:
         output.discard(_site_dir)
+
+
+def _pictures() -> Media:
+    if _media is None:
+        raise PluginError("Masthead: on_config did not run; is hooks/masthead_mkdocs.py listed?")
+    return _media
 
 
 def _material_stylesheet(theme_dirs: list[str]) -> str:

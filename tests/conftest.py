@@ -66,6 +66,33 @@ class Site:
         )
 
 
+def write_site(root: Path, files: Mapping[str, str | bytes], masthead: Mapping[str, Any] | None = None,
+               site_url: str = "https://example.org/", **config: Any) -> Site:
+    """Write a newsroom in ``root``: ``files`` maps paths below docs/ to their text or bytes."""
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    for rel, text in files.items():
+        path = docs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+    cfg = {
+        "site_name": "Test Ledger",
+        "site_url": site_url,
+        "theme": {"name": "material", "custom_dir": str(ROOT / "overrides"),
+                  "language": "en", "font": False},
+        "hooks": [str(ROOT / "hooks" / "masthead_mkdocs.py")],
+        "plugins": [],
+        "markdown_extensions": ["tables", "attr_list", "toc"],
+        "extra": {"masthead": dict(masthead) if masthead is not None else settings()},
+        **config,
+    }
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    return Site(root)
+
+
 @pytest.fixture
 def make_site(tmp_path: Path) -> Callable[..., Site]:
     """Write a newsroom: ``files`` maps paths below docs/ to their text."""
@@ -78,27 +105,6 @@ def site_maker(tmp_path: Path) -> Callable[..., Site]:
     def make(files: Mapping[str, str | bytes], masthead: Mapping[str, Any] | None = None,
              site_url: str = "https://example.org/", **config: Any) -> Site:
         root = tmp_path / f"newsroom-{len(list(tmp_path.iterdir()))}"
-        docs = root / "docs"
-        docs.mkdir(parents=True)
-        for rel, text in files.items():
-            path = docs / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(text, bytes):
-                path.write_bytes(text)
-            else:
-                path.write_text(text, encoding="utf-8")
-        cfg = {
-            "site_name": "Test Ledger",
-            "site_url": site_url,
-            "theme": {"name": "material", "custom_dir": str(ROOT / "overrides"),
-                      "language": "en", "font": False},
-            "hooks": [str(ROOT / "hooks" / "masthead_mkdocs.py")],
-            "plugins": [],
-            "markdown_extensions": ["tables", "attr_list", "toc"],
-            "extra": {"masthead": dict(masthead) if masthead is not None else settings()},
-            **config,
-        }
-        (root / "mkdocs.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
-        return Site(root)
+        return write_site(root, files, masthead, site_url, **config)
 
     return make

@@ -24,10 +24,12 @@ from masthead.importer import (
 )
 from masthead.settings import load_settings
 from tests.conftest import ROOT, Site, article, settings
+from tests.imaging import photo
 
 MakeSite = Callable[..., Site]
 FIXTURE = ROOT / "tests/fixtures/18f/posts"
 SETTINGS = load_settings(settings())
+TINY_PNG = photo(16, 9, "PNG")  # a real picture: the build's image pipeline reads every one
 
 
 def write(folder: Path, files: dict[str, str | bytes]) -> Path:
@@ -215,7 +217,7 @@ def test_a_hugo_site_imports_with_bundles_refs_and_toml(
 ) -> None:
     hugo = write(tmp_path / "blog", {
         "hugo.toml": 'baseURL = "https://blog.example.org/"\n',
-        "static/images/logo.png": b"\x89PNG\r\n\x1a\n",
+        "static/images/logo.png": TINY_PNG,
         "content/posts/_index.md": "---\ntitle: Posts\n---\n",
         "content/posts/plant/index.md": """
             +++
@@ -229,7 +231,7 @@ def test_a_hugo_site_imports_with_bundles_refs_and_toml(
             +++
             Read [the other]({{< ref "other.md" >}}) and see ![logo](/images/logo.png).
             """,
-        "content/posts/plant/cover.png": b"\x89PNG\r\n\x1a\n",
+        "content/posts/plant/cover.png": TINY_PNG,
         "content/posts/other.md": "---\ntitle: Other\ndate: 2024-05-01\n---\nBack to [plant](plant/).\n",
     })
     site = make_site({"news/existing.md": article("Existing")})
@@ -258,7 +260,7 @@ def test_a_pelican_site_imports_with_filename_and_static_links(
                             "Also [tags]({tag}a).\n",
         "content/second.markdown": "Title: Second\nDate: 2020-01-02\nStatus: draft\n\n"
                                    "Text {{ not liquid }}\n",
-        "content/images/p.png": b"\x89PNG\r\n\x1a\n",
+        "content/images/p.png": TINY_PNG,
         "content/notes.rst": "Title\n=====\n",
     })
     site = make_site({})

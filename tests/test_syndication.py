@@ -313,7 +313,8 @@ def test_hostile_title_survives_json_ld_and_opengraph(site: Site) -> None:
     blocks = page.head.find_all("script", type="application/ld+json")
     assert [json.loads(b.string)["@type"] for b in blocks] == ["NewsArticle", "BreadcrumbList"]
     assert not [s for s in page.find_all("script") if "alert(1)" in s.text and s not in blocks]
-    assert page.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+    cards = page.find_all("meta", attrs={"name": "twitter:card"})
+    assert [c["content"] for c in cards] == ["summary_large_image"]  # the drawn share card
 
 
 def test_chinese_story_json_ld_uses_its_image_language_and_section(site: Site) -> None:

@@ -102,7 +102,8 @@ def article_meta(
         ("property", "article:modified_time", rfc3339(article.modified, zone)),
         ("property", "article:section", section_title),
         *(("property", "article:tag", tag) for tag in article.tags),
-        ("name", "twitter:card", "summary_large_image" if article.image else "summary"),
+        # twitter:card comes with the share image (partials/mh-share-image.html): every story
+        # has one (its photo or a drawn card), so it is always summary_large_image.
         ("name", "twitter:title", article.title),
         ("name", "twitter:description", article.summary),
     ]

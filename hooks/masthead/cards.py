@@ -1,0 +1,317 @@
+"""Share cards: the 1200 × 630 picture social sites show for a story that has no photo of its own.
+
+The card shows the site's logo and name, the section, the headline and the date, drawn with a
+font shipped in the repository (``fonts/MastheadCardSans-Bold.otf``: a GB 2312 + Latin subset of
+Noto Sans CJK SC Bold, SIL OFL 1.1, see ``fonts/OFL.txt``), so Chinese headlines never turn into
+boxes and every machine draws the same pixels. Headlines wrap the way each script does: English
+between words, Chinese between any two characters, never with a closing mark such as "，" or "）"
+at the start of a line or an opening one at its end. Cards are cached like the other images.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import tempfile
+import threading
+import unicodedata
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import PIL
+from PIL import Image, ImageDraw, ImageFont
+
+from .images import CARD_SIZE, OUTPUT_DIR, Variant
+
+# Bump when a change here changes the pixels drawn: every cached card is then drawn again.
+CARD_VERSION = 2
+FONT_PATH = Path(__file__).resolve().parent / "fonts" / "MastheadCardSans-Bold.otf"
+CHARS_PATH = FONT_PATH.with_suffix(".chars.txt")
+
+INK = (26, 26, 26)
+MUTED = (89, 89, 89)
+ACCENT = (179, 18, 27)
+RULE = (217, 217, 217)
+PAPER = (255, 255, 255)
+MARGIN = 72
+HEADLINE_TOP, HEADLINE_BOTTOM = 214, 528
+HEADLINE_SIZES = (68, 62, 56, 50, 44, 40)
+LINE_HEIGHT = 1.3
+
+# Marks that must not begin a line (they close or follow) and that must not end one (they open).
+NO_LINE_START = frozenset("，。、；：？！）」』》〉】〕〗’”…—·％‰,.;:?!)]}%>℃")
+NO_LINE_END = frozenset("（「『《〈【〔〖‘“([{<$￥£€#")
+
+
+@dataclass(frozen=True)
+class CardText:
+    """What a card says; the same values give the same bytes."""
+
+    title: str
+    section: str
+    date: str  # already written the reader's way: "14 March 2025", "2025年3月14日"
+    site_name: str
+    lang: str
+
+
+# -- line breaking --------------------------------------------------------------------------------
+
+
+def _is_wide(ch: str) -> bool:
+    """A character that stands alone as a word: CJK ideographs, kana, hangul, full-width forms."""
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def tokens(text: str) -> list[tuple[str, bool]]:
+    """Break opportunities: ``(token, space_before)``. A Latin word or number is one token, each
+    CJK character another; closing marks stick to the token before, opening marks to the next."""
+    raw: list[tuple[str, bool]] = []
+    word = ""
+    space = False
+    for ch in " ".join(text.split()):
+        if ch == " ":
+            if word:
+                raw.append((word, space))
+                word = ""
+            space = True
+        elif _is_wide(ch) or (not word and (ch in NO_LINE_START or ch in NO_LINE_END)):
+            # A CJK character, or a mark that is not inside a Latin word ("25.98", "don’t").
+            if word:
+                raw.append((word, space))
+                word, space = "", False
+            raw.append((ch, space))
+            space = False
+        else:
+            word += ch
+    if word:
+        raw.append((word, space))
+    glued: list[tuple[str, bool]] = []
+    pending = ""  # opening marks waiting for the token they open
+    pending_space = False
+    for tok, sp in raw:
+        if pending:
+            glued.append((pending + tok if not sp else pending + " " + tok, pending_space))
+            pending = ""
+            continue
+        if tok in NO_LINE_END:
+            pending, pending_space = tok, sp
+            continue
+        if glued and tok in NO_LINE_START and not sp:
+            prev, prev_sp = glued[-1]
+            glued[-1] = (prev + tok, prev_sp)
+            continue
+        glued.append((tok, sp))
+    if pending:
+        glued.append((pending, pending_space))
+    return glued
+
+
+def wrap(text: str, measure: Callable[[str], float], width: float) -> list[str]:
+    """Greedy lines of ``text`` no wider than ``width`` (as ``measure`` counts); a single token
+    wider than a line is cut between characters."""
+    lines: list[str] = []
+    line = ""
+    for tok, space in tokens(text):
+        candidate = f"{line} {tok}" if line and space else line + tok
+        if not line or measure(candidate) <= width:
+            line = candidate
+        else:
+            lines.append(line)
+            line = tok
+        while measure(line) > width and len(line) > 1:  # one over-long word
+            cut = len(line) - 1
+            while cut > 1 and measure(line[:cut]) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+    if line:
+        lines.append(line)
+    return lines
+
+
+def fit_headline(text: str, measure_at: Callable[[int], Callable[[str], float]], width: float,
+                 height: float) -> tuple[int, list[str]]:
+    """The largest headline size whose lines fit the box; at the smallest, the last line that fits
+    ends with "…"."""
+    for size in HEADLINE_SIZES:
+        lines = wrap(text, measure_at(size), width)
+        if len(lines) <= int(height // (size * LINE_HEIGHT)):
+            return size, lines
+    size = HEADLINE_SIZES[-1]
+    measure = measure_at(size)
+    lines = wrap(text, measure, width)[: max(1, int(height // (size * LINE_HEIGHT)))]
+    last = lines[-1]
+    while last and measure(last.rstrip(" ，。、,.;:") + "…") > width:
+        last = last[:-1]
+    lines[-1] = last.rstrip(" ，。、,.;:") + "…"
+    return size, lines
+
+
+# -- drawing --------------------------------------------------------------------------------------
+
+
+_fonts = threading.local()  # a FreeType face must not be used by two threads at once
+
+
+def font(size: int) -> ImageFont.FreeTypeFont:
+    """The card font at ``size`` px, one instance per thread."""
+    cache: dict[int, ImageFont.FreeTypeFont] = _fonts.__dict__.setdefault("faces", {})
+    if size not in cache:
+        # Basic layout: no shaping library involved, so every machine places glyphs alike.
+        cache[size] = ImageFont.truetype(str(FONT_PATH), size, layout_engine=ImageFont.Layout.BASIC)
+    return cache[size]
+
+
+# What the shipped font is cut to: tools/card_font.py makes the subset from this list (the source
+# font lacks some of Latin Extended-A; what the subset really has is listed in CHARS_PATH).
+CHARSET_RANGES = (
+    (0x0020, 0x007E),  # ASCII
+    (0x00A0, 0x017F),  # Latin-1 supplement, Latin Extended-A
+    (0x01CD, 0x01DC),  # pinyin tone letters ǎ ǐ ǒ ǔ ǖ ǘ ǚ ǜ
+    (0x2010, 0x2027),  # dashes, quotes, bullet, ellipsis
+    (0x2030, 0x203B),  # per mille, primes, reference mark
+    (0x3000, 0x303F),  # CJK symbols and punctuation
+    (0xFF01, 0xFF5E),  # full-width forms
+    (0xFFE0, 0xFFE6),  # full-width signs
+)
+
+
+@lru_cache(maxsize=1)
+def font_characters() -> frozenset[str]:
+    """The characters the shipped font really has (tools/card_font.py lists them beside it)."""
+    return frozenset(CHARS_PATH.read_text(encoding="utf-8")) - {"\n"}
+
+
+def charset() -> str:
+    """Every character the card font is cut to: all of GB 2312 (its 6 763 hanzi cover well over
+    99.9 % of modern Chinese text) and the ranges above, in code point order."""
+    chars = {chr(c) for low, high in CHARSET_RANGES for c in range(low, high + 1)}
+    for row in range(0xA1, 0xF8):
+        for cell in range(0xA1, 0xFF):
+            with contextlib.suppress(UnicodeDecodeError):
+                chars.add(bytes([row, cell]).decode("gb2312"))
+    return "".join(sorted(chars))
+
+
+def missing_characters(text: str) -> str:
+    """Characters of ``text`` the card font cannot draw (they would show as boxes)."""
+    have = font_characters()
+    return "".join(sorted({ch for ch in text if not ch.isspace() and ch not in have}))
+
+
+def draw_card(text: CardText, logo: Image.Image | None = None) -> bytes:
+    """The PNG bytes of the share card for ``text``."""
+    width, height = CARD_SIZE
+    card = Image.new("RGB", CARD_SIZE, PAPER)
+    draw = ImageDraw.Draw(card)
+    draw.rectangle((0, 0, width, 11), fill=ACCENT)
+    x = MARGIN
+    if logo is not None:
+        mark = logo.convert("RGBA")
+        mark.thumbnail((72, 72), Image.Resampling.LANCZOS)
+        card.paste(mark, (MARGIN, 56 + (72 - mark.height) // 2), mark)
+        x = MARGIN + mark.width + 22
+    draw.text((x, 92), _fit(text.site_name, font(34), width - MARGIN - x), font=font(34), fill=INK,
+              anchor="lm")
+    if text.section:
+        draw.text((MARGIN, 182), text.section if text.lang == "zh" else text.section.upper(),
+                  font=font(28), fill=ACCENT, anchor="ls")
+    box_w = width - 2 * MARGIN
+    size, lines = fit_headline(text.title, lambda s: font(s).getlength, box_w,
+                               HEADLINE_BOTTOM - HEADLINE_TOP)
+    step = size * LINE_HEIGHT
+    face = font(size)
+    for i, line in enumerate(lines):
+        baseline = HEADLINE_TOP + i * step + size * 1.02
+        # A full-width opening mark at the start of a line sits flush left, as typesetters do.
+        indent = _blank_left(face, line[0]) if _is_wide(line[0]) and line[0] in NO_LINE_END else 0
+        draw.text((MARGIN - indent, round(baseline)), line, font=face, fill=INK, anchor="ls")
+    draw.rectangle((MARGIN, 548, width - MARGIN, 549), fill=RULE)
+    draw.text((MARGIN, 592), text.date, font=font(28), fill=MUTED, anchor="ls")
+    draw.rectangle((0, height - 8, width, height), fill=ACCENT)
+    out = io.BytesIO()
+    # A palette of 64 shades keeps the antialiased text smooth at a third of the RGB size; the
+    # octree quantizer and zlib level 6 draw a card in a third of the time of median cut + level 9
+    # for 2 KB more.
+    palette_card = card.quantize(64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    palette = palette_card.getpalette() or []
+    # Octree buckets are averages: snap entries back to the design's exact colours.
+    for i in range(0, len(palette) - 2, 3):
+        for colour in (PAPER, INK, ACCENT, MUTED, RULE):
+            if max(abs(a - b) for a, b in zip(palette[i:i + 3], colour, strict=True)) <= 4:
+                palette[i:i + 3] = colour
+    palette_card.putpalette(palette)
+    palette_card.save(out, "PNG", compress_level=6)
+    return out.getvalue()
+
+
+def _blank_left(face: ImageFont.FreeTypeFont, ch: str) -> int:
+    """The empty space left of a glyph's ink (a full-width "（" is mostly blank on the left)."""
+    box = face.getmask(ch).getbbox()
+    return box[0] if box else 0
+
+
+def _fit(text: str, face: ImageFont.FreeTypeFont, width: float) -> str:
+    if face.getlength(text) <= width:
+        return text
+    while text and face.getlength(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
+
+
+# -- the cache ------------------------------------------------------------------------------------
+
+
+class CardMaker:
+    """Draws each card once: cached by its text, the logo's bytes, the font and Pillow's version."""
+
+    def __init__(self, cache_root: Path, logo: bytes | None = None) -> None:
+        self.root = cache_root
+        self.logo_bytes = logo
+        self._logo: Image.Image | None = None
+        self.hits = 0
+        self.misses = 0
+        self._lock = threading.Lock()  # builds draw cards from several threads
+        h = hashlib.sha256()
+        h.update(f"{CARD_VERSION}\0{PIL.__version__}\0".encode())
+        h.update(_font_digest().encode())
+        h.update(hashlib.sha256(logo or b"").digest())
+        self.fingerprint = h.hexdigest()
+
+    def logo(self) -> Image.Image | None:
+        with self._lock:
+            if self._logo is None and self.logo_bytes:
+                logo = Image.open(io.BytesIO(self.logo_bytes))
+                logo.load()
+                self._logo = logo
+            return self._logo
+
+    def card(self, text: CardText) -> tuple[Variant, Path]:
+        """The card for ``text`` (its site path) and the cached file to publish."""
+        key = hashlib.sha256((self.fingerprint + json.dumps(asdict(text), sort_keys=True,
+                                                            ensure_ascii=False)).encode()).hexdigest()
+        cached = self.root / key[:2] / f"{key}.png"
+        if cached.is_file():
+            with self._lock:
+                self.hits += 1
+        else:
+            with self._lock:
+                self.misses += 1
+            data = draw_card(text, self.logo())
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".card-", dir=cached.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, cached)
+        path = f"{OUTPUT_DIR}/card-{key[:16]}.png"
+        return Variant(path, CARD_SIZE[0], CARD_SIZE[1], "image/png"), cached
+
+
+@lru_cache(maxsize=1)
+def _font_digest() -> str:
+    return hashlib.sha256(FONT_PATH.read_bytes()).hexdigest()
