@@ -14,7 +14,7 @@ import yaml
 
 from . import text
 from .dates import DATE_FORMS, DateError, parse_date
-from .errors import Fault
+from .errors import Fault, describe
 from .settings import LANGUAGES, Settings
 from .tags import tag_problem
 
@@ -152,7 +152,8 @@ def parse_article(
     if isinstance(wechat_promo, str) and wechat_promo.strip():
         wechat_promo = " ".join(wechat_promo.split())
     elif not isinstance(wechat_promo, bool):
-        checker.fault("wechat_promo", f"expected true, false or one line of text, got {_kind(wechat_promo)}",
+        checker.fault("wechat_promo",
+                      f"expected true, false or one line of text, got {describe(wechat_promo)}",
                       "write wechat_promo: false to leave out the WeChat promo, or the line to show")
         wechat_promo = True
     related = checker.related(meta)
@@ -189,14 +190,14 @@ class _Checker:
                 self.fault(name, "is required", fix)
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.fault(name, f"expected text, got {_kind(value)}", fix)
+            self.fault(name, f"expected text, got {describe(value)}", fix)
             return ""
         return " ".join(str(value).split())
 
     def flag(self, meta: Mapping[str, Any], name: str) -> bool:
         value = meta.get(name, False)
         if not isinstance(value, bool):
-            self.fault(name, f"expected true or false, got {_kind(value)}", f"write {name}: true")
+            self.fault(name, f"expected true or false, got {describe(value)}", f"write {name}: true")
             return False
         return value
 
@@ -226,7 +227,7 @@ class _Checker:
         names: list[str] = []
         for item in items:
             if isinstance(item, bool) or not isinstance(item, (str, int)):
-                self.fault(name, f"expected a name or a list of names, got {_kind(item)}",
+                self.fault(name, f"expected a name or a list of names, got {describe(item)}",
                            f"write {name}: [Li Ming, Anna Berg]")
                 return ()
             names.extend(p.strip() for p in str(item).split("、") if p.strip())
@@ -241,13 +242,13 @@ class _Checker:
         elif isinstance(value, list):
             items = value
         else:
-            self.fault("tags", f"expected a list or text, got {_kind(value)}",
+            self.fault("tags", f"expected a list or text, got {describe(value)}",
                        "write tags: [EV, batteries] or tags: 新能源、电池")
             return ()
         tags: list[str] = []
         for item in items:
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-                self.fault("tags", f"a tag must be text, got {_kind(item)}",
+                self.fault("tags", f"a tag must be text, got {describe(item)}",
                            "write each tag as text; quote it if it looks like something else")
                 continue
             tag = " ".join(str(item).split())
@@ -267,7 +268,7 @@ class _Checker:
         paths: list[str] = []
         for item in items:
             if not isinstance(item, str) or not item.strip():
-                self.fault("related", f"expected the path of a story, got {_kind(item)}", fix)
+                self.fault("related", f"expected the path of a story, got {describe(item)}", fix)
                 return True
             path = item.strip()
             if not path.endswith(".md") or "\\" in path or ":" in path:
@@ -303,15 +304,3 @@ class _Checker:
                        "add the image under docs/ or fix the path (relative to the article)")
             return ""
         return resolved
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (yes/no)"
-    return f"{type(value).__name__} {value!r:.40}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -37,3 +37,16 @@ class MastheadError(Exception):
 
 def _fault_key(fault: Fault) -> tuple[str, int, str, str]:
     return (fault.file, fault.line or 0, fault.field, fault.message)
+
+
+def describe(value: object) -> str:
+    """What a wrong value is, for a message: "a mapping", "a list", "int 42", ..."""
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (yes/no)"
+    return f"{type(value).__name__} {value!r:.40}"

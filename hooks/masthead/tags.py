@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .errors import Fault
+from .errors import Fault, describe
 
 if TYPE_CHECKING:  # article.py checks tags with this module: no import cycle at run time
     from .article import Article
@@ -66,15 +66,15 @@ def read_aliases(raw: object, file: str, path: str) -> tuple[dict[str, str], lis
     if raw is None:
         return {}, []
     if not isinstance(raw, Mapping):
-        return {}, [Fault(file, None, path, f"expected a mapping, got {_kind(raw)}", fix)]
+        return {}, [Fault(file, None, path, f"expected a mapping, got {describe(raw)}", fix)]
     faults: list[Fault] = []
     aliases: dict[str, str] = {}
     spelled: dict[str, str] = {}
     for alias, target in raw.items():
         where = f"{path}.{alias}"
         if not _is_text(alias) or not _is_text(target) or not tag_key(str(target)):
-            faults.append(Fault(file, None, where, f"expected text → text, got {_kind(alias)} → "
-                                f"{_kind(target)}", fix))
+            faults.append(Fault(file, None, where, f"expected text → text, got {describe(alias)} → "
+                                f"{describe(target)}", fix))
             continue
         key, name = tag_key(str(alias)), clean(str(target))
         if not key:
@@ -327,15 +327,3 @@ def _display_name(counts: Counter[str]) -> str:
 
 def _is_text(value: object) -> bool:
     return isinstance(value, (str, int, float)) and not isinstance(value, bool)
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (yes/no)"
-    return f"{type(value).__name__} {value!r:.40}"
