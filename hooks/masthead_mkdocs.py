@@ -15,6 +15,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
+import masthead_perf
 from masthead import output, syndication, timing
 from masthead.authors import AUTHORS_FILE
 from masthead.dates import DateError, build_time
@@ -27,7 +28,7 @@ from masthead.sanitize import sanitize_html
 from masthead.search import SearchError, build_index
 from masthead.social import load_with_social, social_view
 from masthead.text import insert_lead, print_urls, wrap_tables
-from masthead_perf import PhaseClock
+from masthead_perf import PhaseClock, Speed
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -67,6 +68,7 @@ def _room() -> Newsroom:
 def on_startup(command: str, dirty: bool, **_: Any) -> None:
     global _command
     _command = "dirty" if dirty else command
+    masthead_perf.note_command(command)  # `mkdocs serve` keeps unchanged pages between rebuilds
 
 
 def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
@@ -91,6 +93,8 @@ def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
         raise PluginError(f"Masthead: {exc}") from None
     _newsroom = Newsroom(settings, directory_urls=config.use_directory_urls, now=now,
                          site_url=config.site_url or "", social=social)
+    if masthead_perf.wanted():  # render cache and process pool (hooks/masthead_perf.py)
+        config.plugins["masthead/speed"] = Speed(_newsroom, config)
     # Articles stay out of the nav by design (a nav of every story makes each page grow with
     # the archive); don't list them as "not included in nav".
     config.validation.nav.omitted_files = logging.DEBUG

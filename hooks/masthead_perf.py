@@ -1,19 +1,61 @@
-"""MkDocs glue for Masthead's speed work: the phase clock that `make bench` reads.
+"""MkDocs glue for Masthead's speed: render cache, process pool, and the phase clock of `make bench`.
 
-Kept apart from ``masthead_mkdocs.py`` (which imports it) so the event file stays thin. The
-clock is a small plugin added in ``on_config`` only when ``MASTHEAD_TIMINGS`` is set: it opens
-and closes phases of ``masthead.timing`` around MkDocs' own per-page steps, running first or
-last among all plugins' handlers of an event (CombinedEvent + priorities).
+Kept apart from ``masthead_mkdocs.py`` (which imports it and adds the two plugins below in
+``on_config``) so the event file stays thin; the work itself is in the core
+(``masthead.cache``, ``masthead.fingerprint``, ``masthead.mdrender``, ``masthead.timing``).
+
+- ``Speed`` (always): Masthead's pages become ``MastheadPage``s, whose Markdown comes from the
+  render cache, from a process pool (cold builds with many pages), or from one reused Markdown
+  instance; Jinja's template class becomes ``CachingTemplate``, whose page renders come from
+  the cache when the digest of everything the template can read is the same as before.
+- ``PhaseClock`` (only when ``MASTHEAD_TIMINGS`` is set): opens and closes phases of
+  ``masthead.timing`` around MkDocs' own per-page steps, running first or last among all
+  plugins' handlers of an event (CombinedEvent + priorities).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+import hashlib
+import logging
+import os
+import pickle
+import shutil
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import jinja2
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils.meta import get_data
 
 from masthead import timing
 from masthead.tags import INDEX_URL
+from masthead.article import Article, parse_article
+from masthead.cache import RenderCache, cache_dir, code_digest, tree_digest
+from masthead.fingerprint import Unfingerprintable, digest, loose, quick_digest
+from masthead.mdrender import (
+    PAGE_LOGGER,
+    Job,
+    Rendered,
+    Renderer,
+    Setup,
+    Target,
+    lookups_hold,
+    render_in_pool,
+    workers_wanted,
+)
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.nav import Navigation
+
+    from masthead.errors import Fault
+    from masthead.newsroom import Newsroom
+    from masthead.settings import Settings
 
 FIRST, LAST = 10_000, -10_000
 
@@ -90,3 +132,481 @@ class PhaseClock(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         timing.finish()
 
     on_post_build = CombinedEvent(_post_build_in, _post_build_out)
+
+
+# -- render cache and process pool -------------------------------------------------------------
+
+# Render Markdown in worker processes only when there is this much to render: starting a worker
+# costs about half a second, a page about three milliseconds.
+POOL_MIN_PAGES = int(os.environ.get("MASTHEAD_POOL_MIN", "300"))
+HOOKS_DIR = Path(__file__).resolve().parent
+
+
+class MastheadPage(Page):
+    """A page Masthead owns (article, front or section page), read and rendered via ``Speed``.
+
+    Same results as MkDocs' ``Page`` (other plugins' events still run), but the source already
+    read by the newsroom is reused and the HTML comes from the render cache, the process pool,
+    or one Markdown instance reused for every page.
+    """
+
+    def __init__(self, file: File, config: MkDocsConfig, speed: Speed) -> None:
+        super().__init__(None, file, config)
+        self.speed = speed
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        source = config.plugins.on_page_read_source(page=self, config=config)
+        if source is None:
+            source = self.speed.sources.get(self.file.src_uri)
+        if source is None:
+            super().read_source(config)
+            return
+        self.markdown, self.meta = self.speed.front_matter(source)
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        if self.markdown is None:
+            raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
+        rendered = self.speed.rendered(self, self.markdown)
+        for name, level, message in rendered.messages:
+            logging.getLogger(name).log(level, message)
+        self.content = rendered.html
+        self.toc = get_toc(rendered.toc_tokens)
+        self._title_from_render = rendered.title
+        self.present_anchor_ids = set(rendered.anchors)
+        if logging.getLogger(PAGE_LOGGER).getEffectiveLevel() > logging.DEBUG:
+            links: dict[File, dict[str, str]] = {}
+            for uri, anchors in rendered.links_to_anchors.items():
+                target = files.get_file_from_path(uri)
+                if target is not None:
+                    links[target] = dict(anchors)
+            self.links_to_anchors = links
+
+
+class CachingTemplate(jinja2.Template):
+    """A Jinja template whose page renders are looked up in the render cache first."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        speed: Speed | None = getattr(self.environment, "masthead_speed", None)
+        if speed is None:
+            return super().render(*args, **kwargs)
+        context = dict(*args, **kwargs)
+        key = speed.page_key(self.name or "", context)
+        if key is None:
+            return super().render(context)
+        output = speed.cache.get("page", key)
+        if isinstance(output, str):
+            return output
+        output = super().render(context)
+        speed.cache.put("page", key, output)
+        return output
+
+
+class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+    """Render cache and process pool for one build (added by the event file in on_config)."""
+
+    def __init__(self, newsroom: Newsroom, config: MkDocsConfig) -> None:
+        self.newsroom = newsroom
+        project = Path(config.config_file_path or ".").resolve().parent
+        self.cache = RenderCache(cache_dir(project))
+        self.code = code_digest([HOOKS_DIR])
+        self.config_file = Path(config.config_file_path) if config.config_file_path else None
+        self.sources: dict[str, str] = {}
+        self.ready: dict[str, tuple[str, Rendered]] = {}  # src_uri -> (key, result)
+        self.setup: Setup | None = None
+        self.setup_key = ""
+        self.targets: dict[str, Target] = {}
+        self.renderer: Renderer | None = None
+        self.site_key = ""
+        self.nav_key: str | None = None
+        self.pages_key: str | None = None
+        self.files: Files | None = None
+        self.uncacheable = 0
+        self.settings_key: tuple[object, str] = (None, "")
+        self.output: KeptOutput | None = None
+        self.pooled = 0
+        newsroom.parse = self.parse
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def parse(self, src_uri: str, source: str, settings: Settings, *, exists: Any = None,
+              directory_urls: bool = True) -> tuple[Article | None, list[Fault]]:
+        """``parse_article``, from the cache when this text was read with these settings before."""
+        self.sources[src_uri] = source
+        if self.settings_key[0] is not settings:
+            self.settings_key = (settings, digest(("article", self.code, settings)))
+        key = digest((self.settings_key[1], src_uri, directory_urls, source))
+        article = self.cache.get("article", key)
+        if isinstance(article, Article) and _image_still_there(article, exists):
+            return article, []
+        article, faults = parse_article(src_uri, source, settings, exists=exists,
+                                        directory_urls=directory_urls)
+        if article is not None and not faults:
+            self.cache.put("article", key, article)
+        return article, faults
+
+    def front_matter(self, source: str) -> tuple[str, dict[str, Any]]:
+        """MkDocs' own split of a page's text into Markdown and meta, cached."""
+        key = digest(("meta", self.code, source))
+        found = self.cache.get("meta", key)
+        if isinstance(found, tuple):
+            return found[0], dict(found[1])
+        text, meta = get_data(source)
+        self.cache.put("meta", key, (text, meta))
+        return text, dict(meta)
+
+    # -- Markdown ------------------------------------------------------------------------------
+
+    # Last: the articles are read and checked (a bad one stops the build before this); MkDocs
+    # cleans site/ right after.
+    @event_priority(LAST)
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        timing.annotate("cache", "on" if self.cache.enabled else "off")
+        if _serving:
+            self.output = KeptOutput.for_site(Path(config.site_dir))
+            self.output.hide()
+
+    # First: put the previous build's pages back before anything is written.
+    @event_priority(FIRST)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> None:
+        if self.output is not None:
+            self.output.unhide()
+
+    # Last: the files and the nav are final; MkDocs starts reading pages right after.
+    @event_priority(LAST)
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
+        self.files = files
+        links = config.validation.links
+        self.setup = Setup(
+            extensions=tuple(config.markdown_extensions),
+            extension_configs=dict(config.mdx_configs or {}),
+            use_directory_urls=config.use_directory_urls,
+            absolute_links=int(links.absolute_links), unrecognized_links=int(links.unrecognized_links),
+            not_found=int(links.not_found),
+            log_level=logging.getLogger(PAGE_LOGGER).getEffectiveLevel(),
+        )
+        self.setup_key = digest(("markdown", self.code, loose(self.setup)))
+        self.targets = {f.src_uri: Target(f.src_uri, f.url, _excluded(f)) for f in files}
+        with timing.phase("markdown"):
+            self._prerender(config, files, nav)
+
+    def _prerender(self, config: MkDocsConfig, files: Files, nav: Navigation) -> None:
+        """Give Masthead's pages their page class; render what the cache lacks, in a pool if it pays."""
+        room = self.newsroom
+        catalog = room.require_catalog()
+        jobs: list[Job] = []
+        in_nav = {id(page) for page in nav.pages}
+        for file in files.documentation_pages():
+            uri = file.src_uri
+            article = catalog.by_src.get(uri)
+            if article is None and uri not in room.generated:
+                continue
+            # MkDocs made a plain Page for every file; those outside the nav are referenced
+            # nowhere else yet, so they can be replaced.
+            if file.page is None or (type(file.page) is Page and id(file.page) not in in_nav):
+                MastheadPage(file, config, self)
+            if not isinstance(file.page, MastheadPage):
+                continue
+            markdown_text = article.body if article is not None else ""
+            key = self._md_key(file, markdown_text)
+            rendered = self.cache.get("markdown", key)
+            if isinstance(rendered, Rendered) and lookups_hold(rendered, self.targets):
+                self.ready[uri] = (key, rendered)
+            elif markdown_text:
+                jobs.append((uri, file.url, _excluded(file), markdown_text))
+        workers = workers_wanted()
+        if len(jobs) < POOL_MIN_PAGES or workers < 2 or not _picklable(self.setup):
+            return  # rendered one by one as MkDocs asks
+        assert self.setup is not None
+        results = render_in_pool(self.setup, self.targets, jobs, workers)
+        self.pooled = len(results)
+        for uri, url, excluded, text in jobs:
+            key = self._md_key_raw(uri, url, excluded, text)
+            self.ready[uri] = (key, results[uri])
+            self.cache.put("markdown", key, results[uri])
+
+    def _md_key(self, file: File, text: str) -> str:
+        return self._md_key_raw(file.src_uri, file.url, _excluded(file), text)
+
+    def _md_key_raw(self, uri: str, url: str, excluded: bool, text: str) -> str:
+        return digest((self.setup_key, uri, url, excluded, text))
+
+    def rendered(self, page: MastheadPage, text: str) -> Rendered:
+        """The HTML of ``page`` from ``text``: ready, cached, or rendered now."""
+        key = self._md_key(page.file, text)
+        ready = self.ready.pop(page.file.src_uri, None)
+        if ready is not None and ready[0] == key:
+            return ready[1]
+        found = self.cache.get("markdown", key)
+        if isinstance(found, Rendered) and lookups_hold(found, self.targets):
+            return found
+        if self.renderer is None:
+            assert self.setup is not None
+            self.renderer = Renderer(self.setup, self.targets)
+        result = self.renderer.render(page.file.src_uri, page.file.url,
+                                      _excluded(page.file), text)
+        self.cache.put("markdown", key, result)
+        return result
+
+    # -- templates -----------------------------------------------------------------------------
+
+    # Last: every plugin's filters and globals are in place.
+    @event_priority(LAST)
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> None:
+        env.template_class = CachingTemplate
+        if env.cache is not None:  # templates loaded before now are of the plain class
+            env.cache.clear()
+        env.masthead_speed = self  # type: ignore[attr-defined]
+        yml = self.config_file.read_bytes() if self.config_file and self.config_file.is_file() else b""
+        self.site_key = digest(("page", self.code, yml, _config_view(config),
+                                _theme_digest(config),
+                                sorted(env.filters), sorted(env.globals)))
+
+    def page_key(self, template: str, context: dict[str, Any]) -> str | None:
+        """Digest of everything a page's template can read; None if something cannot be read."""
+        page = context.get("page")
+        if not isinstance(page, Page) or not self.site_key:
+            return None
+        view: dict[str, Any] = {"": (self.site_key, template)}
+        for name in sorted(context):
+            value = context[name]
+            if name in ("config", "build_date_utc"):  # in site_key / never used by pages
+                continue
+            if name == "page":
+                value = _page_view(page)
+            elif name == "nav":
+                value = self._nav_key(value)
+            elif name == "pages":
+                value = self._pages_key(value)
+            view[name] = value
+        try:
+            return quick_digest(view)
+        except Unfingerprintable:
+            self.uncacheable += 1
+            return None
+
+    def _nav_key(self, nav: Any) -> str:
+        if self.nav_key is None:
+            self.nav_key = digest(_nav_view(getattr(nav, "items", [])))
+        return self.nav_key
+
+    def _pages_key(self, pages: Any) -> str:
+        if self.pages_key is None:
+            self.pages_key = digest([(f.src_uri, f.url, f.page.title if f.page else None)
+                                     for f in pages])
+        return self.pages_key
+
+    # -- the end -------------------------------------------------------------------------------
+
+    # Last: the page as every plugin left it; MkDocs writes it right after, unless it is empty.
+    @event_priority(LAST)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.output is not None and self.output.unchanged(page.file, output):
+            return ""  # the same bytes are on disk from the previous rebuild: don't write
+        return None
+
+    # Last but one: after every other plugin, before the phase clock writes its report.
+    @event_priority(LAST + 1)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.output is not None:
+            self.output.finish()
+            timing.annotate("pages_kept", self.output.kept)
+        timing.annotate("cache_stats", self.cache.stats())
+        timing.annotate("pooled_pages", self.pooled)
+        timing.annotate("uncacheable_pages", self.uncacheable)
+        with timing.phase("cache"):
+            self.cache.close(prune=True)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.cache.close(prune=False)
+        if self.output is not None:
+            self.output.abandon()
+
+
+# -- mkdocs serve: keep unchanged pages on disk between rebuilds ---------------------------------
+
+def wanted() -> bool:
+    """``MASTHEAD_SPEED=off`` builds the plain MkDocs way: no cache, no pool (to compare, debug)."""
+    return os.environ.get("MASTHEAD_SPEED", "").lower() not in ("off", "0", "no", "false")
+
+
+_serving = False
+# site_dir -> {page's path: (sha256 of its bytes, size, mtime_ns)} as written by the last rebuild
+_written: dict[str, dict[str, tuple[str, int, int]]] = {}
+KEEP = ".masthead-keep"  # MkDocs' clean skips names that start with a dot
+
+
+def note_command(command: str) -> None:
+    """``on_startup``: ``mkdocs serve`` rebuilds into one folder for the whole session."""
+    global _serving
+    _serving = command == "serve"
+
+
+class _SkipNotices(logging.Filter):
+    """Hides MkDocs' "Page skipped ... empty output" notice for pages kept on disk."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.src_uris: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if not message.startswith("Page skipped: '"):
+            return True
+        return message[len("Page skipped: '"):].split("'. ")[0] not in self.src_uris
+
+
+class KeptOutput:
+    """One serve rebuild's output: pages whose bytes did not change are not rewritten.
+
+    MkDocs empties site/ before every rebuild and writes every page again; deleting and
+    creating ten thousand files costs more than the rest of a cached rebuild. So the previous
+    pages are moved aside (a few renames of top-level folders) while MkDocs cleans, moved back
+    before it writes, and a page whose new bytes equal what this session wrote there before
+    (same digest; the file still has the size and mtime written) is not written again. Pages
+    that are no longer built are deleted at the end.
+    """
+
+    def __init__(self, site: Path, before: dict[str, tuple[str, int, int]]) -> None:
+        self.site = site
+        self.before = before
+        self.now: dict[str, tuple[str, int, int]] = {}
+        self.fresh: dict[str, str] = {}  # written this time: path -> digest
+        self.kept = 0
+        self.notices = _SkipNotices()
+
+    @classmethod
+    def for_site(cls, site: Path) -> KeptOutput:
+        return cls(site, _written.pop(str(site), {}))
+
+    def hide(self) -> None:
+        keep = self.site / KEEP
+        if keep.exists():
+            shutil.rmtree(keep, ignore_errors=True)
+        if not self.before or not self.site.is_dir():
+            return
+        keep.mkdir()
+        for entry in os.listdir(self.site):
+            if not entry.startswith("."):
+                os.rename(self.site / entry, keep / entry)
+        logging.getLogger("mkdocs.commands.build").addFilter(self.notices)
+
+    def unhide(self) -> None:
+        keep = self.site / KEEP
+        if not keep.is_dir():
+            return
+        for entry in os.listdir(keep):
+            if not (self.site / entry).exists():
+                os.rename(keep / entry, self.site / entry)
+        shutil.rmtree(keep, ignore_errors=True)
+
+    def unchanged(self, file: File, output: str) -> bool:
+        path = file.abs_dest_path
+        if not output.strip():
+            return False
+        data_digest = hashlib.sha256(output.encode("utf-8", errors="xmlcharrefreplace")).hexdigest()
+        seen = self.before.get(path)
+        if seen is not None and seen[0] == data_digest:
+            try:
+                st = os.stat(path)
+            except OSError:
+                st = None
+            if st is not None and (st.st_size, st.st_mtime_ns) == seen[1:]:
+                self.now[path] = seen
+                self.notices.src_uris.add(file.src_uri)
+                self.kept += 1
+                return True
+        self.fresh[path] = data_digest
+        return False
+
+    def finish(self) -> None:
+        for path, data_digest in self.fresh.items():
+            with contextlib.suppress(OSError):
+                st = os.stat(path)
+                self.now[path] = (data_digest, st.st_size, st.st_mtime_ns)
+        for path in self.before.keys() - self.now.keys():  # pages this rebuild no longer makes
+            with contextlib.suppress(OSError):
+                os.remove(path)
+        _written[str(self.site)] = self.now
+        logging.getLogger("mkdocs.commands.build").removeFilter(self.notices)
+
+    def abandon(self) -> None:
+        self.unhide()
+        logging.getLogger("mkdocs.commands.build").removeFilter(self.notices)
+
+
+def _excluded(file: File) -> bool:
+    return bool(file.inclusion.is_excluded())  # type: ignore[no-untyped-call]
+
+
+def _image_still_there(article: Article, exists: Any) -> bool:
+    image = article.image
+    if not image or image.startswith(("https://", "http://")) or exists is None:
+        return True
+    return bool(exists(image))
+
+
+def _picklable(value: Any) -> bool:
+    try:
+        pickle.dumps(value)
+    except Exception:
+        return False
+    return True
+
+
+def _page_view(page: Page) -> dict[str, Any]:
+    """What a template can read from a page (not ``update_date``: the build's clock)."""
+
+    def link(other: Any) -> Any:
+        return (getattr(other, "url", None), getattr(other, "title", None)) if other else None
+
+    return {
+        "file": (page.file.src_uri, page.file.dest_uri, page.file.url, page.file.name),
+        "url": page.url, "abs_url": page.abs_url, "canonical_url": page.canonical_url,
+        "edit_url": page.edit_url, "title": page.title, "meta": page.meta,
+        "markdown": page.markdown, "content": page.content, "toc": _toc_view(page.toc),
+        "is_homepage": page.is_homepage, "previous": link(page.previous_page),
+        "next": link(page.next_page), "parent": link(page.parent),
+        "ancestors": [link(a) for a in page.ancestors], "active": page.active,
+    }
+
+
+def _toc_view(items: Any) -> list[Any]:
+    return [(i.title, i.id, i.level, _toc_view(i.children)) for i in items]
+
+
+def _nav_view(items: Any) -> list[Any]:
+    view = []
+    for item in items:
+        kind = type(item).__name__
+        children = _nav_view(item.children) if getattr(item, "children", None) else []
+        meta = getattr(item, "meta", None)
+        view.append((kind, getattr(item, "title", None), getattr(item, "url", None),
+                     loose(meta) if meta else None, children))
+    return view
+
+
+def _config_view(config: MkDocsConfig) -> dict[str, Any]:
+    """MkDocs' config as plain data: plugins by name and settings, not by their state."""
+    view: dict[str, Any] = {}
+    for key, value in config.items():
+        if key == "site_dir":  # where pages are written, not what they say
+            continue
+        if key == "plugins":
+            view[key] = [(name, loose(type(p)), loose(getattr(p, "config", None)))
+                         for name, p in value.items() if not name.startswith("masthead/")]
+        elif key == "hooks":
+            view[key] = sorted(value)
+        elif key == "theme":
+            view[key] = (value.name, list(value.dirs), sorted(value.static_templates),
+                         {k: loose(value[k]) for k in value})
+        else:
+            view[key] = loose(value)
+    return view
+
+
+def _theme_digest(config: MkDocsConfig) -> str:
+    """The theme's template folders: the contents of the project's own, and the installed
+    theme's by its version (in ``code_digest``; its icon folder alone has thousands of files)."""
+    installed = Path(sys.prefix).resolve()
+    own = [Path(d) for d in config.theme.dirs if not Path(d).resolve().is_relative_to(installed)]
+    return digest((list(config.theme.dirs), tree_digest(own)))

@@ -72,21 +72,23 @@ def build_catalog(
     reserved: Callable[[str], str | None] | None = None,
     directory_urls: bool = True,
     now: dt.datetime | None = None,
+    parse: Callable[..., tuple[Article | None, list[Fault]]] = parse_article,
 ) -> Catalog:
     """Parse every article (``src_uri -> text``); raise MastheadError listing all faults.
 
     Stories dated after ``now`` (default: the clock) are scheduled, not published.
 
-    ``reserved(url)`` names the generated page that owns ``url`` (a section page, ...), or
-    None, so an article that would overwrite one is reported instead.
+    ``parse`` is ``parse_article`` or a cached equivalent. ``reserved(url)`` names the generated
+    page that owns ``url`` (a section page, ...), or None, so an article that would overwrite
+    one is reported instead.
     """
     faults: list[Fault] = []
     warnings: list[Fault] = []
     parsed: list[Article] = []
     with timing.phase("read"):  # front matter parsed and checked: part of reading
         for src_uri in sorted(sources):
-            article, found = parse_article(src_uri, sources[src_uri], settings, exists=exists,
-                                           directory_urls=directory_urls)
+            article, found = parse(src_uri, sources[src_uri], settings, exists=exists,
+                                   directory_urls=directory_urls)
             faults.extend(found)
             if article is not None:
                 parsed.append(limit(article, warnings))

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import i18n, search, timing
 from .archives import archive_plans
-from .article import Article, article_url, key_lines
+from .article import Article, article_url, key_lines, parse_article
 from .authors import AUTHORS_FILE, Staff, author_plans, parse_authors
 from .catalog import Catalog, build_catalog, scan_docs
 from .errors import Fault, MastheadError
@@ -55,6 +55,7 @@ class Newsroom:
     tags: TagIndex | None = None
     related_settings: RelatedSettings = field(default_factory=RelatedSettings)
     related: dict[str, tuple[Article, ...]] = field(default_factory=dict)
+    parse: Callable[..., tuple[Article | None, list[Fault]]] = parse_article  # or a cached one
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -105,6 +106,7 @@ class Newsroom:
                 catalog = build_catalog(
                     sources, self.settings, exists=lambda p: (docs_dir / p).is_file(),
                     reserved=self.reserved, directory_urls=self.directory_urls, now=self.now,
+                    parse=self.parse,
                 )
         except MastheadError as exc:
             raise MastheadError([*faults, *exc.faults]) from None

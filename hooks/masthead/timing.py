@@ -32,6 +32,7 @@ class Timings:
         self.clock = clock
         self.totals: dict[str, float] = {}
         self.entries: dict[str, int] = {}
+        self.notes: dict[str, Any] = {}
         self._stack: list[str] = []
         self._last = clock()
         self.started = self._last
@@ -73,6 +74,7 @@ class Timings:
             "elapsed": self.clock() - self.started,
             "phases": dict(sorted(self.totals.items())),
             "entries": dict(sorted(self.entries.items())),
+            "notes": dict(sorted(self.notes.items())),
         }
 
 
@@ -108,6 +110,12 @@ def push(name: str) -> None:
 def pop(name: str) -> None:
     if _current is not None:
         _current.pop(name)
+
+
+def annotate(name: str, value: Any) -> None:
+    """Add a note (plain JSON data: cache hits, pages rendered in the pool...) to the report."""
+    if _current is not None:
+        _current.notes[name] = value
 
 
 def finish() -> None:

@@ -1,0 +1,150 @@
+"""The render cache: results of earlier builds, found again by the digest of their inputs.
+
+One SQLite file (``.cache/masthead/render.sqlite`` beside mkdocs.yml; ``.cache/`` is ignored by
+Git). Entries are ``(kind, key) -> value``: ``kind`` says what was cached ("article",
+"markdown", "page"), ``key`` is the digest of *every* input of the result (the text, the
+templates, the settings, the code that made it), so an entry is never stale: when an input
+changes, the key changes and the entry is simply not found. Values are pickled and compressed.
+
+Writes are kept in memory and stored in one transaction when the build ends; entries that the
+build did not use are then dropped, so the file holds one site's worth of results. Two builds
+sharing the cache at once (``mkdocs serve`` and ``mkdocs build``) only cost each other hits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sqlite3
+import sys
+import zlib
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1  # bump when the layout of cached values changes
+ENV_DIR = "MASTHEAD_CACHE_DIR"  # where to keep it instead of .cache/masthead/
+ENV_OFF = "MASTHEAD_CACHE"  # "off": no cache at all
+# Libraries whose behaviour is part of every cached result.
+LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2",
+             "python-frontmatter", "pyyaml")
+
+
+def cache_dir(project_dir: Path) -> Path | None:
+    """Where the cache lives for the project whose mkdocs.yml is in ``project_dir`` (None: off)."""
+    if os.environ.get(ENV_OFF, "").lower() in ("off", "0", "no", "false"):
+        return None
+    custom = os.environ.get(ENV_DIR)
+    return Path(custom) if custom else project_dir / ".cache" / "masthead"
+
+
+def code_digest(folders: Iterable[Path]) -> str:
+    """Digest of the Python sources below ``folders`` and of the libraries' versions."""
+    h = hashlib.sha256(f"format {FORMAT} python {sys.version}".encode())
+    for name in LIBRARIES:
+        try:
+            h.update(f"{name}=={metadata.version(name)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name} missing;".encode())
+    for folder in sorted(set(folders)):
+        for path in sorted(folder.rglob("*.py")):
+            if "__pycache__" in path.parts:
+                continue
+            h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def tree_digest(folders: Iterable[Path]) -> str:
+    """Digest of every file below ``folders`` (templates: any of them may be included)."""
+    h = hashlib.sha256()
+    for folder in folders:
+        h.update(b"\1" + str(folder).encode())
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+class RenderCache:
+    """A persistent map ``(kind, key) -> value``; ``None`` path: a cache that never hits."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.db: sqlite3.Connection | None = None
+        self.pending: dict[tuple[str, str], bytes] = {}
+        self.used: set[tuple[str, str]] = set()
+        self.hits: dict[str, int] = {}
+        self.misses: dict[str, int] = {}
+        if folder is None:
+            return
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(folder / "render.sqlite", timeout=60, isolation_level=None,
+                                      check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, value BLOB, "
+                            "PRIMARY KEY (kind, key)) WITHOUT ROWID")
+            ignore = folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# Masthead's render cache: safe to delete.\n*\n", encoding="utf-8")
+        except (OSError, sqlite3.Error):
+            self.db = None  # a read-only checkout still builds, just without the cache
+
+    @property
+    def enabled(self) -> bool:
+        return self.db is not None
+
+    def get(self, kind: str, key: str) -> Any | None:
+        """The value stored under ``(kind, key)``, or None."""
+        if self.db is None:
+            return None
+        blob = self.pending.get((kind, key))
+        if blob is None:
+            try:
+                row = self.db.execute("SELECT value FROM entries WHERE kind = ? AND key = ?",
+                                      (kind, key)).fetchone()
+            except sqlite3.Error:
+                row = None
+            blob = row[0] if row else None
+        if blob is None:
+            self.misses[kind] = self.misses.get(kind, 0) + 1
+            return None
+        try:
+            value = pickle.loads(zlib.decompress(blob))
+        except Exception:  # written by another version, or damaged: a miss
+            self.misses[kind] = self.misses.get(kind, 0) + 1
+            return None
+        self.used.add((kind, key))
+        self.hits[kind] = self.hits.get(kind, 0) + 1
+        return value
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        if self.db is None:
+            return
+        self.pending[(kind, key)] = zlib.compress(pickle.dumps(value, protocol=5), 1)
+        self.used.add((kind, key))
+
+    def close(self, *, prune: bool) -> None:
+        """Store new entries; with ``prune``, drop those this build did not use."""
+        if self.db is None:
+            return
+        db, self.db = self.db, None
+        with contextlib.suppress(sqlite3.Error), contextlib.closing(db):
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                           [(k, key, blob) for (k, key), blob in self.pending.items()])
+            if prune:
+                db.execute("CREATE TEMP TABLE used (kind TEXT, key TEXT, PRIMARY KEY (kind, key))")
+                db.executemany("INSERT OR IGNORE INTO used VALUES (?, ?)", sorted(self.used))
+                db.execute("DELETE FROM entries WHERE NOT EXISTS (SELECT 1 FROM used "
+                           "WHERE used.kind = entries.kind AND used.key = entries.key)")
+            db.execute("COMMIT")
+        self.pending.clear()
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        return {"hits": dict(sorted(self.hits.items())), "misses": dict(sorted(self.misses.items()))}

@@ -1,0 +1,170 @@
+"""Stable digests of plain values: the keys of the render cache.
+
+``digest(value)`` is the same for equal values in any process on any day, and differs when
+anything in the value differs. It accepts only what it can read completely: None, bool, int,
+float, str, bytes, dates and times, time zones, enums, mappings, sequences, sets, dataclasses,
+and objects that describe themselves with ``__fingerprint__()``. Anything else raises
+``Unfingerprintable``: a cache must miss rather than serve a page made from different inputs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import io
+import pickle
+import struct
+import types
+import zoneinfo
+from collections.abc import Callable, Mapping
+from typing import Any
+
+Memo = dict[int, tuple[object, bytes]]
+
+
+class Unfingerprintable(TypeError):
+    """A value whose content cannot be read completely (a function, an open file, ...)."""
+
+
+def quick_digest(value: Any) -> str:
+    """Hex SHA-256 of ``value`` pickled: fast, for values built the same way in every build.
+
+    Equal pickles mean equal values, so a hit is never stale; values that are equal but were
+    built differently (the order of a set of strings) may pickle apart and cost a miss.
+    Raises ``Unfingerprintable`` for what cannot be pickled (a lambda, a file).
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    # No memo: a string shared by two articles pickles the same as two equal strings.
+    pickler.fast = True
+    try:
+        pickler.dump(value)
+    except Exception as exc:  # pickle raises several types; RecursionError on a cycle
+        raise Unfingerprintable(str(exc)) from None
+    return hashlib.sha256(buffer.getbuffer()).hexdigest()
+
+
+def digest(value: Any, *, memo: Memo | None = None) -> str:
+    """Hex SHA-256 of ``value``'s canonical form.
+
+    ``memo`` lets a caller reuse the digests of frozen dataclasses (an article appears on many
+    pages) within one build; it keeps the objects alive so their ids are not reused.
+    """
+    h = hashlib.sha256()
+    _feed(h.update, value, memo, 0)
+    return h.hexdigest()
+
+
+_MAX_DEPTH = 64
+
+
+def _feed(put: Callable[[bytes], object], value: Any, memo: Memo | None,
+          depth: int) -> None:
+    if depth > _MAX_DEPTH:
+        raise Unfingerprintable("value nested too deeply (a cycle?)")
+    if value is None:
+        put(b"N")
+    elif value is True or value is False:
+        put(b"T" if value else b"F")
+    elif isinstance(value, enum.Enum):
+        put(b"E" + _text(f"{type(value).__qualname__}.{value.name}"))
+    elif isinstance(value, int):
+        put(b"I" + _text(str(value)))
+    elif isinstance(value, float):
+        put(b"D" + struct.pack(">d", value))
+    elif isinstance(value, str):
+        put(b"S" + _text(value))
+    elif isinstance(value, (bytes, bytearray)):
+        put(b"B" + struct.pack(">Q", len(value)) + bytes(value))
+    elif isinstance(value, (dt.datetime, dt.date, dt.time)):
+        # isoformat keeps the offset; the zone's name tells zones with equal offsets apart.
+        zone = getattr(value, "tzinfo", None)
+        put(b"t" + _text(value.isoformat() + "|" + (str(zone) if zone else "")))
+    elif isinstance(value, dt.timedelta):
+        put(b"d" + _text(repr(value.total_seconds())))
+    elif isinstance(value, (zoneinfo.ZoneInfo, dt.timezone)):
+        put(b"z" + _text(str(value)))
+    elif hasattr(value, "__fingerprint__"):
+        put(b"P" + _text(type(value).__qualname__))
+        _feed(put, value.__fingerprint__(), memo, depth + 1)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        _dataclass(put, value, memo, depth)
+    elif isinstance(value, Mapping):
+        if all(type(k) is str for k in value):
+            put(b"m" + struct.pack(">Q", len(value)))
+            for key in sorted(value):
+                put(_text(key))
+                _feed(put, value[key], memo, depth + 1)
+        else:
+            items = [(digest(k), v) for k, v in value.items()]
+            items.sort(key=lambda kv: kv[0])
+            put(b"M" + struct.pack(">Q", len(items)))
+            for hashed, item in items:
+                put(hashed.encode())
+                _feed(put, item, memo, depth + 1)
+    elif isinstance(value, (list, tuple)):
+        put(b"L" + struct.pack(">Q", len(value)))
+        for item in value:
+            _feed(put, item, memo, depth + 1)
+    elif isinstance(value, (set, frozenset)):
+        members = sorted(digest(v) for v in value)
+        put(b"U" + struct.pack(">Q", len(members)) + "".join(members).encode())
+    else:
+        raise Unfingerprintable(f"cannot fingerprint a {type(value).__module__}.{type(value).__qualname__}")
+
+
+def _dataclass(put: Callable[[bytes], object], value: Any, memo: Memo | None,
+               depth: int) -> None:
+    frozen = type(value).__dataclass_params__.frozen
+    if memo is not None and frozen and (known := memo.get(id(value))) is not None:
+        put(known[1])
+        return
+    h = hashlib.sha256()
+    h.update(b"C" + _text(f"{type(value).__module__}.{type(value).__qualname__}"))
+    for f in dataclasses.fields(value):
+        h.update(_text(f.name))
+        _feed(h.update, getattr(value, f.name), memo, depth + 1)
+    done = h.digest()
+    if memo is not None and frozen:
+        memo[id(value)] = (value, done)
+    put(done)
+
+
+def _text(text: str) -> bytes:
+    data = text.encode("utf-8", "surrogatepass")
+    return struct.pack(">Q", len(data)) + data
+
+
+def loose(value: Any, depth: int = 0) -> Any:
+    """``value`` as plain data for a digest, for settings objects ``digest`` would refuse.
+
+    Functions and classes become their qualified names; other objects their type and their
+    attributes. For values made from a settings file (MkDocs' config), where a changed setting
+    shows up in the file's text as well: not for page content.
+    """
+    if depth > 12:
+        return "…"
+    if value is None or isinstance(value, (bool, int, float, str, bytes, enum.Enum, dt.date,
+                                           dt.time, dt.timedelta, dt.tzinfo)):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): loose(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [loose(v, depth + 1) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(repr(loose(v, depth + 1)) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: loose(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value)}
+    if isinstance(value, types.ModuleType):
+        return f"<module {value.__name__}>"
+    if isinstance(value, type) or callable(value):
+        qualname = getattr(value, "__qualname__", type(value).__qualname__)
+        return f"{getattr(value, '__module__', '?')}.{qualname}"
+    attributes = getattr(value, "__dict__", None)
+    name = f"{type(value).__module__}.{type(value).__qualname__}"
+    if isinstance(attributes, dict):
+        return {"<type>": name, **{k: loose(v, depth + 1) for k, v in sorted(attributes.items())
+                                   if not k.startswith("_")}}
+    return name

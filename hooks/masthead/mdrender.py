@@ -1,0 +1,209 @@
+"""MkDocs' Markdown step for one page, runnable in a worker process, with everything it looked at.
+
+MkDocs renders a page with ``Page.render``: a new ``markdown.Markdown`` with the site's
+extensions plus four processors of its own (raw-HTML anchors, anchors, relative links, title).
+``Renderer`` does the same with those very processors, but keeps one ``Markdown`` and calls
+``reset()`` between pages (Python-Markdown's way of converting many documents; MkDocs' own
+instantiation costs about a millisecond a page), and needs no MkDocs ``Files`` or config, only
+plain data: so it can run in a process pool, and its result can be cached. ``Rendered``
+records the file lookups the links made and the log messages MkDocs would have printed, so a
+cached result can be checked against today's files and its warnings replayed.
+
+This is the one module of the package that imports MkDocs (its private page processors, pinned
+by ``mkdocs>=1.6,<2``); it is here, not beside the event file, because worker processes must be
+able to import it by name.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import PurePath
+from types import SimpleNamespace
+from typing import Any
+
+import markdown
+
+PAGE_LOGGER = "mkdocs.structure.pages"
+# (uri asked for, (url, excluded) of the file found or None)
+Lookup = tuple[str, tuple[str, bool] | None]
+
+
+@dataclass(frozen=True)
+class Target:
+    """A file a link can point to, as the page renderer sees it."""
+
+    src_uri: str
+    url: str
+    excluded: bool = False
+
+    @property
+    def inclusion(self) -> Any:
+        return _Inclusion(self.excluded)
+
+
+@dataclass(frozen=True)
+class _Inclusion:
+    excluded: bool
+
+    def is_excluded(self) -> bool:
+        return self.excluded
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Everything besides the page itself that the HTML depends on (plain, picklable data)."""
+
+    extensions: tuple[Any, ...]
+    extension_configs: Mapping[str, Any]
+    use_directory_urls: bool
+    absolute_links: int
+    unrecognized_links: int
+    not_found: int
+    log_level: int  # effective level of MkDocs' page logger: messages below it are not kept
+
+
+@dataclass
+class Rendered:
+    html: str
+    toc_tokens: list[Any]
+    title: str | None
+    anchors: frozenset[str]
+    links_to_anchors: dict[str, dict[str, str]]  # target src_uri -> {anchor: original link}
+    lookups: tuple[Lookup, ...]
+    messages: tuple[tuple[str, int, str], ...] = field(default=())  # (logger, level, message)
+
+
+class _Files:
+    """The part of MkDocs' ``Files`` the link processor uses, recording every lookup."""
+
+    def __init__(self, targets: Mapping[str, Target]) -> None:
+        self.targets = targets
+        self.lookups: dict[str, tuple[str, bool] | None] = {}
+
+    def get_file_from_path(self, path: str) -> Target | None:
+        uri = PurePath(path).as_posix()
+        found = self.targets.get(uri)
+        self.lookups[uri] = (found.url, found.excluded) if found else None
+        return found
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+class Renderer:
+    """Renders pages one after another with one Markdown instance."""
+
+    def __init__(self, setup: Setup, targets: Mapping[str, Target]) -> None:
+        self.setup = setup
+        self.targets = targets
+        self.md = markdown.Markdown(extensions=list(setup.extensions),
+                                    extension_configs=dict(setup.extension_configs))
+        self.config = SimpleNamespace(
+            use_directory_urls=setup.use_directory_urls,
+            validation=SimpleNamespace(links=SimpleNamespace(
+                absolute_links=setup.absolute_links,
+                unrecognized_links=setup.unrecognized_links,
+                not_found=setup.not_found,
+            )),
+        )
+
+    def render(self, src_uri: str, url: str, excluded: bool, text: str) -> Rendered:
+        from mkdocs.structure import pages as mk
+
+        page_file = Target(src_uri, url, excluded)
+        files = _Files(self.targets)
+        raw_html = mk._RawHTMLPreprocessor()
+        raw_html._register(self.md)
+        anchors = mk._ExtractAnchorsTreeprocessor(page_file, files, self.config)  # type: ignore[arg-type]
+        anchors._register(self.md)
+        links = mk._RelativePathTreeprocessor(page_file, files, self.config)  # type: ignore[arg-type]
+        links._register(self.md)
+        title = mk._ExtractTitleTreeprocessor()
+        title._register(self.md)
+
+        # The link processor logs to MkDocs' page logger: keep its messages for the caller to
+        # replay (once, in page order, and again whenever the result comes from the cache).
+        capture = _Capture()
+        logger = logging.getLogger(PAGE_LOGGER)
+        logger.addHandler(capture)
+        propagate, level = logger.propagate, logger.level
+        logger.propagate = False
+        logger.setLevel(self.setup.log_level)
+        try:
+            html = self.md.reset().convert(text)
+        finally:
+            logger.removeHandler(capture)
+            logger.propagate = propagate
+            logger.setLevel(level)
+        tokens = list(getattr(self.md, "toc_tokens", []))
+        return Rendered(
+            html=html,
+            toc_tokens=tokens,
+            title=title.title,
+            anchors=frozenset(anchors.present_anchor_ids | raw_html.present_anchor_ids),
+            links_to_anchors={target.src_uri: dict(v) for target, v in links.links_to_anchors.items()},
+            lookups=tuple(sorted(files.lookups.items())),
+            messages=tuple(capture.records),
+        )
+
+
+def lookups_hold(rendered: Rendered, targets: Mapping[str, Target]) -> bool:
+    """True when every file the page's links looked up is still found, at the same URL."""
+    for uri, seen in rendered.lookups:
+        now = targets.get(uri)
+        current = (now.url, now.excluded) if now is not None else None
+        if current != seen:
+            return False
+    return True
+
+
+# -- the process pool -------------------------------------------------------------------------
+
+Job = tuple[str, str, bool, str]  # src_uri, url, excluded, markdown
+_worker: Renderer | None = None
+
+
+def _start_worker(setup: Setup, targets: Mapping[str, Target]) -> None:
+    global _worker
+    _worker = Renderer(setup, targets)
+
+
+def _render_chunk(jobs: Sequence[Job]) -> list[Rendered]:
+    assert _worker is not None
+    return [_worker.render(*job) for job in jobs]
+
+
+def workers_wanted() -> int:
+    """Worker processes to use: MASTHEAD_WORKERS if set, else the CPUs this process may use."""
+    value = os.environ.get("MASTHEAD_WORKERS", "")
+    if value.isdigit():
+        return int(value)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def render_in_pool(setup: Setup, targets: Mapping[str, Target], jobs: Sequence[Job],
+                   workers: int, chunk: int = 40) -> dict[str, Rendered]:
+    """Render ``jobs`` in ``workers`` fresh processes; results by src_uri, whatever the order."""
+    chunks = [jobs[i:i + chunk] for i in range(0, len(jobs), chunk)]
+    # "spawn": safe with threads (mkdocs serve runs some) and the same on every OS.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                             initializer=_start_worker, initargs=(setup, dict(targets))) as pool:
+        results: dict[str, Rendered] = {}
+        for part, rendered in zip(chunks, pool.map(_render_chunk, chunks), strict=True):
+            for job, result in zip(part, rendered, strict=True):
+                results[job[0]] = result
+    return results

@@ -1,0 +1,274 @@
+"""The render cache and the process pool: a cached build is the build MkDocs would make.
+
+Real builds of small newsrooms, twice or more in the same folder (so the second build finds
+the first one's cache in `.cache/masthead/`). Nothing here measures time.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from masthead.fingerprint import Unfingerprintable, digest, quick_digest
+from tests.conftest import ROOT, Site, article
+
+MakeSite = Callable[..., Site]
+
+
+def stories(n: int = 4, **extra: Any) -> dict[str, str]:
+    return {f"news/story-{i}.md": article(f"Story {i}", f"2025-03-{i + 1:02d} 08:00",
+                                          body=f"Paragraph {i} with **bold** text.\n\n## Part {i}\n\n"
+                                               f"| a | b |\n|---|---|\n| {i} | 2 |\n", **extra)
+            for i in range(n)}
+
+
+def build(site: Site, *args: str, **env: str) -> dict[str, Any]:
+    """Build strictly; the build's timing report (cache hits and misses are in its notes)."""
+    report = site.root / "timings.json"
+    result = site.build("--strict", *args, env={"MASTHEAD_TIMINGS": str(report), **env})
+    assert result.returncode == 0, result.stderr
+    notes: dict[str, Any] = json.loads(report.read_text())["notes"]
+    return notes
+
+
+def same_tree(a: Path, b: Path) -> bool:
+    """Every file under ``a`` and ``b`` has the same bytes (sitemap.xml.gz holds a timestamp)."""
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file() and p.suffix != ".gz")
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file() and p.suffix != ".gz")
+    assert files_a == files_b
+    _, mismatch, errors = filecmp.cmpfiles(a, b, [str(p) for p in files_a], shallow=False)
+    assert not errors
+    return not mismatch
+
+
+# -- what the cache keys are made of ------------------------------------------------------------
+
+
+def test_digest_is_the_same_for_equal_values_and_differs_for_any_change() -> None:
+    value = {"b": [1, 2.5, "三"], "a": (None, True), "c": {"x": b"\x00"}}
+    assert digest(value) == digest({"c": {"x": b"\x00"}, "a": (None, True), "b": [1, 2.5, "三"]})
+    assert digest(value) != digest({**value, "b": [1, 2.5, "四"]})
+    assert digest(["ab", "c"]) != digest(["a", "bc"])
+    assert digest(1) != digest("1") != digest(1.0)
+
+
+def test_values_that_cannot_be_read_completely_are_refused() -> None:
+    with pytest.raises(Unfingerprintable):
+        digest({"f": lambda: 1})
+    with pytest.raises(Unfingerprintable):
+        quick_digest({"f": lambda: 1})
+
+
+def test_quick_digest_does_not_depend_on_shared_objects() -> None:
+    shared = "Motor Ledger" * 3
+    assert quick_digest([shared, shared]) == quick_digest(["Motor Ledger" * 3, "Motor Ledger" * 3])
+
+
+# -- never stale ------------------------------------------------------------------------------
+
+
+def test_second_build_comes_from_the_cache_and_is_byte_identical(make_site: MakeSite) -> None:
+    site = make_site(stories())
+    first = build(site)
+    shutil.copytree(site.out, site.root / "first")
+    second = build(site)
+    assert first["cache_stats"]["hits"] == {}
+    hits = second["cache_stats"]["hits"]
+    assert hits["article"] == 4 and hits["markdown"] >= 4 and hits["page"] >= 7
+    assert second["cache_stats"]["misses"] == {}
+    assert same_tree(site.root / "first", site.out)
+
+
+def test_an_edited_article_shows_up_in_the_next_build(make_site: MakeSite) -> None:
+    site = make_site(stories())
+    build(site)
+    path = site.root / "docs/news/story-2.md"
+    path.write_text(path.read_text().replace("Paragraph 2", "Edited paragraph"), encoding="utf-8")
+    notes = build(site)
+    assert "Edited paragraph" in site.html("news/story-2/").select_one(".mh-article__body").get_text()
+    assert notes["cache_stats"]["misses"]["article"] == 1
+    assert notes["cache_stats"]["hits"]["article"] == 3
+
+
+def test_a_changed_headline_reaches_every_page_that_lists_it(make_site: MakeSite) -> None:
+    site = make_site(stories())
+    build(site)
+    path = site.root / "docs/news/story-3.md"
+    path.write_text(path.read_text().replace("title: Story 3", "title: Renamed story"), encoding="utf-8")
+    build(site)
+    assert site.html("news/story-3/").h1.get_text() == "Renamed story"
+    rail = site.html("news/story-0/").get_text()  # the newest stories are beside every article
+    assert "Renamed story" in rail and "Story 3" not in rail
+    assert "Renamed story" in site.html("news/").get_text()
+
+
+def test_a_changed_template_renders_every_page_again(make_site: MakeSite, tmp_path: Path) -> None:
+    overrides = tmp_path / "overrides"
+    shutil.copytree(ROOT / "overrides", overrides)
+    site = make_site(stories(), theme={"name": "material", "custom_dir": str(overrides),
+                                       "language": "en", "font": False})
+    build(site)
+    template = overrides / "article.html"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace('<h1 class="mh-article__title">',
+                                     '<h1 class="mh-article__title" data-changed="yes">'), encoding="utf-8")
+    notes = build(site)
+    assert site.html("news/story-1/").h1.get("data-changed") == "yes"
+    assert notes["cache_stats"]["hits"].get("page", 0) == 0
+    # A partial that every page includes counts too.
+    footer = overrides / "partials" / "mh-footer.html"
+    footer.write_text(footer.read_text(encoding="utf-8") + "\n<p class='probe'>new footer</p>\n",
+                      encoding="utf-8")
+    build(site)
+    assert site.html("news/").select_one(".probe") is not None
+
+
+def test_a_changed_setting_renders_the_pages_again(make_site: MakeSite) -> None:
+    site = make_site(stories())
+    build(site)
+    config_file = site.root / "mkdocs.yml"
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    config["extra"]["masthead"]["name"] = "Renamed Ledger"
+    config["markdown_extensions"] = ["tables", "attr_list", {"toc": {"permalink": True}}]
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    build(site)
+    page = site.html("news/story-1/")
+    assert "Renamed Ledger" in page.select_one(".mh-breadcrumb").get_text()
+    assert page.select_one(".mh-article__body h2 a.headerlink") is not None
+
+
+def test_a_broken_link_fails_a_strict_build_every_time_even_from_the_cache(make_site: MakeSite) -> None:
+    files = stories()
+    files["news/linker.md"] = article("Linker", "2025-03-09 08:00", body="See [this](missing.md).")
+    site = make_site(files)
+    for _ in range(2):
+        result = site.build("--strict")
+        assert result.returncode == 1
+        assert "missing.md" in result.stderr
+
+
+def test_a_link_target_that_appears_later_is_linked_in_the_next_build(make_site: MakeSite) -> None:
+    files = stories()
+    files["news/linker.md"] = article("Linker", "2025-03-09 08:00", body="See [that](later.md).")
+    site = make_site(files)
+    assert site.build().returncode == 0  # not strict: the missing target is a warning
+    assert site.html("news/linker/").select_one(".mh-article__body a")["href"] == "later.md"
+    (site.root / "docs/news/later.md").write_text(article("Later", "2025-03-10 08:00"), encoding="utf-8")
+    build(site)
+    assert site.html("news/linker/").select_one(".mh-article__body a")["href"] == "../later/"
+
+
+def test_a_removed_image_is_reported_although_the_article_was_cached(make_site: MakeSite) -> None:
+    files: dict[str, str | bytes] = dict(stories(2))
+    files["assets/pic.svg"] = "<svg xmlns='http://www.w3.org/2000/svg'/>"
+    files["news/pictured.md"] = article("Pictured", "2025-03-09 08:00", image="../assets/pic.svg",
+                                        image_alt="A picture")
+    site = make_site(files)
+    build(site)
+    (site.root / "docs/assets/pic.svg").unlink()
+    result = site.build("--strict")
+    assert result.returncode == 1
+    assert "news/pictured.md" in result.stderr and "image" in result.stderr
+
+
+# -- the same pages as MkDocs' own rendering, with or without the pool ----------------------------
+
+
+def test_sample_newsroom_is_the_same_with_speed_off_cold_warm_and_pooled(tmp_path: Path) -> None:
+    root = tmp_path / "sample"
+    shutil.copytree(ROOT / "docs", root / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
+    text = text.replace("- hooks/masthead_mkdocs.py", f"- {ROOT / 'hooks' / 'masthead_mkdocs.py'}")
+    (root / "mkdocs.yml").write_text(text, encoding="utf-8")
+    site = Site(root)
+
+    def built(name: str, **env: str) -> Path:
+        report = tmp_path / f"{name}.json"
+        result = site.build("--strict", "--site-dir", str(tmp_path / name),
+                            env={"MASTHEAD_TIMINGS": str(report), **env})
+        assert result.returncode == 0, result.stderr
+        return tmp_path / name
+
+    plain = built("plain", MASTHEAD_SPEED="off")
+    serial = built("serial", MASTHEAD_CACHE="off", MASTHEAD_WORKERS="1")
+    pooled = built("pooled", MASTHEAD_CACHE="off", MASTHEAD_WORKERS="2", MASTHEAD_POOL_MIN="1")
+    assert json.loads((tmp_path / "pooled.json").read_text())["notes"]["pooled_pages"] >= 40
+    cold = built("cold")
+    warm = built("warm")
+    for other in (serial, pooled, cold, warm):
+        assert same_tree(plain, other), other.name
+
+
+def test_the_pool_renders_what_one_process_renders(make_site: MakeSite, tmp_path: Path) -> None:
+    files = {f"news/s{i:03d}.md": article(f"Story {i}", f"2025-03-{1 + i % 28:02d} {i % 24:02d}:00",
+                                          body=f"Text {i}.\n\n[Prev](s{max(0, i - 1):03d}.md#text)\n\n"
+                                               f"# Heading {i}\n\nFootnote[^1].\n\n[^1]: Note {i}.")
+             for i in range(60)}
+    site = make_site(files)
+    one = tmp_path / "one"
+    two = tmp_path / "two"
+    for target, workers in ((one, "1"), (two, "2")):
+        result = site.build("--strict", "--site-dir", str(target),
+                            env={"MASTHEAD_CACHE": "off", "MASTHEAD_WORKERS": workers,
+                                 "MASTHEAD_POOL_MIN": "1", "MASTHEAD_TIMINGS": str(target) + ".json"})
+        assert result.returncode == 0, result.stderr
+    assert json.loads(Path(str(two) + ".json").read_text())["notes"]["pooled_pages"] == 60
+    assert json.loads(Path(str(one) + ".json").read_text())["notes"]["pooled_pages"] == 0
+    assert same_tree(one, two)
+
+
+# -- mkdocs serve: unchanged pages stay on disk between rebuilds ----------------------------------
+
+
+@pytest.fixture
+def serving() -> Iterator[Any]:
+    """MkDocs' build function and the perf module, in this process, in serve mode."""
+    from mkdocs.commands.build import build as mkdocs_build
+
+    yield mkdocs_build
+    perf = sys.modules.get("masthead_perf")
+    if perf is not None:
+        perf.note_command("build")
+        perf._written.clear()
+
+
+def test_serve_rebuild_rewrites_only_changed_pages_and_matches_a_clean_build(
+    make_site: MakeSite, serving: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    site = make_site(stories(8))
+    served = tmp_path / "served"
+
+    def rebuild() -> None:
+        config = load_config(str(site.root / "mkdocs.yml"), site_dir=str(served))
+        sys.modules["masthead_perf"].note_command("serve")
+        config.plugins.on_startup(command="serve", dirty=False)
+        serving(config, serve_url="http://127.0.0.1:8000/")
+
+    rebuild()
+    before = {p: p.stat().st_mtime_ns for p in served.rglob("index.html")}
+    story = site.root / "docs/news/story-1.md"
+    story.write_text(story.read_text().replace("Paragraph 1", "Served edit"), encoding="utf-8")
+    (site.root / "docs/news/story-0.md").unlink()  # also: the oldest story is removed
+    rebuild()
+    rewritten = {p for p, mtime in before.items() if p.exists() and p.stat().st_mtime_ns != mtime}
+    assert served / "news/story-1/index.html" in rewritten
+    assert served / "news/story-3/index.html" not in rewritten  # same bytes: left alone
+    assert not (served / "news/story-0/index.html").exists()
+    assert not (served / ".masthead-keep").exists()
+
+    clean = site.build("--strict", "--site-dir", str(tmp_path / "clean"))
+    assert clean.returncode == 0, clean.stderr
+    assert same_tree(tmp_path / "clean", served)
