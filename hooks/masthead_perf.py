@@ -16,6 +16,8 @@ Kept apart from ``masthead_mkdocs.py`` (which imports it and adds the two plugin
 from __future__ import annotations
 
 import contextlib
+import copy
+import dataclasses
 import hashlib
 import logging
 import os
@@ -35,7 +37,7 @@ from masthead import timing
 from masthead.tags import INDEX_URL
 from masthead.article import Article, parse_article
 from masthead.cache import RenderCache, cache_dir, code_digest, tree_digest
-from masthead.fingerprint import Unfingerprintable, digest, loose, quick_digest
+from masthead.fingerprint import Memo, Unfingerprintable, digest, loose, quick_digest
 from masthead.mdrender import (
     PAGE_LOGGER,
     Job,
@@ -161,7 +163,7 @@ class MastheadPage(Page):
         if source is None:
             super().read_source(config)
             return
-        self.markdown, self.meta = self.speed.front_matter(source)
+        self.markdown, self.meta = self.speed.front_matter(self.file.src_uri, source)
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         if self.markdown is None:
@@ -211,6 +213,7 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.code = code_digest([HOOKS_DIR])
         self.config_file = Path(config.config_file_path) if config.config_file_path else None
         self.sources: dict[str, str] = {}
+        self.meta: dict[str, tuple[str, str, dict[str, Any]]] = {}  # src_uri -> (text, md, meta)
         self.ready: dict[str, tuple[str, Rendered]] = {}  # src_uri -> (key, result)
         self.setup: Setup | None = None
         self.setup_key = ""
@@ -221,6 +224,7 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.pages_key: str | None = None
         self.files: Files | None = None
         self.uncacheable = 0
+        self.memo: Memo = {}
         self.settings_key: tuple[object, str] = (None, "")
         self.output: KeptOutput | None = None
         self.pooled = 0
@@ -230,29 +234,44 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def parse(self, src_uri: str, source: str, settings: Settings, *, exists: Any = None,
               directory_urls: bool = True) -> tuple[Article | None, list[Fault]]:
-        """``parse_article``, from the cache when this text was read with these settings before."""
+        """``parse_article``, from the cache when this text was read with these settings before.
+
+        The entry also holds MkDocs' own reading of the front matter (``page.meta``), so a
+        cached page's YAML is never parsed; the Markdown body is cut from the text again
+        rather than stored twice.
+        """
         self.sources[src_uri] = source
         if self.settings_key[0] is not settings:
             self.settings_key = (settings, digest(("article", self.code, settings)))
         key = digest((self.settings_key[1], src_uri, directory_urls, source))
-        article = self.cache.get("article", key)
-        if isinstance(article, Article) and _image_still_there(article, exists):
-            return article, []
+        found = self.cache.get("source", key)
+        if isinstance(found, tuple) and len(found) == 4:
+            article, elided, meta, offset = found
+            if isinstance(article, Article) and _image_still_there(article, exists):
+                markdown_text = _page_text(source)[offset:]
+                if elided:
+                    article = dataclasses.replace(article, body=markdown_text.strip())
+                self.meta[src_uri] = (source, markdown_text, meta)
+                return article, []
         article, faults = parse_article(src_uri, source, settings, exists=exists,
                                         directory_urls=directory_urls)
         if article is not None and not faults:
-            self.cache.put("article", key, article)
+            page_text = _page_text(source)
+            markdown_text, meta = get_data(page_text)
+            offset = len(page_text) - len(markdown_text)
+            self.meta[src_uri] = (source, markdown_text, meta)
+            elided = article.body == markdown_text.strip() and page_text[offset:] == markdown_text
+            stored = dataclasses.replace(article, body="") if elided else article
+            self.cache.put("source", key, (stored, elided, meta, offset))
         return article, faults
 
-    def front_matter(self, source: str) -> tuple[str, dict[str, Any]]:
-        """MkDocs' own split of a page's text into Markdown and meta, cached."""
-        key = digest(("meta", self.code, source))
-        found = self.cache.get("meta", key)
-        if isinstance(found, tuple):
-            return found[0], dict(found[1])
-        text, meta = get_data(source)
-        self.cache.put("meta", key, (text, meta))
-        return text, dict(meta)
+    def front_matter(self, src_uri: str, source: str) -> tuple[str, dict[str, Any]]:
+        """MkDocs' own split of a page's text into Markdown and meta (from ``parse`` if it ran)."""
+        known = self.meta.get(src_uri)
+        if known is not None and known[0] == source:
+            return known[1], copy.deepcopy(known[2])
+        text, meta = get_data(_page_text(source))
+        return text, meta
 
     # -- Markdown ------------------------------------------------------------------------------
 
@@ -379,7 +398,7 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 value = self._pages_key(value)
             view[name] = value
         try:
-            return quick_digest(view)
+            return quick_digest(view, self.memo)
         except Unfingerprintable:
             self.uncacheable += 1
             return None
@@ -536,6 +555,11 @@ class KeptOutput:
 
 def _excluded(file: File) -> bool:
     return bool(file.inclusion.is_excluded())  # type: ignore[no-untyped-call]
+
+
+def _page_text(source: str) -> str:
+    """A file's text as MkDocs reads it (``File.content_string`` opens it as utf-8-sig)."""
+    return source.removeprefix("\ufeff")
 
 
 def _image_still_there(article: Article, exists: Any) -> bool:

@@ -11,13 +11,15 @@ import json
 import shutil
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from masthead.fingerprint import Unfingerprintable, digest, quick_digest
+from masthead.cache import RenderCache, cache_dir
+from masthead.fingerprint import Memo, Unfingerprintable, digest, quick_digest
 from tests.conftest import ROOT, Site, article
 
 MakeSite = Callable[..., Site]
@@ -72,6 +74,50 @@ def test_quick_digest_does_not_depend_on_shared_objects() -> None:
     assert quick_digest([shared, shared]) == quick_digest(["Motor Ledger" * 3, "Motor Ledger" * 3])
 
 
+@dataclass(frozen=True)
+class Card:
+    title: str
+    tags: tuple[str, ...]
+
+
+def test_quick_digest_with_a_memo_still_tells_articles_apart() -> None:
+    memo: Memo = {}
+    a, b = Card("A", ("x",)), Card("A", ("x",))
+    assert quick_digest([a, a], memo) == quick_digest([b, b], {}) == quick_digest([a, b], memo)
+    assert quick_digest([Card("A", ("y",))], memo) != quick_digest([a], memo)
+
+
+def test_cache_keeps_entries_between_builds_and_drops_the_unused(tmp_path: Path) -> None:
+    first = RenderCache(tmp_path / "c")
+    first.put("page", "k1", "<p>one</p>")
+    first.put("page", "k2", {"html": "two"})
+    first.close(prune=True)
+    second = RenderCache(tmp_path / "c")
+    assert second.get("page", "k1") == "<p>one</p>"
+    assert second.get("page", "nope") is None
+    second.close(prune=True)  # k2 was not used by this "build"
+    third = RenderCache(tmp_path / "c")
+    assert third.get("page", "k1") == "<p>one</p>" and third.get("page", "k2") is None
+    assert third.stats() == {"hits": {"page": 1}, "misses": {"page": 1}}
+    third.close(prune=False)
+
+
+def test_cache_can_be_switched_off_and_survives_a_damaged_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MASTHEAD_CACHE", "off")
+    assert cache_dir(tmp_path) is None
+    off = RenderCache(None)
+    off.put("page", "k", "x")
+    assert off.get("page", "k") is None and not off.enabled
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "render.sqlite").write_bytes(b"not a database" * 100)
+    damaged = RenderCache(tmp_path / "bad")
+    damaged.put("page", "k", "x")
+    assert damaged.get("page", "other") is None
+    damaged.close(prune=True)
+
+
 # -- never stale ------------------------------------------------------------------------------
 
 
@@ -82,7 +128,7 @@ def test_second_build_comes_from_the_cache_and_is_byte_identical(make_site: Make
     second = build(site)
     assert first["cache_stats"]["hits"] == {}
     hits = second["cache_stats"]["hits"]
-    assert hits["article"] == 4 and hits["markdown"] >= 4 and hits["page"] >= 7
+    assert hits["source"] == 4 and hits["markdown"] >= 4 and hits["page"] >= 7
     assert second["cache_stats"]["misses"] == {}
     assert same_tree(site.root / "first", site.out)
 
@@ -94,8 +140,8 @@ def test_an_edited_article_shows_up_in_the_next_build(make_site: MakeSite) -> No
     path.write_text(path.read_text().replace("Paragraph 2", "Edited paragraph"), encoding="utf-8")
     notes = build(site)
     assert "Edited paragraph" in site.html("news/story-2/").select_one(".mh-article__body").get_text()
-    assert notes["cache_stats"]["misses"]["article"] == 1
-    assert notes["cache_stats"]["hits"]["article"] == 3
+    assert notes["cache_stats"]["misses"]["source"] == 1
+    assert notes["cache_stats"]["hits"]["source"] == 3
 
 
 def test_a_changed_headline_reaches_every_page_that_lists_it(make_site: MakeSite) -> None:

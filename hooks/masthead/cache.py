@@ -1,13 +1,14 @@
 """The render cache: results of earlier builds, found again by the digest of their inputs.
 
 One SQLite file (``.cache/masthead/render.sqlite`` beside mkdocs.yml; ``.cache/`` is ignored by
-Git). Entries are ``(kind, key) -> value``: ``kind`` says what was cached ("article",
+Git). Entries are ``(kind, key) -> value``: ``kind`` says what was cached ("source",
 "markdown", "page"), ``key`` is the digest of *every* input of the result (the text, the
 templates, the settings, the code that made it), so an entry is never stale: when an input
-changes, the key changes and the entry is simply not found. Values are pickled and compressed.
+changes, the key changes and the entry is simply not found. Values are pickled (not compressed:
+on two busy cores zlib cost more than the disk space it saved, about 30 KB an article).
 
-Writes are kept in memory and stored in one transaction when the build ends; entries that the
-build did not use are then dropped, so the file holds one site's worth of results. Two builds
+New entries are stored in a few large transactions (every 32 MB and when the build ends); entries
+that the build did not use are then dropped, so the file holds one site's worth of results. Two builds
 sharing the cache at once (``mkdocs serve`` and ``mkdocs build``) only cost each other hits.
 """
 
@@ -19,13 +20,13 @@ import os
 import pickle
 import sqlite3
 import sys
-import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1  # bump when the layout of cached values changes
+FORMAT = 2  # bump when the layout of cached values changes
+FLUSH_BYTES = 32 << 20  # new entries are stored whenever this much has been made
 ENV_DIR = "MASTHEAD_CACHE_DIR"  # where to keep it instead of .cache/masthead/
 ENV_OFF = "MASTHEAD_CACHE"  # "off": no cache at all
 # Libraries whose behaviour is part of every cached result.
@@ -76,6 +77,7 @@ class RenderCache:
         self.folder = folder
         self.db: sqlite3.Connection | None = None
         self.pending: dict[tuple[str, str], bytes] = {}
+        self.pending_bytes = 0
         self.used: set[tuple[str, str]] = set()
         self.hits: dict[str, int] = {}
         self.misses: dict[str, int] = {}
@@ -115,7 +117,7 @@ class RenderCache:
             self.misses[kind] = self.misses.get(kind, 0) + 1
             return None
         try:
-            value = pickle.loads(zlib.decompress(blob))
+            value = pickle.loads(blob)
         except Exception:  # written by another version, or damaged: a miss
             self.misses[kind] = self.misses.get(kind, 0) + 1
             return None
@@ -126,25 +128,53 @@ class RenderCache:
     def put(self, kind: str, key: str, value: Any) -> None:
         if self.db is None:
             return
-        self.pending[(kind, key)] = zlib.compress(pickle.dumps(value, protocol=5), 1)
+        blob = pickle.dumps(value, protocol=5)
+        self.pending[(kind, key)] = blob
+        self.pending_bytes += len(blob)
         self.used.add((kind, key))
+        if self.pending_bytes > FLUSH_BYTES:  # keep memory flat at 10 000 articles
+            self._store()
+
+    def _store(self) -> None:
+        if self.db is None or not self.pending:
+            return
+        rows = [(k, key, blob) for (k, key), blob in self.pending.items()]
+        self.pending.clear()
+        self.pending_bytes = 0
+        self._transaction(lambda db: db.executemany(
+            "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows))
+
+    def _transaction(self, work: Callable[[sqlite3.Connection], object]) -> None:
+        """Run ``work`` in one write transaction; on any database error, lose it (a cache)."""
+        if self.db is None:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            work(self.db)
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
 
     def close(self, *, prune: bool) -> None:
         """Store new entries; with ``prune``, drop those this build did not use."""
         if self.db is None:
             return
-        db, self.db = self.db, None
-        with contextlib.suppress(sqlite3.Error), contextlib.closing(db):
-            db.execute("BEGIN IMMEDIATE")
-            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                           [(k, key, blob) for (k, key), blob in self.pending.items()])
-            if prune:
-                db.execute("CREATE TEMP TABLE used (kind TEXT, key TEXT, PRIMARY KEY (kind, key))")
-                db.executemany("INSERT OR IGNORE INTO used VALUES (?, ?)", sorted(self.used))
+        self._store()
+        if prune:
+            used = sorted(self.used)
+
+            def drop_unused(db: sqlite3.Connection) -> None:
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS used (kind TEXT, key TEXT, "
+                           "PRIMARY KEY (kind, key))")
+                db.executemany("INSERT OR IGNORE INTO used VALUES (?, ?)", used)
                 db.execute("DELETE FROM entries WHERE NOT EXISTS (SELECT 1 FROM used "
                            "WHERE used.kind = entries.kind AND used.key = entries.key)")
-            db.execute("COMMIT")
-        self.pending.clear()
+
+            self._transaction(drop_unused)
+        db, self.db = self.db, None
+        with contextlib.suppress(sqlite3.Error):
+            db.close()
 
     def stats(self) -> dict[str, dict[str, int]]:
         return {"hits": dict(sorted(self.hits.items())), "misses": dict(sorted(self.misses.items()))}

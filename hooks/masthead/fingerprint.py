@@ -28,22 +28,47 @@ class Unfingerprintable(TypeError):
     """A value whose content cannot be read completely (a function, an open file, ...)."""
 
 
-def quick_digest(value: Any) -> str:
+def quick_digest(value: Any, memo: Memo | None = None) -> str:
     """Hex SHA-256 of ``value`` pickled: fast, for values built the same way in every build.
 
     Equal pickles mean equal values, so a hit is never stale; values that are equal but were
     built differently (the order of a set of strings) may pickle apart and cost a miss.
     Raises ``Unfingerprintable`` for what cannot be pickled (a lambda, a file).
+
+    With ``memo``, a frozen dataclass (an article, listed on many pages) is pickled once per
+    build and stands for its digest afterwards; the memo keeps it alive so its id stays its own.
     """
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    # No memo: a string shared by two articles pickles the same as two equal strings.
-    pickler.fast = True
-    try:
-        pickler.dump(value)
-    except Exception as exc:  # pickle raises several types; RecursionError on a cycle
-        raise Unfingerprintable(str(exc)) from None
-    return hashlib.sha256(buffer.getbuffer()).hexdigest()
+    return _DigestPickler.run(value, memo)
+
+
+class _DigestPickler(pickle.Pickler):
+    def __init__(self, buffer: io.BytesIO, root: Any, memo: Memo | None) -> None:
+        super().__init__(buffer, protocol=5)
+        # No memo of pickle's own: a string shared by two articles pickles like two equal strings.
+        self.fast = True
+        self.root, self.digests = root, memo
+
+    @classmethod
+    def run(cls, value: Any, memo: Memo | None) -> str:
+        buffer = io.BytesIO()
+        try:
+            cls(buffer, value, memo).dump(value)
+        except Unfingerprintable:
+            raise
+        except Exception as exc:  # pickle raises several types; RecursionError on a cycle
+            raise Unfingerprintable(str(exc)) from None
+        return hashlib.sha256(buffer.getbuffer()).hexdigest()
+
+    def persistent_id(self, obj: Any) -> str | None:
+        if self.digests is None or obj is self.root or not dataclasses.is_dataclass(obj):
+            return None
+        if isinstance(obj, type) or not type(obj).__dataclass_params__.frozen:  # type: ignore[attr-defined]
+            return None
+        known = self.digests.get(id(obj))
+        if known is None:
+            known = (obj, self.run(obj, self.digests).encode())
+            self.digests[id(obj)] = known
+        return known[1].decode()
 
 
 def digest(value: Any, *, memo: Memo | None = None) -> str:
