@@ -138,8 +138,8 @@ class PhaseClock(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
 # -- render cache and process pool -------------------------------------------------------------
 
-# Render Markdown in worker processes only when there is this much to render: starting a worker
-# costs about half a second, a page about three milliseconds.
+# Render Markdown in worker processes too only when there is this much to render: starting a
+# worker costs about half a second of CPU, a page about two milliseconds.
 POOL_MIN_PAGES = int(os.environ.get("MASTHEAD_POOL_MIN", "300"))
 HOOKS_DIR = Path(__file__).resolve().parent
 
@@ -228,6 +228,7 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.settings_key: tuple[object, str] = (None, "")
         self.output: KeptOutput | None = None
         self.pooled = 0
+        self.by_workers = 0
         newsroom.parse = self.parse
 
     # -- reading -------------------------------------------------------------------------------
@@ -332,11 +333,10 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 self.ready[uri] = (key, rendered)
             elif markdown_text:
                 jobs.append((uri, file.url, _excluded(file), markdown_text))
-        workers = workers_wanted()
-        if len(jobs) < POOL_MIN_PAGES or workers < 2 or not _picklable(self.setup):
+        processes = workers_wanted()
+        if len(jobs) < POOL_MIN_PAGES or processes < 2 or not _picklable(self.setup):
             return  # rendered one by one as MkDocs asks
-        assert self.setup is not None
-        results = render_in_pool(self.setup, self.targets, jobs, workers)
+        results, self.by_workers = render_in_pool(self._renderer(), jobs, processes)
         self.pooled = len(results)
         for uri, url, excluded, text in jobs:
             key = self._md_key_raw(uri, url, excluded, text)
@@ -358,13 +358,15 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         found = self.cache.get("markdown", key)
         if isinstance(found, Rendered) and lookups_hold(found, self.targets):
             return found
+        result = self._renderer().render(page.file.src_uri, page.file.url, _excluded(page.file), text)
+        self.cache.put("markdown", key, result)
+        return result
+
+    def _renderer(self) -> Renderer:
         if self.renderer is None:
             assert self.setup is not None
             self.renderer = Renderer(self.setup, self.targets)
-        result = self.renderer.render(page.file.src_uri, page.file.url,
-                                      _excluded(page.file), text)
-        self.cache.put("markdown", key, result)
-        return result
+        return self.renderer
 
     # -- templates -----------------------------------------------------------------------------
 
@@ -431,6 +433,7 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             timing.annotate("pages_kept", self.output.kept)
         timing.annotate("cache_stats", self.cache.stats())
         timing.annotate("pooled_pages", self.pooled)
+        timing.annotate("pages_by_workers", self.by_workers)
         timing.annotate("uncacheable_pages", self.uncacheable)
         with timing.phase("cache"):
             self.cache.close(prune=True)

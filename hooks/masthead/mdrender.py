@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import PurePath
@@ -185,25 +185,48 @@ def _render_chunk(jobs: Sequence[Job]) -> list[Rendered]:
 
 
 def workers_wanted() -> int:
-    """Worker processes to use: MASTHEAD_WORKERS if set, else the CPUs this process may use."""
+    """Processes that render Markdown, this one included: MASTHEAD_WORKERS, else the CPUs."""
     value = os.environ.get("MASTHEAD_WORKERS", "")
     if value.isdigit():
-        return int(value)
+        return max(1, int(value))
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
 
 
-def render_in_pool(setup: Setup, targets: Mapping[str, Target], jobs: Sequence[Job],
-                   workers: int, chunk: int = 40) -> dict[str, Rendered]:
-    """Render ``jobs`` in ``workers`` fresh processes; results by src_uri, whatever the order."""
+def render_in_pool(here: Renderer, jobs: Sequence[Job], processes: int,
+                   chunk: int = 25) -> tuple[dict[str, Rendered], int]:
+    """Render ``jobs`` in ``processes`` processes: this one (``here``) and fresh workers.
+
+    Chunks go to the workers while they keep up; when each has two waiting, this process
+    renders the next chunk itself instead of waiting. Every page is rendered alone, so the
+    results (by src_uri) are the same whoever rendered them. Also returns how many pages the
+    workers rendered.
+    """
     chunks = [jobs[i:i + chunk] for i in range(0, len(jobs), chunk)]
+    results: dict[str, Rendered] = {}
+    by_workers = 0
+
+    def keep(part: Sequence[Job], rendered: Sequence[Rendered]) -> None:
+        for job, result in zip(part, rendered, strict=True):
+            results[job[0]] = result
+
     # "spawn": safe with threads (mkdocs serve runs some) and the same on every OS.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                             initializer=_start_worker, initargs=(setup, dict(targets))) as pool:
-        results: dict[str, Rendered] = {}
-        for part, rendered in zip(chunks, pool.map(_render_chunk, chunks), strict=True):
-            for job, result in zip(part, rendered, strict=True):
-                results[job[0]] = result
-    return results
+    with ProcessPoolExecutor(max_workers=processes - 1, mp_context=get_context("spawn"),
+                             initializer=_start_worker,
+                             initargs=(here.setup, dict(here.targets))) as pool:
+        waiting: list[tuple[Sequence[Job], Future[list[Rendered]]]] = []
+        for part in chunks:
+            for done in [w for w in waiting if w[1].done()]:
+                waiting.remove(done)
+                keep(done[0], done[1].result())
+                by_workers += len(done[0])
+            if len(waiting) < 2 * (processes - 1):
+                waiting.append((part, pool.submit(_render_chunk, part)))
+            else:
+                keep(part, [here.render(*job) for job in part])
+        for part, future in waiting:
+            keep(part, future.result())
+            by_workers += len(part)
+    return results, by_workers
