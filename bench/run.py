@@ -10,6 +10,7 @@ its own process, measured from outside (wall time, peak RSS of the build's proce
                one process, one Markdown instance: the least any Markdown site generator does;
 2. masthead  — `mkdocs build --strict` of the Masthead newsroom from an empty render cache,
                with MASTHEAD_TIMINGS set so the build reports its phases;
+   speed-off — the same with MASTHEAD_SPEED=off: no render cache, no pool (MkDocs' own way);
 3. warm      — the same build again, cache kept (what CI and a second `make build` see);
 4. serve     — `mkdocs serve`; one article is edited; MkDocs' own "Documentation built in"
                time for the rebuild;
@@ -190,15 +191,16 @@ def floor_build(docs: Path, site: Path) -> None:
                           encoding="utf-8")
 
 
-def run_masthead(out: Path, paths: list[str], work: Path, name: str, *, cold: bool) -> Run:
-    run = Run(name)
+def run_masthead(out: Path, paths: list[str], work: Path, name: str, *, cold: bool,
+                 extra_env: dict[str, str] | None = None, note: str = "") -> Run:
+    run = Run(name, note=note)
     site = work / f"site-{name}"
     timings = work / f"timings-{name}.json"
     log = work / f"{name}.log"
     config = out / "masthead" / "mkdocs.yml"
     if cold:
         shutil.rmtree(out / "masthead" / ".cache", ignore_errors=True)
-    env = {"MASTHEAD_TIMINGS": str(timings), "NO_MKDOCS_2_WARNING": "1"}
+    env = {"MASTHEAD_TIMINGS": str(timings), "NO_MKDOCS_2_WARNING": "1", **(extra_env or {})}
     cmd = mkdocs(config, site, "--strict")
     run.seconds, run.peak_rss, run.peak_rss_one, code, run.cpu = measure(cmd, cwd=out / "masthead", env=env,
                                                                 log=log)
@@ -382,13 +384,15 @@ def report(n: int, runs: dict[str, Run], corpus_seconds: float) -> str:
                                                   for k, v in notes.items()))
 
     say("\n### Ratios\n")
-    floor, plain, blog, warm, serve = (runs.get(k) for k in ("floor", "plain", "blog", "warm", "serve"))
+    floor, plain, blog, warm, serve, off = (runs.get(k) for k in ("floor", "plain", "blog", "warm",
+                                                                  "serve", "speed-off"))
     say("| ratio | wall | CPU | target (wall) |")
     say("|---|---:|---:|---:|")
     say(f"| masthead / floor | {ratio(m, floor)} | {cpu_ratio(m, floor)} | ≤ 2× |")
     say(f"| blog+tags / masthead | {ratio(blog, m)} | {cpu_ratio(blog, m)} | ≥ 5× |")
     say(f"| plain / floor | {ratio(plain, floor)} | {cpu_ratio(plain, floor)} | |")
     say(f"| masthead / plain | {ratio(m, plain)} | {cpu_ratio(m, plain)} | |")
+    say(f"| masthead / masthead speed off | {ratio(m, off)} | {cpu_ratio(m, off)} | |")
     say(f"| warm masthead / cold masthead | {ratio(warm, m)} | {cpu_ratio(warm, m)} | |")
     say(f"| serve rebuild after one edit / cold masthead | {ratio(serve, m)} | | < 0.10 |")
     if m and m.peak_rss:
@@ -401,7 +405,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Masthead benchmarks (see the module docstring)")
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=corpus.SEED)
-    parser.add_argument("--only", default="floor,masthead,warm,serve,plain,blog",
+    parser.add_argument("--only", default="floor,masthead,speed-off,warm,serve,plain,blog",
                         help="comma-separated builds to run (default: all)")
     parser.add_argument("--reuse", action="store_true", help="keep an existing corpus of this N")
     parser.add_argument("--serve-timeout", type=float, default=1800)
@@ -424,6 +428,9 @@ def main() -> int:
     steps = {
         "floor": lambda: run_floor(out, paths, work),
         "masthead": lambda: run_masthead(out, paths, work, "masthead", cold=True),
+        "speed-off": lambda: run_masthead(
+            out, paths, work, "speed-off", cold=True, extra_env={"MASTHEAD_SPEED": "off"},
+            note="the Masthead build without render cache and pool (MASTHEAD_SPEED=off)"),
         "warm": lambda: run_masthead(out, paths, work, "warm", cold=False),
         "serve": lambda: run_serve(out, paths, work, args.serve_timeout),
         "plain": lambda: run_plain(out, paths, work),
