@@ -36,7 +36,7 @@ from mkdocs.utils.meta import get_data
 from masthead import timing
 from masthead.tags import INDEX_URL
 from masthead.article import Article, parse_article
-from masthead.cache import RenderCache, cache_dir, code_digest, tree_digest
+from masthead.cache import RenderCache, activate, cache_dir, code_digest, memo_key, tree_digest
 from masthead.fingerprint import Memo, Unfingerprintable, digest, loose, quick_digest
 from masthead.mdrender import (
     PAGE_LOGGER,
@@ -49,6 +49,7 @@ from masthead.mdrender import (
     render_in_pool,
     workers_wanted,
 )
+from masthead.prefetch import share_qr_calls
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -230,6 +231,7 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.pooled = 0
         self.by_workers = 0
         newsroom.parse = self.parse
+        activate(self.cache, self.code)  # memoized functions (QR codes) remember across builds
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -336,8 +338,12 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         processes = workers_wanted()
         if len(jobs) < POOL_MIN_PAGES or processes < 2 or not _picklable(self.setup):
             return  # rendered one by one as MkDocs asks
-        results, self.by_workers = render_in_pool(self._renderer(), jobs, processes)
+        calls = [(kind, args) for kind, args in share_qr_calls(self.newsroom)
+                 if self.cache.get(kind, memo_key(kind, self.code, args)) is None]
+        results, called, self.by_workers = render_in_pool(self._renderer(), jobs, processes, calls)
         self.pooled = len(results)
+        for (kind, args), value in called.items():
+            self.cache.put(kind, memo_key(kind, self.code, args), value)
         for uri, url, excluded, text in jobs:
             key = self._md_key_raw(uri, url, excluded, text)
             self.ready[uri] = (key, results[uri])
@@ -436,9 +442,11 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         timing.annotate("pages_by_workers", self.by_workers)
         timing.annotate("uncacheable_pages", self.uncacheable)
         with timing.phase("cache"):
+            activate(None)
             self.cache.close(prune=True)
 
     def on_build_error(self, *, error: Exception) -> None:
+        activate(None)
         self.cache.close(prune=False)
         if self.output is not None:
             self.output.abandon()

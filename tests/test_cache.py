@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from masthead.cache import RenderCache, cache_dir
+from masthead.cache import RenderCache, activate, cache_dir, memo_key, memoized
 from masthead.fingerprint import Memo, Unfingerprintable, digest, quick_digest
 from tests.conftest import ROOT, Site, article
 
@@ -116,6 +116,41 @@ def test_cache_can_be_switched_off_and_survives_a_damaged_file(
     damaged.put("page", "k", "x")
     assert damaged.get("page", "other") is None
     damaged.close(prune=True)
+
+
+calls: list[str] = []
+
+
+@memoized("test-shout")
+def shout(word: str) -> str:
+    calls.append(word)
+    return word.upper()
+
+
+def test_memoized_functions_compute_once_per_argument_across_builds(tmp_path: Path) -> None:
+    calls.clear()
+    try:
+        activate(RenderCache(tmp_path / "c"), "code-1")
+        assert shout("a") == shout("a") == "A"
+        assert mkey_cache().get("test-shout", memo_key("test-shout", "code-1", ("a",))) == "A"
+        mkey_cache().close(prune=True)
+        activate(RenderCache(tmp_path / "c"), "code-1")  # the next build
+        assert shout("a") == "A" and shout("b") == "B"
+        assert calls == ["a", "b"]
+        mkey_cache().close(prune=True)
+        activate(RenderCache(tmp_path / "c"), "code-2")  # changed code: computed again
+        assert shout("a") == "A" and calls == ["a", "b", "a"]
+        mkey_cache().close(prune=False)
+    finally:
+        activate(None)
+    assert shout("c") == "C" and calls[-1] == "c"  # no build: simply called
+
+
+def mkey_cache() -> RenderCache:
+    from masthead import cache
+
+    assert cache._active is not None
+    return cache._active[0]
 
 
 # -- never stale ------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ sharing the cache at once (``mkdocs serve`` and ``mkdocs build``) only cost each
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
@@ -23,7 +24,9 @@ import sys
 from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from .fingerprint import digest
 
 FORMAT = 2  # bump when the layout of cached values changes
 FLUSH_BYTES = 32 << 20  # new entries are stored whenever this much has been made
@@ -31,7 +34,7 @@ ENV_DIR = "MASTHEAD_CACHE_DIR"  # where to keep it instead of .cache/masthead/
 ENV_OFF = "MASTHEAD_CACHE"  # "off": no cache at all
 # Libraries whose behaviour is part of every cached result.
 LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2",
-             "python-frontmatter", "pyyaml")
+             "python-frontmatter", "pyyaml", "segno", "pypinyin")
 
 
 def cache_dir(project_dir: Path) -> Path | None:
@@ -178,3 +181,50 @@ class RenderCache:
 
     def stats(self) -> dict[str, dict[str, int]]:
         return {"hits": dict(sorted(self.hits.items())), "misses": dict(sorted(self.misses.items()))}
+
+
+# -- pure functions remembered across builds ----------------------------------------------------
+
+F = TypeVar("F", bound=Callable[..., Any])
+MEMOIZED: dict[str, Callable[..., Any]] = {}  # kind -> the remembered function
+_active: tuple[RenderCache, str] | None = None  # this build's cache and code digest
+
+
+def memoized(kind: str) -> Callable[[F], F]:
+    """Remember a pure function's results in the build's render cache (``kind`` names them).
+
+    Outside a build with a cache (tests, ``MASTHEAD_SPEED=off``) the function is simply called.
+    The key is the digest of the arguments and of the code, like every cache key.
+    """
+
+    def wrap(function: F) -> F:
+        @functools.wraps(function)
+        def remembered(*args: Any) -> Any:
+            if _active is None:
+                return function(*args)
+            cache, code = _active
+            key = memo_key(kind, code, args)
+            found = cache.get(kind, key)
+            if found is not None:
+                return found
+            value = function(*args)
+            cache.put(kind, key, value)
+            return value
+
+        for name in ("cache_clear", "cache_info"):  # an lru_cache underneath stays reachable
+            if hasattr(function, name):
+                setattr(remembered, name, getattr(function, name))
+        MEMOIZED[kind] = remembered
+        return remembered  # type: ignore[return-value]
+
+    return wrap
+
+
+def memo_key(kind: str, code: str, args: tuple[Any, ...]) -> str:
+    return digest((kind, code, args))
+
+
+def activate(cache: RenderCache | None, code: str = "") -> None:
+    """Make ``cache`` the one ``memoized`` functions use (None: none) for this build."""
+    global _active
+    _active = (cache, code) if cache is not None and cache.enabled else None

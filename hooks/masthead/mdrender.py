@@ -16,9 +16,10 @@ able to import it by name.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -171,17 +172,35 @@ def lookups_hold(rendered: Rendered, targets: Mapping[str, Target]) -> bool:
 # -- the process pool -------------------------------------------------------------------------
 
 Job = tuple[str, str, bool, str]  # src_uri, url, excluded, markdown
+Call = tuple[str, tuple[Any, ...]]  # kind of a ``cache.memoized`` function, its arguments
 _worker: Renderer | None = None
 
 
-def _start_worker(setup: Setup, targets: Mapping[str, Target]) -> None:
+def _start_worker(setup: Setup, targets: Mapping[str, Target], modules: Sequence[str]) -> None:
     global _worker
     _worker = Renderer(setup, targets)
+    for name in modules:  # where the memoized functions live
+        importlib.import_module(name)
 
 
-def _render_chunk(jobs: Sequence[Job]) -> list[Rendered]:
+def _work(renderer: Renderer, item: Job | Call) -> Any:
+    if len(item) == 2:
+        kind, args = item
+        return _raw(kind)(*args)
+    return renderer.render(*item)
+
+
+def _raw(kind: str) -> Callable[..., Any]:
+    """The memoized function of ``kind`` without the cache around it."""
+    from .cache import MEMOIZED
+
+    function = MEMOIZED[kind]
+    return getattr(function, "__wrapped__", function)
+
+
+def _work_chunk(items: Sequence[Job | Call]) -> list[Any]:
     assert _worker is not None
-    return [_worker.render(*job) for job in jobs]
+    return [_work(_worker, item) for item in items]
 
 
 def workers_wanted() -> int:
@@ -195,38 +214,46 @@ def workers_wanted() -> int:
         return os.cpu_count() or 1
 
 
-def render_in_pool(here: Renderer, jobs: Sequence[Job], processes: int,
-                   chunk: int = 25) -> tuple[dict[str, Rendered], int]:
-    """Render ``jobs`` in ``processes`` processes: this one (``here``) and fresh workers.
+def render_in_pool(here: Renderer, jobs: Sequence[Job], processes: int, calls: Sequence[Call] = (),
+                   chunk: int = 25) -> tuple[dict[str, Rendered], dict[Call, Any], int]:
+    """Render ``jobs`` (and make ``calls``) in ``processes`` processes: this one and workers.
 
-    Chunks go to the workers while they keep up; when each has two waiting, this process
-    renders the next chunk itself instead of waiting. Every page is rendered alone, so the
-    results (by src_uri) are the same whoever rendered them. Also returns how many pages the
-    workers rendered.
+    Chunks go to the workers while they keep up; when each has two waiting, this process does
+    the next chunk itself instead of waiting. Every page is rendered alone, so the results (by
+    src_uri) are the same whoever rendered them. Returns the pages, the calls' results, and
+    how many items the workers did.
     """
-    chunks = [jobs[i:i + chunk] for i in range(0, len(jobs), chunk)]
-    results: dict[str, Rendered] = {}
+    items: list[Job | Call] = [*jobs, *calls]
+    chunks = [items[i:i + chunk] for i in range(0, len(items), chunk)]
+    pages: dict[str, Rendered] = {}
+    called: dict[Call, Any] = {}
     by_workers = 0
 
-    def keep(part: Sequence[Job], rendered: Sequence[Rendered]) -> None:
-        for job, result in zip(part, rendered, strict=True):
-            results[job[0]] = result
+    def keep(part: Sequence[Job | Call], done: Sequence[Any]) -> None:
+        for item, result in zip(part, done, strict=True):
+            if len(item) == 2:
+                called[item] = result
+            else:
+                pages[item[0]] = result
 
+    from .cache import MEMOIZED
+
+    modules = sorted({MEMOIZED[kind].__module__ for kind, _ in calls})
     # "spawn": safe with threads (mkdocs serve runs some) and the same on every OS.
     with ProcessPoolExecutor(max_workers=processes - 1, mp_context=get_context("spawn"),
                              initializer=_start_worker,
-                             initargs=(here.setup, dict(here.targets))) as pool:
-        waiting: list[tuple[Sequence[Job], Future[list[Rendered]]]] = []
+                             initargs=(here.setup, dict(here.targets), modules)) as pool:
+        waiting: list[tuple[Sequence[Job | Call], Future[list[Any]]]] = []
         for part in chunks:
-            for done in [w for w in waiting if w[1].done()]:
-                waiting.remove(done)
-                keep(done[0], done[1].result())
-                by_workers += len(done[0])
+            for finished in [w for w in waiting if w[1].done()]:
+                waiting.remove(finished)
+                keep(finished[0], finished[1].result())
+                by_workers += len(finished[0])
             if len(waiting) < 2 * (processes - 1):
-                waiting.append((part, pool.submit(_render_chunk, part)))
+                waiting.append((part, pool.submit(_work_chunk, part)))
             else:
-                keep(part, [here.render(*job) for job in part])
-        for part, future in waiting:
-            keep(part, future.result())
-            by_workers += len(part)
-    return results, by_workers
+                keep(part, [_work(here, item) for item in part])
+        for rest, future in waiting:
+            keep(rest, future.result())
+            by_workers += len(rest)
+    return pages, called, by_workers

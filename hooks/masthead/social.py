@@ -30,6 +30,7 @@ from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import segno
 
+from .cache import memoized
 from .errors import Fault, MastheadError
 from .settings import CONFIG_FILE, ROOT, Settings, _Reader, load_settings
 
@@ -440,6 +441,7 @@ def qr_code(content: str) -> segno.QRCode:
     return segno.make_qr(content, error="m", mask=QR_MASK)
 
 
+@memoized("qr")  # across builds, in the render cache; drawn in the workers on cold builds
 @functools.lru_cache(maxsize=4096)
 def qr_svg(content: str, label: str) -> str:
     """The QR code of ``content`` as inline SVG, sized by CSS, named by ``label`` for screen readers.
