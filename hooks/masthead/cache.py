@@ -81,6 +81,7 @@ class RenderCache:
         self.db: sqlite3.Connection | None = None
         self.pending: dict[tuple[str, str], bytes] = {}
         self.pending_bytes = 0
+        self.stored: set[tuple[str, str]] = set()
         self.used: set[tuple[str, str]] = set()
         self.hits: dict[str, int] = {}
         self.misses: dict[str, int] = {}
@@ -94,6 +95,8 @@ class RenderCache:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, value BLOB, "
                             "PRIMARY KEY (kind, key)) WITHOUT ROWID")
+            # What is stored, so that a miss (every lookup of a cold build) costs no query.
+            self.stored = set(self.db.execute("SELECT kind, key FROM entries"))
             ignore = folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# Masthead's render cache: safe to delete.\n*\n", encoding="utf-8")
@@ -109,7 +112,7 @@ class RenderCache:
         if self.db is None:
             return None
         blob = self.pending.get((kind, key))
-        if blob is None:
+        if blob is None and (kind, key) in self.stored:
             try:
                 row = self.db.execute("SELECT value FROM entries WHERE kind = ? AND key = ?",
                                       (kind, key)).fetchone()
@@ -142,6 +145,7 @@ class RenderCache:
         if self.db is None or not self.pending:
             return
         rows = [(k, key, blob) for (k, key), blob in self.pending.items()]
+        self.stored.update(self.pending)
         self.pending.clear()
         self.pending_bytes = 0
         self._transaction(lambda db: db.executemany(

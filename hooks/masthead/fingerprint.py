@@ -59,16 +59,22 @@ class _DigestPickler(pickle.Pickler):
             raise Unfingerprintable(str(exc)) from None
         return hashlib.sha256(buffer.getbuffer()).hexdigest()
 
-    def persistent_id(self, obj: Any) -> str | None:
-        if self.digests is None or obj is self.root or not dataclasses.is_dataclass(obj):
-            return None
-        if isinstance(obj, type) or not type(obj).__dataclass_params__.frozen:  # type: ignore[attr-defined]
-            return None
+    # Called for objects other than plain str, int, list, dict, ... (unlike persistent_id).
+    def reducer_override(self, obj: Any) -> Any:
+        if self.digests is None or obj is self.root or isinstance(obj, type):
+            return NotImplemented
+        params = getattr(type(obj), "__dataclass_params__", None)
+        if params is None or not params.frozen:
+            return NotImplemented
         known = self.digests.get(id(obj))
         if known is None:
             known = (obj, self.run(obj, self.digests).encode())
             self.digests[id(obj)] = known
-        return known[1].decode()
+        return (_Digested, (known[1].decode(),))
+
+
+class _Digested(str):
+    """Stands for a frozen dataclass's digest inside a pickle (never unpickled)."""
 
 
 def digest(value: Any, *, memo: Memo | None = None) -> str:
