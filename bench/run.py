@@ -159,7 +159,7 @@ def run_floor(out: Path, paths: list[str], work: Path) -> Run:
     cmd = [sys.executable, str(HERE / "run.py"), "--floor", str(out / "masthead" / "docs"), str(site)]
     run.seconds, run.peak_rss, run.peak_rss_one, code, run.cpu = measure(cmd, cwd=ROOT, log=log)
     if code:
-        run.failed = tail(log)
+        run.failed = tail(log) or f"exit code {code}"
         return run
     run.output_bytes = dir_size(site)
     run.median_page, run.pages = median_size([site / p / "index.html" for p in paths])
@@ -205,7 +205,7 @@ def run_masthead(out: Path, paths: list[str], work: Path, name: str, *, cold: bo
     run.seconds, run.peak_rss, run.peak_rss_one, code, run.cpu = measure(cmd, cwd=out / "masthead", env=env,
                                                                 log=log)
     if code:
-        run.failed = tail(log)
+        run.failed = tail(log) or f"exit code {code}"
         return run
     if timings.exists():
         run.phases = json.loads(timings.read_text(encoding="utf-8"))
@@ -222,7 +222,7 @@ def run_plain(out: Path, paths: list[str], work: Path) -> Run:
     run.seconds, run.peak_rss, run.peak_rss_one, code, run.cpu = measure(
         cmd, cwd=out / "plain", env={"NO_MKDOCS_2_WARNING": "1"}, log=log)
     if code:
-        run.failed = tail(log)
+        run.failed = tail(log) or f"exit code {code}"
         return run
     run.output_bytes = dir_size(site)
     run.median_page, run.pages = median_size([site / p / "index.html" for p in paths])
@@ -237,7 +237,7 @@ def run_blog(out: Path, work: Path) -> Run:
     run.seconds, run.peak_rss, run.peak_rss_one, code, run.cpu = measure(
         cmd, cwd=out / "blog", env={"NO_MKDOCS_2_WARNING": "1"}, log=log)
     if code:
-        run.failed = tail(log)
+        run.failed = tail(log) or f"exit code {code}"
         return run
     run.output_bytes = dir_size(site)
     posts = [p for p in (site / "blog").glob("20??/*/*/*/index.html")]
