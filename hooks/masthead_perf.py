@@ -386,7 +386,7 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         yml = self.config_file.read_bytes() if self.config_file and self.config_file.is_file() else b""
         self.site_key = digest(("page", self.code, yml, _config_view(config),
                                 _theme_digest(config),
-                                sorted(env.filters), sorted(env.globals)))
+                                loose(env.filters), loose(env.globals)))
 
     def page_key(self, template: str, context: dict[str, Any]) -> str | None:
         """Digest of everything a page's template can read; None if something cannot be read."""
