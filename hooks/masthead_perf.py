@@ -153,9 +153,15 @@ class MastheadPage(Page):
     or one Markdown instance reused for every page.
     """
 
-    def __init__(self, file: File, config: MkDocsConfig, speed: Speed) -> None:
-        super().__init__(None, file, config)
-        self.speed = speed
+    speed: Speed
+
+    @classmethod
+    def adopt(cls, page: Page, speed: Speed) -> MastheadPage:
+        """Turn MkDocs' own ``Page`` of a file into a MastheadPage (it is the same object)."""
+        page.__class__ = cls
+        assert isinstance(page, MastheadPage)
+        page.speed = speed
+        return page
 
     def read_source(self, config: MkDocsConfig) -> None:
         source = config.plugins.on_page_read_source(page=self, config=config)
@@ -322,10 +328,11 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             article = catalog.by_src.get(uri)
             if article is None and uri not in room.generated:
                 continue
-            # MkDocs made a plain Page for every file; those outside the nav are referenced
-            # nowhere else yet, so they can be replaced.
-            if file.page is None or (type(file.page) is Page and id(file.page) not in in_nav):
-                MastheadPage(file, config, self)
+            # MkDocs made a plain Page for every file; those outside the nav become ours.
+            if file.page is None:
+                Page(None, file, config)
+            if type(file.page) is Page and id(file.page) not in in_nav:
+                MastheadPage.adopt(file.page, self)
             if not isinstance(file.page, MastheadPage):
                 continue
             markdown_text = article.body if article is not None else ""
@@ -382,6 +389,13 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         env.template_class = CachingTemplate
         if env.cache is not None:  # templates loaded before now are of the plain class
             env.cache.clear()
+        if self.cache.folder is not None and self.cache.enabled and env.bytecode_cache is None:
+            # Jinja compiles every template again in each build (each rebuild of `serve`);
+            # its bytecode cache checks the template's source before using an entry.
+            folder = self.cache.folder / "jinja"
+            with contextlib.suppress(OSError):
+                folder.mkdir(exist_ok=True)
+                env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
         env.masthead_speed = self  # type: ignore[attr-defined]
         yml = self.config_file.read_bytes() if self.config_file and self.config_file.is_file() else b""
         self.site_key = digest(("page", self.code, yml, _config_view(config),

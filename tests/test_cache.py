@@ -87,19 +87,40 @@ def test_quick_digest_with_a_memo_still_tells_articles_apart() -> None:
     assert quick_digest([Card("A", ("y",))], memo) != quick_digest([a], memo)
 
 
-def test_cache_keeps_entries_between_builds_and_drops_the_unused(tmp_path: Path) -> None:
+def test_cache_keeps_entries_between_builds_and_drops_the_long_unused(tmp_path: Path) -> None:
     first = RenderCache(tmp_path / "c")
     first.put("page", "k1", "<p>one</p>")
     first.put("page", "k2", {"html": "two"})
     first.close(prune=True)
-    second = RenderCache(tmp_path / "c")
+    second = RenderCache(tmp_path / "c")  # the same day: k2 unused but kept
     assert second.get("page", "k1") == "<p>one</p>"
     assert second.get("page", "nope") is None
-    second.close(prune=True)  # k2 was not used by this "build"
+    second.close(prune=True)
     third = RenderCache(tmp_path / "c")
-    assert third.get("page", "k1") == "<p>one</p>" and third.get("page", "k2") is None
-    assert third.stats() == {"hits": {"page": 1}, "misses": {"page": 1}}
-    third.close(prune=False)
+    assert third.get("page", "k2") == {"html": "two"}
+    assert third.stats() == {"hits": {"page": 1}, "misses": {}}
+    third.close(prune=True)
+    later = RenderCache(tmp_path / "c")
+    later.today += 3  # three days on, a build that uses only k1
+    assert later.get("page", "k1") == "<p>one</p>"
+    later.close(prune=True)
+    last = RenderCache(tmp_path / "c")
+    last.today += 3
+    assert last.get("page", "k1") == "<p>one</p>" and last.get("page", "k2") is None
+    last.close(prune=False)
+
+
+def test_cache_keeps_only_the_last_build_when_it_grew_too_big(tmp_path: Path) -> None:
+    busy = RenderCache(tmp_path / "c")
+    for i in range(1200):  # a day of edits
+        busy.put("page", f"old-{i}", i)
+    busy.close(prune=True)
+    now = RenderCache(tmp_path / "c")
+    now.put("page", "new", "x")
+    now.close(prune=True)
+    after = RenderCache(tmp_path / "c")
+    assert after.get("page", "new") == "x" and after.get("page", "old-1") is None
+    after.close(prune=False)
 
 
 def test_cache_can_be_switched_off_and_survives_a_damaged_file(

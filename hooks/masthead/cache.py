@@ -8,8 +8,10 @@ changes, the key changes and the entry is simply not found. Values are pickled (
 on two busy cores zlib cost more than the disk space it saved, about 30 KB an article).
 
 New entries are stored in a few large transactions (every 32 MB and when the build ends); entries
-that the build did not use are then dropped, so the file holds one site's worth of results. Two builds
-sharing the cache at once (``mkdocs serve`` and ``mkdocs build``) only cost each other hits.
+no build has used for two days are then dropped, so the file holds about one site's worth of
+results (two when ``mkdocs serve`` and ``mkdocs build`` take turns: served pages carry the
+local address; never more than three). Two builds sharing the cache at once only cost each
+other hits.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import os
 import pickle
 import sqlite3
 import sys
+import time
 from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
@@ -28,7 +31,9 @@ from typing import Any, TypeVar
 
 from .fingerprint import digest
 
-FORMAT = 2  # bump when the layout of cached values changes
+FORMAT = 3  # bump when the layout of cached values changes (the file is then emptied)
+KEEP_DAYS = 2  # entries no build used for this long are dropped
+KEEP_SITES = 3  # ... and all entries the last build did not use, when there are this many sites' worth
 FLUSH_BYTES = 32 << 20  # new entries are stored whenever this much has been made
 ENV_DIR = "MASTHEAD_CACHE_DIR"  # where to keep it instead of .cache/masthead/
 ENV_OFF = "MASTHEAD_CACHE"  # "off": no cache at all
@@ -81,7 +86,9 @@ class RenderCache:
         self.db: sqlite3.Connection | None = None
         self.pending: dict[tuple[str, str], bytes] = {}
         self.pending_bytes = 0
-        self.stored: set[tuple[str, str]] = set()
+        self.stored: dict[tuple[str, str], int] = {}
+        self.today = int(time.time() // 86400)
+        self.recalled: dict[tuple[str, tuple[Any, ...]], Any] = {}  # memoized calls, this build
         self.used: set[tuple[str, str]] = set()
         self.hits: dict[str, int] = {}
         self.misses: dict[str, int] = {}
@@ -93,10 +100,15 @@ class RenderCache:
                                       check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            if self.db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
+                self.db.execute("DROP TABLE IF EXISTS entries")
+                self.db.execute(f"PRAGMA user_version = {FORMAT}")
+            # ``day``: the last day (days since 1970) a build used the entry.
             self.db.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, value BLOB, "
-                            "PRIMARY KEY (kind, key)) WITHOUT ROWID")
+                            "day INTEGER, PRIMARY KEY (kind, key)) WITHOUT ROWID")
             # What is stored, so that a miss (every lookup of a cold build) costs no query.
-            self.stored = set(self.db.execute("SELECT kind, key FROM entries"))
+            self.stored = {(kind, key): day for kind, key, day
+                           in self.db.execute("SELECT kind, key, day FROM entries")}
             ignore = folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# Masthead's render cache: safe to delete.\n*\n", encoding="utf-8")
@@ -144,12 +156,12 @@ class RenderCache:
     def _store(self) -> None:
         if self.db is None or not self.pending:
             return
-        rows = [(k, key, blob) for (k, key), blob in self.pending.items()]
-        self.stored.update(self.pending)
+        rows = [(k, key, blob, self.today) for (k, key), blob in self.pending.items()]
+        self.stored.update(dict.fromkeys(self.pending, self.today))
         self.pending.clear()
         self.pending_bytes = 0
         self._transaction(lambda db: db.executemany(
-            "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows))
+            "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows))
 
     def _transaction(self, work: Callable[[sqlite3.Connection], object]) -> None:
         """Run ``work`` in one write transaction; on any database error, lose it (a cache)."""
@@ -164,21 +176,38 @@ class RenderCache:
                 self.db.execute("ROLLBACK")
 
     def close(self, *, prune: bool) -> None:
-        """Store new entries; with ``prune``, drop those this build did not use."""
+        """Store new entries, date the used ones; with ``prune``, drop those unused for days.
+
+        Entries a build did not use are kept for ``KEEP_DAYS``: ``mkdocs serve`` (whose pages
+        carry the local address) and ``mkdocs build`` can take turns without emptying the
+        other's part of the cache. When the file holds more than ``KEEP_SITES`` times what this
+        build used (a day of edits to the newest headlines, which are on every page), only
+        this build's entries are kept.
+        """
         if self.db is None:
             return
         self._store()
-        if prune:
-            used = sorted(self.used)
+        today = self.today
+        touched = [(today, kind, key) for kind, key in self.used
+                   if self.stored.get((kind, key), today) != today]
 
-            def drop_unused(db: sqlite3.Connection) -> None:
+        used = sorted(self.used)
+
+        def date_and_prune(db: sqlite3.Connection) -> None:
+            db.executemany("UPDATE entries SET day = ? WHERE kind = ? AND key = ?", touched)
+            if not prune:
+                return
+            db.execute("DELETE FROM entries WHERE day < ?", (today - KEEP_DAYS,))
+            (total,) = db.execute("SELECT count(*) FROM entries").fetchone()
+            if total > KEEP_SITES * len(used) + 1000:  # many edits today: keep this build's only
                 db.execute("CREATE TEMP TABLE IF NOT EXISTS used (kind TEXT, key TEXT, "
                            "PRIMARY KEY (kind, key))")
+                db.execute("DELETE FROM used")
                 db.executemany("INSERT OR IGNORE INTO used VALUES (?, ?)", used)
                 db.execute("DELETE FROM entries WHERE NOT EXISTS (SELECT 1 FROM used "
                            "WHERE used.kind = entries.kind AND used.key = entries.key)")
 
-            self._transaction(drop_unused)
+        self._transaction(date_and_prune)
         db, self.db = self.db, None
         with contextlib.suppress(sqlite3.Error):
             db.close()
@@ -207,12 +236,19 @@ def memoized(kind: str) -> Callable[[F], F]:
             if _active is None:
                 return function(*args)
             cache, code = _active
+            try:
+                known = cache.recalled.get((kind, args))
+            except TypeError:  # unhashable arguments: no recall, the cache still works
+                known = None
+            if known is not None:
+                return known
             key = memo_key(kind, code, args)
-            found = cache.get(kind, key)
-            if found is not None:
-                return found
-            value = function(*args)
-            cache.put(kind, key, value)
+            value = cache.get(kind, key)
+            if value is None:
+                value = function(*args)
+                cache.put(kind, key, value)
+            with contextlib.suppress(TypeError):  # the same call on many pages: ask once
+                cache.recalled[(kind, args)] = value
             return value
 
         for name in ("cache_clear", "cache_info"):  # an lru_cache underneath stays reachable
