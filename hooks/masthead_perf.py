@@ -34,7 +34,6 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data
 
 from masthead import timing
-from masthead.tags import INDEX_URL
 from masthead.article import Article, parse_article
 from masthead.cache import RenderCache, activate, cache_dir, code_digest, memo_key, tree_digest
 from masthead.fingerprint import Memo, Unfingerprintable, digest, loose, quick_digest
@@ -50,6 +49,7 @@ from masthead.mdrender import (
     workers_wanted,
 )
 from masthead.prefetch import share_qr_calls
+from masthead.tags import INDEX_URL
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
