@@ -314,7 +314,7 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         )
         self.setup_key = digest(("markdown", self.code, loose(self.setup)))
         self.targets = {f.src_uri: Target(f.src_uri, f.url, _excluded(f)) for f in files}
-        with timing.phase("markdown"):
+        with timing.phase("markdown", count=False):  # entries count pages, not this look-ahead
             self._prerender(config, files, nav)
 
     def _prerender(self, config: MkDocsConfig, files: Files, nav: Navigation) -> None:
@@ -445,12 +445,17 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             return ""  # the same bytes are on disk from the previous rebuild: don't write
         return None
 
-    # Last but one: after every other plugin, before the phase clock writes its report.
-    @event_priority(LAST + 1)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    # First: pages this rebuild no longer makes are gone before anything reads the site
+    # (the search index).
+    @event_priority(FIRST)
+    def _post_build_first(self, /, *_: Any, **__: Any) -> None:
         if self.output is not None:
             self.output.finish()
             timing.annotate("pages_kept", self.output.kept)
+
+    # Last but one: after every other plugin, before the phase clock writes its report.
+    @event_priority(LAST + 1)
+    def _post_build_last(self, /, *_: Any, **__: Any) -> None:
         timing.annotate("cache_stats", self.cache.stats())
         timing.annotate("pooled_pages", self.pooled)
         timing.annotate("pages_by_workers", self.by_workers)
@@ -458,6 +463,8 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         with timing.phase("cache"):
             activate(None)
             self.cache.close(prune=True)
+
+    on_post_build = CombinedEvent(_post_build_first, _post_build_last)
 
     def on_build_error(self, *, error: Exception) -> None:
         activate(None)

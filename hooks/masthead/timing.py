@@ -43,10 +43,12 @@ class Timings:
             self.totals[top] = self.totals.get(top, 0.0) + (now - self._last)
         self._last = now
 
-    def push(self, name: str) -> None:
+    def push(self, name: str, *, count: bool = True) -> None:
+        """Open ``name``; ``count=False``: time it without counting an entry (pages counted)."""
         self._charge(self.clock())
         self._stack.append(name)
-        self.entries[name] = self.entries.get(name, 0) + 1
+        if count:
+            self.entries[name] = self.entries.get(name, 0) + 1
 
     def pop(self, name: str) -> None:
         """Close ``name``; a no-op if it is not open (an event bracket that never opened)."""
@@ -62,8 +64,8 @@ class Timings:
         self._stack.clear()
 
     @contextmanager
-    def phase(self, name: str) -> Iterator[None]:
-        self.push(name)
+    def phase(self, name: str, *, count: bool = True) -> Iterator[None]:
+        self.push(name, count=count)
         try:
             yield
         finally:
@@ -97,9 +99,9 @@ def current() -> Timings | None:
     return _current
 
 
-def phase(name: str) -> AbstractContextManager[None]:
+def phase(name: str, *, count: bool = True) -> AbstractContextManager[None]:
     """``with phase("tags"):`` charges the block to "tags" when timings are on."""
-    return _current.phase(name) if _current is not None else _NOOP
+    return _current.phase(name, count=count) if _current is not None else _NOOP
 
 
 def push(name: str) -> None:
