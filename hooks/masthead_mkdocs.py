@@ -214,6 +214,8 @@ def on_post_build(config: MkDocsConfig, **_: Any) -> None:
         logging.getLogger("mkdocs").removeHandler(_warnings)
         if config.strict and _warnings.count:
             return  # MkDocs aborts right after this event; on_build_error drops the staging folder
+    if masthead_perf.index_later(Path(config.site_dir), build_index, log):
+        return  # a rebuild of `mkdocs serve`: the search index follows in the background
     try:
         with timing.phase("search"):
             report = build_index(Path(config.site_dir))

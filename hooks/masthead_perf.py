@@ -24,6 +24,8 @@ import os
 import pickle
 import shutil
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -288,9 +290,13 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     # cleans site/ right after.
     @event_priority(LAST)
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        global _rebuilding
         timing.annotate("cache", "on" if self.cache.enabled else "off")
+        _rebuilding = False
         if _serving:
+            wait_for_index()  # the previous rebuild's search index reads the pages we may move
             self.output = KeptOutput.for_site(Path(config.site_dir))
+            _rebuilding = bool(self.output.before)
             self.output.hide()
 
     # First: put the previous build's pages back before anything is written.
@@ -481,6 +487,8 @@ def wanted() -> bool:
 
 
 _serving = False
+_rebuilding = False  # this build is a rebuild of `mkdocs serve` (not its first build)
+_index_thread: threading.Thread | None = None
 # site_dir -> {page's path: (sha256 of its bytes, size, mtime_ns)} as written by the last rebuild
 _written: dict[str, dict[str, tuple[str, int, int]]] = {}
 KEEP = ".masthead-keep"  # MkDocs' clean skips names that start with a dot
@@ -490,6 +498,37 @@ def note_command(command: str) -> None:
     """``on_startup``: ``mkdocs serve`` rebuilds into one folder for the whole session."""
     global _serving
     _serving = command == "serve"
+
+
+def index_later(site: Path, index: Callable[[Path], Any], log: logging.LoggerAdapter[Any]) -> bool:
+    """In a rebuild of ``mkdocs serve``, run ``index(site)`` (the search index) in the background.
+
+    Pagefind reads every page of the site, which costs more than the rest of a cached rebuild;
+    the preview shows the edit at once and its search catches up a few seconds later. Returns
+    False (index now, as usual) for ``mkdocs build`` and the first build of ``mkdocs serve``.
+    """
+    global _index_thread
+    if not _rebuilding:
+        return False
+    wait_for_index()
+
+    def run() -> None:
+        try:
+            report = index(site)
+        except Exception as exc:  # the preview keeps its previous index
+            log.error(f"Masthead: the search index was not refreshed: {exc}")
+        else:
+            log.info(f"{report.summary()} (refreshed after the rebuild)")
+
+    _index_thread = threading.Thread(target=run, name="masthead-search-index", daemon=True)
+    _index_thread.start()
+    return True
+
+
+def wait_for_index() -> None:
+    """Let a background search index finish (before the pages it reads are touched again)."""
+    if _index_thread is not None:
+        _index_thread.join()
 
 
 class _SkipNotices(logging.Filter):
