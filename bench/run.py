@@ -404,6 +404,9 @@ def report(n: int, runs: dict[str, Run], corpus_seconds: float) -> str:
     if m and m.peak_rss:
         say(f"| masthead peak RSS | {mb(m.peak_rss)} (largest process {mb(m.peak_rss_one)}) | | "
             "< 1,500 MB |")
+        own = m.phases.get("notes", {}).get("rss_self_mb") if m.phases else None
+        if own:
+            say(f"| masthead build process alone (without Pagefind, pool workers) | {own:,} MB | | |")
     return "\n".join(out)
 
 

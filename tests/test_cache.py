@@ -200,6 +200,21 @@ def test_an_edited_article_shows_up_in_the_next_build(make_site: MakeSite) -> No
     assert notes["cache_stats"]["hits"]["source"] == 3
 
 
+def test_an_edit_renders_again_only_the_pages_that_show_the_story(make_site: MakeSite) -> None:
+    files = {f"news/s{i}.md": article(f"Story {i}", f"2025-03-{i + 1:02d} 08:00", tags=[f"topic-{i}"],
+                                      body=f"Text {i}.")
+             for i in range(12)}
+    site = make_site(files)
+    first = build(site)
+    pages = sum(first["cache_stats"]["misses"].get(k, 0) for k in ("page",))
+    path = site.root / "docs/news/s0.md"  # the oldest: in no rail, on one tag page
+    path.write_text(path.read_text().replace("Text 0.", "Text 0, edited."), encoding="utf-8")
+    notes = build(site)
+    assert "edited" in site.html("news/s0/").select_one(".mh-article__body").get_text()
+    assert 0 < notes["cache_stats"]["misses"]["page"] <= 10 < pages
+    assert notes["cache_stats"]["hits"]["page"] >= pages - 10
+
+
 def test_a_changed_headline_reaches_every_page_that_lists_it(make_site: MakeSite) -> None:
     site = make_site(stories())
     build(site)

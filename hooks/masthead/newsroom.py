@@ -192,7 +192,9 @@ class Newsroom:
             ctx["listing"] = page.listing
             ctx["section"] = page.section
         elif page is not None and page.kind in ("tag", "tags"):
-            ctx.update(listing=page.listing, tag=page.tag, tag_index=self.tags)
+            ctx.update(listing=page.listing, tag=page.tag)
+            if page.kind == "tags":  # only the index draws it: on a tag page it would tie the
+                ctx["tag_index"] = self.tags  # render cache's key to every story of the site
         elif page is not None and page.kind == "front":
             ctx["front"] = self.front_page()
         elif page is not None and page.kind == "search":

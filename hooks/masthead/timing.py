@@ -127,5 +127,12 @@ def finish() -> None:
     if _current is None or not target:
         return
     _current.close_all()
+    try:
+        import resource  # not on Windows
+
+        # The build process alone, not the tools it ran (ru_maxrss is in KB on Linux).
+        _current.notes["rss_self_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    except ImportError:
+        pass
     Path(target).write_text(json.dumps(_current.report(), indent=1), encoding="utf-8")
     _current = None
