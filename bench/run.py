@@ -2,6 +2,7 @@
 
     make bench            # N=1000
     make bench N=10000    # minutes on two shared cores; run it in the background
+    python bench/run.py --articles 10000 --repeat 2 --only floor,masthead,speed-off
 
 Generates the corpus (bench/corpus.py) under bench/out/corpus-N, then builds it, each build in
 its own process, measured from outside (wall time, peak RSS of the build's process tree):
@@ -417,6 +418,9 @@ def main() -> int:
     parser.add_argument("--only", default="floor,masthead,warm,serve,speed-off,plain,blog",
                         help="comma-separated builds to run (default: all)")
     parser.add_argument("--reuse", action="store_true", help="keep an existing corpus of this N")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run each build this many times and keep the fastest (a shared "
+                             "machine only ever slows a build down)")
     parser.add_argument("--serve-timeout", type=float, default=1800)
     parser.add_argument("--floor", nargs=2, metavar=("DOCS", "SITE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -450,7 +454,9 @@ def main() -> int:
     for name in steps:
         if name in only:
             print(f"… {name}", file=sys.stderr, flush=True)
-            runs[name] = steps[name]()
+            tries = [steps[name]() for _ in range(max(1, args.repeat))]
+            good = [t for t in tries if not t.failed and t.seconds is not None]
+            runs[name] = min(good, key=lambda t: t.seconds or 0.0) if good else tries[-1]
             r = runs[name]
             status = f"FAILED\n{r.failed}" if r.failed else f"{r.seconds:.2f} s"
             print(f"  {name}: {status}", file=sys.stderr, flush=True)
