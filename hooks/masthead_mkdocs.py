@@ -214,14 +214,14 @@ def on_post_build(config: MkDocsConfig, **_: Any) -> None:
         logging.getLogger("mkdocs").removeHandler(_warnings)
         if config.strict and _warnings.count:
             return  # MkDocs aborts right after this event; on_build_error drops the staging folder
-    if masthead_perf.index_later(Path(config.site_dir), build_index, log):
-        return  # a rebuild of `mkdocs serve`: the search index follows in the background
-    try:
-        with timing.phase("search"):
-            report = build_index(Path(config.site_dir))
-    except SearchError as exc:  # on_build_error drops the staging folder: the old site stays
-        raise PluginError(f"Masthead: {exc}") from None
-    log.info(report.summary())
+    # A rebuild of `mkdocs serve` refreshes the search index in the background (masthead_perf).
+    if not masthead_perf.index_later(Path(config.site_dir), build_index, log):
+        try:
+            with timing.phase("search"):
+                report = build_index(Path(config.site_dir))
+        except SearchError as exc:  # on_build_error drops the staging folder: the old site stays
+            raise PluginError(f"Masthead: {exc}") from None
+        log.info(report.summary())
     with timing.phase("write"):  # feeds, sitemaps, robots.txt
         written = syndication.write_all(_room(), Path(config.site_dir), _article_html,
                                         site_url=config.site_url or "",

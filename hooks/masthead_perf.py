@@ -562,6 +562,7 @@ class KeptOutput:
         self.now: dict[str, tuple[str, int, int]] = {}
         self.fresh: dict[str, str] = {}  # written this time: path -> digest
         self.kept = 0
+        self.started_ns: int | None = None
         self.notices = _SkipNotices()
 
     @classmethod
@@ -574,6 +575,11 @@ class KeptOutput:
             shutil.rmtree(keep, ignore_errors=True)
         if not self.before or not self.site.is_dir():
             return
+        # The file system's own clock: whatever this build writes gets this mtime or a later one.
+        clock = self.site / ".masthead-clock"
+        clock.write_bytes(b"")
+        self.started_ns = clock.stat().st_mtime_ns
+        clock.unlink()
         keep.mkdir()
         for entry in os.listdir(self.site):
             if not entry.startswith("."):
@@ -616,8 +622,26 @@ class KeptOutput:
         for path in self.before.keys() - self.now.keys():  # pages this rebuild no longer makes
             with contextlib.suppress(OSError):
                 os.remove(path)
+        if self.started_ns is not None:
+            self._sweep(self.started_ns)
         _written[str(self.site)] = self.now
         logging.getLogger("mkdocs.commands.build").removeFilter(self.notices)
+
+    def _sweep(self, started_ns: int) -> None:
+        """Delete other files the previous build wrote and this one did not (a removed story's
+        share card, a removed section's feed): older than this build and not a kept page.
+        Feeds and sitemaps are written after this and come back; the search bundle is replaced
+        whole by its own code and is left alone."""
+        for folder, dirs, names in os.walk(self.site):
+            if folder == str(self.site):
+                dirs[:] = [d for d in dirs if not d.startswith(".") and d != "pagefind"]
+            for name in names:
+                path = os.path.join(folder, name)
+                if path in self.now or name.startswith("."):
+                    continue
+                with contextlib.suppress(OSError):
+                    if os.stat(path).st_mtime_ns < started_ns:
+                        os.remove(path)
 
     def abandon(self) -> None:
         self.unhide()
