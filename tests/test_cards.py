@@ -126,3 +126,22 @@ def test_a_card_without_a_logo_still_shows_the_site_name(lang: str) -> None:
     text = CardText("Plant opens", "News", "14 March 2025", "Test Ledger", lang)
     card = Image.open(io.BytesIO(draw_card(text))).convert("L")
     assert ImageStat.Stat(card.crop((72, 70, 300, 115))).mean[0] < 235  # ink where the name is
+
+
+def test_cards_drawn_by_worker_processes_are_the_cards_drawn_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("masthead.cards.POOL_MIN_CARDS", 2)
+    logo = LOGO.read_bytes()
+    texts = [CardText(f"{ZH.title} {i}", ZH.section, ZH.date, ZH.site_name, "zh") for i in range(40)]
+    texts += [CardText(f"Plant {i} opens in Wuhan", "News", "14 March 2025", "Test Ledger", "en")
+              for i in range(40)]
+    pooled = CardMaker(tmp_path / "pool", logo)
+    assert pooled.draw_missing(texts, processes=2) == 80
+    assert pooled.draw_missing(texts, processes=2) == 0  # all cached now
+    here = CardMaker(tmp_path / "here", logo)
+    for text in texts[::7]:
+        _, cached = pooled.card(text)
+        assert cached.read_bytes() == here.card(text)[1].read_bytes()
+    assert pooled.misses == 80 and pooled.hits == 0  # drawn once, counted once
+    few = CardMaker(tmp_path / "few", logo)
+    assert few.draw_missing(texts[:1], processes=2) == 0  # too few to start workers: drawn on demand

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -28,6 +27,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import markdown
+
+from . import workers
 
 PAGE_LOGGER = "mkdocs.structure.pages"
 # (uri asked for, (url, excluded) of the file found or None)
@@ -204,14 +205,8 @@ def _work_chunk(items: Sequence[Job | Call]) -> list[Any]:
 
 
 def workers_wanted() -> int:
-    """Processes that render Markdown, this one included: MASTHEAD_WORKERS, else the CPUs."""
-    value = os.environ.get("MASTHEAD_WORKERS", "")
-    if value.isdigit():
-        return max(1, int(value))
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+    """Processes that render Markdown, this one included."""
+    return workers.wanted()
 
 
 def render_in_pool(here: Renderer, jobs: Sequence[Job], processes: int, calls: Sequence[Call] = (),

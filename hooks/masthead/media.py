@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from . import i18n
+from . import i18n, workers
 from .article import Article, key_lines
 from .cards import CardMaker, CardText, missing_characters
 from .errors import Fault, MastheadError
@@ -71,13 +71,19 @@ class Media:
         self.store.prepare([a.image for a in local], self.workers)
         for a in local:
             self.store.get(a.image, Use(a.src_uri, self._line(a.src_uri, "image"), "image"))
-        workers = self.workers or 2
-        if workers > 1 and len(stories) > 1:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
+        texts = [self.card_text(a) for a in stories if not self._has_photo_card(a)]
+        self.cards.draw_missing(texts, self.workers or workers.wanted())
+        threads = self.workers or 2
+        if threads > 1 and len(stories) > 1:
+            with ThreadPoolExecutor(max_workers=threads) as pool:
                 list(pool.map(self._share, stories))
         else:
             for a in stories:
                 self._share(a)
+
+    def _has_photo_card(self, article: Article) -> bool:
+        image = self.store.sets.get(article.image) if article.image else None
+        return image is not None and image.card is not None
 
     def _share(self, article: Article) -> None:
         image = self.store.sets.get(article.image) if article.image else None
@@ -167,3 +173,4 @@ class Media:
         return {"image_hits": self.store.cache.hits, "image_misses": self.store.cache.misses,
                 "card_hits": self.cards.hits, "card_misses": self.cards.misses,
                 "files": len(self.outputs())}
+
