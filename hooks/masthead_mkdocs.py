@@ -25,7 +25,7 @@ from masthead.images import load_image_settings
 from masthead.media import Media
 from masthead.newsroom import Newsroom
 from masthead.sanitize import sanitize_html
-from masthead.search import SearchError, build_index
+from masthead.search import SearchError, SearchSource, build_index
 from masthead.social import load_with_social, social_view
 from masthead.text import insert_lead, print_urls, wrap_tables
 from masthead_perf import PhaseClock, Speed
@@ -43,6 +43,7 @@ _media: Media | None = None  # the image pipeline and share cards (hooks/masthea
 _site_dir: Path | None = None  # the real output folder while the build writes to staging
 _command = "build"  # from on_startup: `mkdocs serve` builds into its own temporary folder
 _article_html: dict[str, str] = {}  # src_uri -> rendered story, for full-content feeds
+_search_source = SearchSource()  # what Pagefind reads; kept across `mkdocs serve` rebuilds
 
 
 class _WarningCounter(logging.Handler):
@@ -124,6 +125,7 @@ def on_pre_build(config: MkDocsConfig, **_: Any) -> None:
         log.warning(clash.message())
     for warning in _room().require_catalog().warnings:  # outsized stories: built, within bounds
         log.warning(warning.format())
+    _search_source.start()
 
 
 def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
@@ -206,6 +208,12 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files, **_: Any) -> En
     return env
 
 
+def on_post_page(output: str, page: Page, **_: Any) -> str:
+    with timing.phase("search", count=False):
+        _search_source.put(page.file.dest_uri, output)  # what the search index will read
+    return output
+
+
 # Last: other plugins' post-build output lands in staging before the swap; the search index is
 # built over the finished pages just before it.
 @event_priority(-100)
@@ -215,10 +223,15 @@ def on_post_build(config: MkDocsConfig, **_: Any) -> None:
         if config.strict and _warnings.count:
             return  # MkDocs aborts right after this event; on_build_error drops the staging folder
     # A rebuild of `mkdocs serve` refreshes the search index in the background (masthead_perf).
-    if not masthead_perf.index_later(Path(config.site_dir), build_index, log):
+    source = _search_source.finish()
+
+    def index(site: Path) -> Any:
+        return build_index(site, source=source)
+
+    if not masthead_perf.index_later(Path(config.site_dir), index, log):
         try:
             with timing.phase("search"):
-                report = build_index(Path(config.site_dir))
+                report = index(Path(config.site_dir))
         except SearchError as exc:  # on_build_error drops the staging folder: the old site stays
             raise PluginError(f"Masthead: {exc}") from None
         log.info(report.summary())

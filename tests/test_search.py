@@ -5,6 +5,7 @@ from __future__ import annotations
 import filecmp
 import gzip
 import json
+import shutil
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,15 @@ import pytest
 
 from masthead import pagefind_bundle
 from masthead.pagefind_bundle import ENTRY_FILE, make_reproducible
-from masthead.search import BINARY_ENV, SearchError, build_index, page_view, script_json
+from masthead.search import (
+    BINARY_ENV,
+    SearchError,
+    SearchSource,
+    build_index,
+    page_view,
+    script_json,
+    search_document,
+)
 from masthead.settings import load_settings
 from tests.conftest import Site, article, settings, site_maker
 
@@ -152,6 +161,55 @@ def test_a_failed_run_keeps_the_previous_index_and_leaves_no_staging(built: Site
         build_index(site_dir, executable=failing_indexer(tmp_path))
     assert (site_dir / "pagefind" / ENTRY_FILE).read_text(encoding="utf-8") == "{}"
     assert sorted(p.name for p in site_dir.iterdir()) == ["pagefind"]
+
+
+def test_the_index_of_the_search_documents_is_the_index_of_the_whole_site(
+        built: Site, tmp_path: Path) -> None:
+    """The build indexes small copies of the story pages; Pagefind reading the full pages
+    must give the very same bundle."""
+    whole = tmp_path / "whole"
+    shutil.copytree(built.out, whole, ignore=shutil.ignore_patterns("pagefind"))
+    build_index(whole)
+    compared = filecmp.dircmp(whole / "pagefind", built.out / "pagefind")
+    assert sorted(compared.left_list) == sorted(compared.right_list)
+    for path in sorted((whole / "pagefind").rglob("*")):
+        twin = built.out / "pagefind" / path.relative_to(whole / "pagefind")
+        assert path.is_dir() or path.read_bytes() == twin.read_bytes()
+
+
+def test_search_documents_keep_the_story_body_whatever_the_editor_wrote() -> None:
+    hostile = ('x<a title="<!--/mh-search-body--> <article class=&quot;mh-article&quot; '
+               'data-pagefind-body>">y</a>')
+    page = ('<!doctype html><html lang="zh" class="no-js"><head><title>A &lt;b&gt; title</title>'
+            '<meta name="description" '
+            'content="&lt;article class=&quot;mh-article&quot; data-pagefind-body&gt;">'
+            '</head><body><header>menu</header><main>'
+            f'<article class="mh-article" data-pagefind-body><h1>T</h1>{hostile}</article>'
+            '<!--/mh-search-body--><aside>rail &lt;!--/mh-search-body--&gt;</aside></main></body></html>')
+    document = search_document(page)
+    assert document == ('<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>A &lt;b&gt; title'
+                        '</title></head><body><article class="mh-article" data-pagefind-body><h1>T</h1>'
+                        f'{hostile}</article></body></html>')
+    assert search_document(page.replace(" data-pagefind-body", "")) is None  # drafts, listings
+
+
+def test_search_source_writes_changed_documents_only_and_drops_pages_no_longer_built() -> None:
+    page = ('<html lang="en"><title>t</title><article class="mh-article" data-pagefind-body>{}</article>'
+            '<!--/mh-search-body-->')
+    source = SearchSource()
+    source.start()
+    source.put("news/a/index.html", page.format("one"))
+    source.put("news/b/index.html", page.format("two"))
+    source.put("news/index.html", "<html lang='en'><p>a listing</p></html>")
+    root = source.finish()
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html")) == [
+        "news/a/index.html", "news/b/index.html"]
+    kept = (root / "news/a/index.html").stat().st_mtime_ns
+    source.start()  # a `mkdocs serve` rebuild: a unchanged, b gone
+    source.put("news/a/index.html", page.format("one"))
+    source.finish()
+    assert (root / "news/a/index.html").stat().st_mtime_ns == kept
+    assert not (root / "news/b/index.html").exists()
 
 
 # -- the search page and the masthead box --------------------------------------------------------
