@@ -141,8 +141,19 @@ def fit_headline(text: str, measure_at: Callable[[int], Callable[[str], float]],
                  height: float) -> tuple[int, list[str]]:
     """The largest headline size whose lines fit the box; at the smallest, the last line that fits
     ends with "…"."""
+
+    def remembered(size: int) -> Callable[[str], float]:  # wrap() measures each line twice
+        measure, known = measure_at(size), {}
+
+        def length(part: str) -> float:
+            if part not in known:
+                known[part] = measure(part)
+            return known[part]
+
+        return length
+
     for size in HEADLINE_SIZES:
-        lines = wrap(text, measure_at(size), width)
+        lines = wrap(text, remembered(size), width)
         if len(lines) <= int(height // (size * LINE_HEIGHT)):
             return size, lines
     size = HEADLINE_SIZES[-1]
