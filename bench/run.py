@@ -446,8 +446,10 @@ def main() -> int:
         "warm": lambda: run_masthead(out, paths, work, "warm", cold=False),
         "serve": lambda: run_serve(out, paths, work, args.serve_timeout),
         "speed-off": lambda: run_masthead(
-            out, paths, work, "speed-off", cold=False, extra_env={"MASTHEAD_SPEED": "off"},
-            note="the Masthead build without render cache and pool (MASTHEAD_SPEED=off)"),
+            out, paths, work, "speed-off", cold=True,
+            extra_env={"MASTHEAD_SPEED": "off", "MASTHEAD_WORKERS": "1"},
+            note="the cold Masthead build in one process, without render cache "
+                 "(MASTHEAD_SPEED=off MASTHEAD_WORKERS=1)"),
         "plain": lambda: run_plain(out, paths, work),
         "blog": lambda: run_blog(out, work),
     }

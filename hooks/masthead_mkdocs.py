@@ -7,7 +7,9 @@ next in one process (``mkdocs serve``, tests).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -196,7 +198,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files, **_: Any) -> En
     for note in media.notes:
         log.info(note)
     for path, cached in sorted(media.outputs().items()):
-        files.append(File.generated(config, path, abs_src_path=str(cached)))
+        files.append(_CacheFile.generated(config, path, abs_src_path=str(cached)))
     log.debug("images: %s", media.stats())
     env.filters["masthead_picture"] = media.picture
     env.globals["material_stylesheet"] = _material_stylesheet(config.theme.dirs)
@@ -249,6 +251,34 @@ def on_build_error(**_: Any) -> None:
     logging.getLogger("mkdocs").removeHandler(_warnings)
     if _site_dir is not None:
         output.discard(_site_dir)
+
+
+class _CacheFile(File):
+    """An image variant or share card published from the image cache.
+
+    Its cache file is named by what it holds, so a copy already in the site from the previous
+    `mkdocs serve` rebuild is kept. Otherwise it is hard-linked when the cache and the site
+    share a file system (10 000 cards are a quarter of a gigabyte), else copied.
+    """
+
+    def copy_file(self, dirty: bool = False) -> None:
+        source, target = self.abs_src_path, self.abs_dest_path
+        assert source is not None
+        try:
+            have, want = os.stat(target), os.stat(source)
+            if have.st_size == want.st_size and have.st_mtime_ns >= want.st_mtime_ns:
+                masthead_perf.written(target)  # the rebuild's sweep keeps it
+                return
+        except OSError:
+            pass
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(target)
+        try:
+            os.link(source, target)  # keeps the cache file's time: tell the sweep
+            masthead_perf.written(target)
+        except OSError:  # another file system, or links not allowed
+            super().copy_file(dirty)
 
 
 def _pictures() -> Media:

@@ -293,6 +293,7 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         global _rebuilding
         timing.annotate("cache", "on" if self.cache.enabled else "off")
         _rebuilding = False
+        _also_written.clear()
         if _serving:
             wait_for_index()  # the previous rebuild's search index reads the pages we may move
             self.output = KeptOutput.for_site(Path(config.site_dir))
@@ -525,6 +526,14 @@ def index_later(site: Path, index: Callable[[Path], Any], log: logging.LoggerAda
     return True
 
 
+_also_written: set[str] = set()  # files this build put in the site with an older time
+
+
+def written(path: str) -> None:
+    """``path`` is part of this build although its time is older (a hard link, a kept copy)."""
+    _also_written.add(path)
+
+
 def wait_for_index() -> None:
     """Let a background search index finish (before the pages it reads are touched again)."""
     if _index_thread is not None:
@@ -637,7 +646,7 @@ class KeptOutput:
                 dirs[:] = [d for d in dirs if not d.startswith(".") and d != "pagefind"]
             for name in names:
                 path = os.path.join(folder, name)
-                if path in self.now or name.startswith("."):
+                if path in self.now or path in _also_written or name.startswith("."):
                     continue
                 with contextlib.suppress(OSError):
                     if os.stat(path).st_mtime_ns < started_ns:
