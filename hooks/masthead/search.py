@@ -189,12 +189,14 @@ class SearchSource:
         target.write_bytes(data)
         self._digests[dest_path] = digest
 
-    def finish(self) -> Path:
-        """Remove documents of pages this build did not write; the folder to index."""
+    def finish(self) -> Path | None:
+        """Remove documents of pages this build did not write; the folder to index, or None
+        when there is no story to index (Pagefind refuses a folder without pages; given the
+        site, it writes the empty index the search page expects)."""
         for gone in self._digests.keys() - self._seen:
             (self.root / gone).unlink(missing_ok=True)
             del self._digests[gone]
-        return self.root
+        return self.root if self._digests else None
 
 
 def build_index(site_dir: Path, *, executable: Path | None = None,
