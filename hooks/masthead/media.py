@@ -173,4 +173,3 @@ class Media:
         return {"image_hits": self.store.cache.hits, "image_misses": self.store.cache.misses,
                 "card_hits": self.cards.hits, "card_misses": self.cards.misses,
                 "files": len(self.outputs())}
-
