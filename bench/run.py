@@ -13,6 +13,8 @@ its own process, measured from outside (wall time, peak RSS of the build's proce
                with MASTHEAD_TIMINGS set so the build reports its phases;
    speed-off — the same with MASTHEAD_SPEED=off: no render cache, no pool (MkDocs' own way);
 3. warm      — the same build again, cache kept (what CI and a second `make build` see);
+   pages-cold — the render cache emptied but the image cache kept (CI after a template, setting
+               or code change: share cards are drawn once per story, ever);
 4. serve     — `mkdocs serve`; one article is edited; MkDocs' own "Documentation built in"
                time for the rebuild;
 5. plain     — MkDocs + Material, default plugins (search), articles out of the nav;
@@ -193,14 +195,20 @@ def floor_build(docs: Path, site: Path) -> None:
 
 
 def run_masthead(out: Path, paths: list[str], work: Path, name: str, *, cold: bool,
-                 extra_env: dict[str, str] | None = None, note: str = "") -> Run:
+                 extra_env: dict[str, str] | None = None, note: str = "",
+                 keep_images: bool = False) -> Run:
     run = Run(name, note=note)
     site = work / f"site-{name}"
     timings = work / f"timings-{name}.json"
     log = work / f"{name}.log"
     config = out / "masthead" / "mkdocs.yml"
-    if cold:
-        shutil.rmtree(out / "masthead" / ".cache", ignore_errors=True)
+    cache = out / "masthead" / ".cache"
+    if cold and keep_images:  # the render cache goes, the image cache (cards, variants) stays
+        for entry in sorted((cache / "masthead").glob("*")) if (cache / "masthead").is_dir() else []:
+            if entry.name != "images":
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    elif cold:
+        shutil.rmtree(cache, ignore_errors=True)
     env = {"MASTHEAD_TIMINGS": str(timings), "NO_MKDOCS_2_WARNING": "1", **(extra_env or {})}
     cmd = mkdocs(config, site, "--strict")
     run.seconds, run.peak_rss, run.peak_rss_one, code, run.cpu = measure(cmd, cwd=out / "masthead", env=env,
@@ -401,6 +409,9 @@ def report(n: int, runs: dict[str, Run], corpus_seconds: float) -> str:
     say(f"| masthead / plain | {ratio(m, plain)} | {cpu_ratio(m, plain)} | |")
     say(f"| masthead / masthead speed off | {ratio(m, off)} | {cpu_ratio(m, off)} | |")
     say(f"| warm masthead / cold masthead | {ratio(warm, m)} | {cpu_ratio(warm, m)} | |")
+    pages_cold = runs.get("pages-cold")
+    say(f"| pages-cold masthead / floor | {ratio(pages_cold, floor)} | {cpu_ratio(pages_cold, floor)} | |")
+    say(f"| blog+tags / pages-cold masthead | {ratio(blog, pages_cold)} | {cpu_ratio(blog, pages_cold)} | |")
     say(f"| serve rebuild after one edit / cold masthead | {ratio(serve, m)} | | < 0.10 |")
     if m and m.peak_rss:
         say(f"| masthead peak RSS | {mb(m.peak_rss)} (largest process {mb(m.peak_rss_one)}) | | "
@@ -415,7 +426,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Masthead benchmarks (see the module docstring)")
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=corpus.SEED)
-    parser.add_argument("--only", default="floor,masthead,warm,serve,speed-off,plain,blog",
+    parser.add_argument("--only", default="floor,masthead,warm,pages-cold,serve,speed-off,plain,blog",
                         help="comma-separated builds to run (default: all)")
     parser.add_argument("--reuse", action="store_true", help="keep an existing corpus of this N")
     parser.add_argument("--repeat", type=int, default=1,
@@ -444,6 +455,10 @@ def main() -> int:
         "floor": lambda: run_floor(out, paths, work),
         "masthead": lambda: run_masthead(out, paths, work, "masthead", cold=True),
         "warm": lambda: run_masthead(out, paths, work, "warm", cold=False),
+        "pages-cold": lambda: run_masthead(
+            out, paths, work, "pages-cold", cold=True, keep_images=True,
+            note="the render cache emptied, the image cache kept: CI after a change to a template, "
+                 "a setting or hooks/ (share cards are drawn once per story, ever)"),
         "serve": lambda: run_serve(out, paths, work, args.serve_timeout),
         "speed-off": lambda: run_masthead(
             out, paths, work, "speed-off", cold=True,
