@@ -144,6 +144,9 @@ def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
         staff.inclusion = InclusionLevel.EXCLUDED  # read by the build, not published
     with timing.phase("images"):
         _pictures().prepare([*catalog.articles, *catalog.drafts, *catalog.scheduled])
+        # Pages that are not stories share the site's own card (og:image for WeChat and others).
+        _pictures().prepare_site({p.lang for p in room.generated.values()},
+                                 config.site_description or "")
     return files
 
 
@@ -172,17 +175,25 @@ def on_page_content(html: str, page: Page, **_: Any) -> str:
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, **_: Any) -> dict[str, Any]:
     context.update(_room().context(page.file.src_uri))
     context.update(syndication.page_context(_room(), page.file.src_uri, page.canonical_url or "",
-                                            config.site_url or ""))
+                                            config.site_url or "",
+                                            site_description=config.site_description or ""))
     if (article := context.get("article")) is not None:
         context["share_image"] = _pictures().share_image(article, config.site_url or "")
+    else:
+        context["share_image"] = _pictures().site_share_image(context["masthead"]["lang"],
+                                                              config.site_url or "")
     return context
 
 
-def on_template_context(context: dict[str, Any], **_: Any) -> dict[str, Any]:
-    """Theme templates (404.html) get the site view too."""
+def on_template_context(context: dict[str, Any], config: MkDocsConfig, **_: Any) -> dict[str, Any]:
+    """Theme templates (404.html) get the site view too, and the site's OpenGraph and card."""
     room = _room()
-    context["masthead"] = room.site_view(room.settings.language)
-    context["social"] = social_view(room.social, lang=room.settings.language)
+    lang = room.settings.language
+    context["masthead"] = room.site_view(lang)
+    context["social"] = social_view(room.social, lang=lang)
+    context.update(syndication.not_found_context(room, config.site_url or "",
+                                                 config.site_description or ""))
+    context["share_image"] = _pictures().site_share_image(lang, config.site_url or "")
     return context
 
 

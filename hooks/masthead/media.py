@@ -45,6 +45,7 @@ class Media:
         self.workers = workers
         self.notes: list[str] = []  # things worth telling the editor that are not faults
         self.shares: dict[str, Variant] = {}
+        self.site_shares: dict[str, Variant] = {}  # language -> the site's own card (site_card)
         self._card_files: dict[str, Path] = {}
         self._sources: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -100,6 +101,20 @@ class Media:
                                       "they are drawn as boxes (add them in tools/card_font.py)")
         with self._lock:
             self.shares[article.src_uri] = share
+
+    def prepare_site(self, languages: Iterable[str], headline: str) -> None:
+        """The site's own share card in each of ``languages``, for every page that is not a story
+        (front, sections, tags, search, authors, archives, 404): ``headline`` (the site's
+        description) under its name. Drawn once, cached like the story cards."""
+        for lang in sorted({*languages, self.settings.language}):
+            text = CardText(title=headline or self.settings.name, section="", date="",
+                            site_name=self.settings.name, lang=lang)
+            share, cached = self.cards.card(text)
+            self._card_files[share.path] = cached
+            self.site_shares[lang] = share
+            if missing := missing_characters(text.title + text.site_name):
+                self.notes.append(f"the site's share card font has no {missing}; they are drawn as "
+                                  "boxes (add them in tools/card_font.py)")
 
     def card_text(self, article: Article) -> CardText:
         section = self.settings.section(article.section)
@@ -162,6 +177,14 @@ class Media:
             "type": share.mime,
             "alt": (article.image_alt or article.title) if photo else article.title,
         }
+
+    def site_share_image(self, lang: str, site_url: str) -> dict[str, Any] | None:
+        """og:image values of a page that is not a story: the site's card in the page's language."""
+        share = self.site_shares.get(lang) or self.site_shares.get(self.settings.language)
+        if share is None or not site_url:
+            return None
+        return {"url": site_url.rstrip("/") + "/" + share.path, "width": share.width,
+                "height": share.height, "type": share.mime, "alt": self.settings.name}
 
     # -- publishing -------------------------------------------------------------------------------
 

@@ -73,6 +73,12 @@ LABELS: dict[str, dict[str, str]] = {
         "show_qr": " – show the QR code",
         "share_wechat_hint": "Scan with WeChat to open this story, then share it with friends or Moments.",
         "share_qr_alt": "QR code of this story's link: {url}",
+        # Inside WeChat's own browser (mh-social.js): WeChat's menu instead of a code to scan.
+        "show_wechat_menu": " – how to share in WeChat",
+        "share_menu_hint": "Tap {menu} at the top right of WeChat, then choose Send to Chat or "
+                           "Share to Moments.",
+        "share_menu_name": "More",
+        "share_menu_close": "Got it",
         "share_weibo": "Weibo",
         "new_tab": "(opens in a new tab)",
         "copy_link": "Copy link",
@@ -103,6 +109,10 @@ LABELS: dict[str, dict[str, str]] = {
         "show_qr": "（显示二维码）",
         "share_wechat_hint": "用微信扫一扫打开本文，再分享给朋友或朋友圈。",
         "share_qr_alt": "本文链接的二维码：{url}",
+        "show_wechat_menu": "（如何在微信中分享）",
+        "share_menu_hint": "点击微信右上角的 {menu}，选择“发送给朋友”或“分享到朋友圈”。",
+        "share_menu_name": "更多",
+        "share_menu_close": "知道了",
         "share_weibo": "微博",
         "new_tab": "（在新标签页打开）",
         "copy_link": "复制链接",

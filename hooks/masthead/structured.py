@@ -94,7 +94,7 @@ def article_meta(
     meta = [
         ("property", "og:type", "article"),
         ("property", "og:title", article.title),
-        ("property", "og:description", article.summary),
+        ("property", "og:description", article.summary or settings.name),
         ("property", "og:url", canonical),
         ("property", "og:site_name", settings.name),
         ("property", "og:locale", LOCALES.get(article.lang, article.lang)),
@@ -113,10 +113,11 @@ def article_meta(
 def page_meta(
     title: str, description: str, url: str, settings: Settings, lang: str,
 ) -> list[tuple[str, str, str]]:
-    """OpenGraph for a listing page (front, section, tag): a website, not an article."""
+    """OpenGraph for a listing page (front, section, tag): a website, not an article. Its
+    og:image and twitter:card come with the site's share card (partials/mh-share-image.html)."""
     meta = [("property", "og:type", "website"), ("property", "og:title", title),
             ("property", "og:url", url), ("property", "og:site_name", settings.name),
-            ("property", "og:locale", LOCALES.get(lang, lang)), ("name", "twitter:card", "summary")]
+            ("property", "og:locale", LOCALES.get(lang, lang))]
     if description:
         meta.insert(2, ("property", "og:description", description))
     return meta

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import feeds, sitemaps, structured
+from . import feeds, i18n, sitemaps, structured
 from .article import Article, article_url
 from .feeds import Channel, FeedContext, absolute, load_feed_settings, site_base
 from .newsroom import FRONT_PAGE, Newsroom
@@ -60,7 +60,8 @@ def channel_for(room: Newsroom, src_uri: str, site_description: str = "") -> Cha
     return None
 
 
-def page_context(room: Newsroom, src_uri: str, canonical: str, site_url: str) -> dict[str, Any]:
+def page_context(room: Newsroom, src_uri: str, canonical: str, site_url: str, *,
+                 site_description: str = "") -> dict[str, Any]:
     """``feed_links`` (autodiscovery) and ``structured`` (JSON-LD, meta) for one page."""
     if not site_url:
         return {}
@@ -74,7 +75,9 @@ def page_context(room: Newsroom, src_uri: str, canonical: str, site_url: str) ->
         channel = channel_for(room, src_uri)
         if channel is not None:
             ctx["feed_links"] = feeds.links(channel, site_url)
-        description = page.section.description if page.section else ""
+        # Every page gets og:description (WeChat's crawler shows it under the title): the
+        # section's own, else the site's description, else its name.
+        description = (page.section.description if page.section else "") or site_description or s.name
         ctx["structured"] = {"meta": structured.page_meta(page.title, description, canonical, s,
                                                           page.lang), "jsonld": []}
         return ctx
@@ -93,6 +96,17 @@ def page_context(room: Newsroom, src_uri: str, canonical: str, site_url: str) ->
         "jsonld": [structured.script_json(data), structured.script_json(trail)],
     }
     return ctx
+
+
+def not_found_context(room: Newsroom, site_url: str, site_description: str = "") -> dict[str, Any]:
+    """OpenGraph of the 404 page: it answers at any missing address, so og:url is the front page."""
+    if not site_url:
+        return {}
+    s = room.settings
+    title = i18n.labels(s.language)["not_found_title"]
+    meta = structured.page_meta(f"{title} - {s.name}", site_description or s.name, site_base(site_url),
+                                s, s.language)
+    return {"structured": {"meta": meta, "jsonld": []}}
 
 
 def write_all(room: Newsroom, site_dir: Path, html: Mapping[str, str], *, site_url: str,

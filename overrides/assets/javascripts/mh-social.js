@@ -1,6 +1,6 @@
 /* Masthead: share bar, views counter and comments. First-party, no dependencies.
  * Progressive enhancement: without this file the WeChat QR code (<details>) and the Weibo link
- * still work; the buttons it needs stay hidden, and no count or comment is ever faked. */
+ * still work (inside WeChat too, where this file swaps the code for a hint to use WeChat's menu); the buttons it needs stay hidden, and no count or comment is ever faked. */
 (function () {
   "use strict";
 
@@ -70,6 +70,32 @@
           title: button.getAttribute("data-mh-title"),
           url: button.getAttribute("data-mh-share")
         }).catch(function () { /* the reader closed the sheet */ });
+      });
+    });
+  }
+
+  /* Inside WeChat's own browser (its user agent says "MicroMessenger") a QR code of the page the
+   * reader is already on is no use: the WeChat button shows the hint to use WeChat's menu (top
+   * right "···": Send to Chat, Share to Moments) instead. Without this script the code stays. */
+  if (/MicroMessenger/i.test(navigator.userAgent)) {
+    each("[data-mh-wechat]", function (details) {
+      var summary = details.querySelector("summary");
+      var qr = details.querySelector(".mh-share__qr");
+      var menu = details.querySelector(".mh-share__menu");
+      var label = details.querySelector("[data-mh-wechat-label]");
+      var close = menu && menu.querySelector(".mh-share__close");
+      if (!summary || !menu) return;
+      details.classList.add("mh-share__wechat--inapp");
+      if (qr) qr.hidden = true;
+      menu.hidden = false;
+      if (label) label.textContent = label.getAttribute("data-mh-wechat-label");
+      function shut() {
+        details.open = false;
+        summary.focus();
+      }
+      if (close) close.addEventListener("click", shut);
+      details.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && details.open) shut();
       });
     });
   }
