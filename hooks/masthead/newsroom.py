@@ -18,6 +18,7 @@ from .article import Article, article_url, key_lines, parse_article
 from .authors import AUTHORS_FILE, Staff, author_plans, parse_authors
 from .catalog import Catalog, build_catalog, scan_docs
 from .errors import Fault, MastheadError
+from .filings import filings_view
 from .listing import ListingPage, paginate
 from .related import RelatedSettings, check_pins, load_related_settings, related_stories
 from .settings import Section, Settings
@@ -230,6 +231,7 @@ class Newsroom:
             "archive_url": "archive/" if self.catalog and self.catalog.articles else "",
             "authors_url": "authors/" if self.staff.authors else "",
             "tags_url": INDEX_URL if self.tags and self.tags.tags else "",
+            "filings": filings_view(s.filings),
         }
 
     def front_page(self) -> dict[str, Any]:

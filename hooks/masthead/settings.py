@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Fault, MastheadError
+from .filings import Filings, load_filings
 from .tags import read_aliases
 
 CONFIG_FILE = "mkdocs.yml"
@@ -48,6 +49,7 @@ class Settings:
     front_page_per_section: int = 4
     tag_aliases: Mapping[str, str] = field(default_factory=dict)  # tag_key(alias) -> tag
     tag_page_size: int = 20  # stories per tag page (more than a section's: fewer pages to build)
+    filings: Filings = field(default_factory=Filings)  # ICP and public-security numbers (footer)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def section(self, slug: str) -> Section | None:
@@ -127,6 +129,13 @@ def load_settings(
     known = {"name", "short_name", "language", "timezone", "publisher", "disclaimer", "copyright",
              "logo", "page_size", "front_page_per_section", "sections"}
     known |= {"tag_aliases", "tag_page_size"}
+    try:
+        filings = load_filings(raw.get("filings"), path=f"{ROOT}.filings", config_file=CONFIG_FILE,
+                               docs_dir=docs_dir)
+    except MastheadError as exc:
+        faults += exc.faults
+        filings = Filings()
+    known |= {"filings"}
     extra = {k: v for k, v in raw.items() if k not in known}
     if faults:
         raise MastheadError(faults)
@@ -134,7 +143,7 @@ def load_settings(
         name=name, short_name=short_name, language=language, timezone=zone, sections=sections,
         publisher=publisher, disclaimer=disclaimer, copyright_owner=owner, copyright_since=since,
         logo=logo, page_size=page_size, front_page_per_section=per_section, extra=extra,
-        tag_aliases=tag_aliases, tag_page_size=tag_page_size,
+        tag_aliases=tag_aliases, tag_page_size=tag_page_size, filings=filings,
     )
 
 
