@@ -31,7 +31,8 @@ def test_no_filings_block_means_no_filings() -> None:
 
 
 def test_numbers_load_with_their_links_and_lose_copied_spaces() -> None:
-    s = load_settings(settings(filings={"icp": "京ICP备 12345678号-1", "police": "京公网安备 11010502030143 号"}))
+    s = load_settings(settings(filings={"icp": "京ICP备 12345678号-1",
+                                        "police": "京公网安备 11010502030143 号"}))
     assert s.filings == Filings(icp=ICP, police=POLICE, police_code="11010502030143", police_url=RECORD)
     assert filings_view(s.filings) == {"icp": ICP, "icp_url": MIIT_URL, "police": POLICE,
                                        "police_url": RECORD, "police_badge": ""}
@@ -136,5 +137,6 @@ def test_a_malformed_number_stops_the_build_with_the_key_and_nothing_written(
                      masthead=settings(filings={"icp": ICP, "police": "京公网安备123号"}))
     result = site.build("--strict")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "extra.masthead.filings.police: '京公网安备123号' is not a public-security filing number" in result.stderr
+    assert ("extra.masthead.filings.police: '京公网安备123号' is not a public-security filing number"
+            in result.stderr)
     assert not site.out.exists()

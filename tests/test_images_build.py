@@ -147,7 +147,10 @@ def test_every_article_has_a_1200_by_630_share_image(built: Site) -> None:
     assert kinds["news/photo/"] == ("JPEG", "image/jpeg", "The new plant")  # the story's photo
     assert kinds["news/drawing/"] == ("PNG", "image/png", "Drawn story")  # an SVG is never drawn
     assert kinds["economy/zh/"] == ("PNG", "image/png", "新能源汽车销量创新高，出口同比增长三成")
-    assert built.html("news/").select_one('meta[property="og:image"]') is None  # listings: issue 6
+    # Listings show the site's own card (issue 13), not a story's.
+    listing = built.html("news/").select_one('meta[property="og:image"]')["content"]
+    assert listing.startswith(SITE_URL + "assets/") and listing not in {
+        built.html(url).select_one('meta[property="og:image"]')["content"] for url in kinds}
 
 
 def test_a_rebuild_reuses_the_cache_and_gives_identical_files(built: Site) -> None:

@@ -49,7 +49,7 @@ def by_month(articles: Iterable[Article], zone: ZoneInfo) -> dict[tuple[int, int
 def archive_plans(articles: Iterable[Article], zone: ZoneInfo, page_size: int, lang: str) -> list[PagePlan]:
     """The archive's pages: the index, one page per year, and paginated month pages."""
     labels = i18n.labels(lang)
-    colon = "：" if lang == "zh" else ": "
+    colon = "：" if i18n.family(lang) == "zh" else ": "
     months = by_month(articles, zone)
     years: dict[int, list[dict[str, Any]]] = {}
     for (year, month), items in months.items():

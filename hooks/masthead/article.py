@@ -143,7 +143,7 @@ def parse_article(
         checker.fault("image_alt", "is required when image is set",
                       "describe the picture for readers who cannot see it, or write image_alt: '' "
                       "if it is decoration")
-    lang = checker.text(meta, "lang", fix="write lang: zh or lang: en") or settings.language
+    lang = checker.text(meta, "lang", fix="write lang: zh, lang: zh-Hant or lang: en") or settings.language
     if lang not in LANGUAGES:
         checker.fault("lang", f"{lang!r} is not supported", f"use one of {', '.join(LANGUAGES)}")
     pinned = checker.flag(meta, "pinned")

@@ -233,7 +233,7 @@ def draw_card(text: CardText, logo: Image.Image | None = None) -> bytes:
     draw.text((x, 92), _fit(text.site_name, font(34), width - MARGIN - x), font=font(34), fill=INK,
               anchor="lm")
     if text.section:
-        draw.text((MARGIN, 182), text.section if text.lang == "zh" else text.section.upper(),
+        draw.text((MARGIN, 182), text.section if text.lang.startswith("zh") else text.section.upper(),
                   font=font(28), fill=ACCENT, anchor="ls")
     box_w = width - 2 * MARGIN
     size, lines = fit_headline(text.title, lambda s: font(s).getlength, box_w,

@@ -145,7 +145,8 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("section", help="section slug, e.g. news")
     new.add_argument("title", help='the headline, in quotes: "Huaxin opens a plant"')
     new.add_argument("--slug", help="file name to use instead of one made from the title")
-    new.add_argument("--lang", choices=["zh", "en"], help="language of the story (default: from the title)")
+    new.add_argument("--lang", choices=["zh", "zh-Hant", "en"],
+                     help="language of the story (default: from the title)")
     new.add_argument("--publish", action="store_true", help="do not mark the story as a draft")
     new.set_defaults(run=cmd_new)
 

@@ -91,8 +91,9 @@ def load_feed_settings(settings: Settings) -> FeedSettings:
 
 
 def news_language(lang: str) -> str:
-    """Google News' code for a site language: Simplified Chinese is ``zh-cn``."""
-    return {"zh": "zh-cn"}.get(lang, lang)
+    """Google News' (and RSS') code for a language: Simplified Chinese is ``zh-cn``, Traditional
+    ``zh-tw``."""
+    return {"zh": "zh-cn", "zh-Hant": "zh-tw"}.get(lang, lang)
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ def rss(channel: Channel, ctx: FeedContext) -> bytes:
     _text(ch, "title", channel.title)
     _text(ch, "link", ctx.url(channel.page_url))
     _text(ch, "description", channel.description or channel.title)
-    _text(ch, "language", "zh-cn" if s.language == "zh" else s.language)
+    _text(ch, "language", news_language(s.language))
     _text(ch, "lastBuildDate", rfc822(feed_updated(channel, ctx.fallback_date), zone))
     _text(ch, "generator", "Masthead")
     self_link = etree.SubElement(ch, f"{{{ATOM_NS}}}link")

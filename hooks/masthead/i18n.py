@@ -1,4 +1,10 @@
-"""Labels of the reader-facing UI in Chinese and English, and dates written the local way."""
+"""Labels of the reader-facing UI in Chinese and English, and dates written the local way.
+
+Chinese comes in two scripts: ``zh`` (Simplified, the default) and ``zh-Hant`` (Traditional, for
+readers in Taiwan, Hong Kong and Macao). The Traditional tables are written by hand, not converted;
+article text is never converted either. Everything that is not a label (dates, reading time,
+related stories, punctuation) follows the language, ``family(lang)``, not the script.
+"""
 
 from __future__ import annotations
 
@@ -47,6 +53,7 @@ LABELS: dict[str, dict[str, str]] = {
         "tags_by_letter": "Tags by letter",
         "no_tags": "No tags yet.",
         "related": "Related stories",
+        "follow_feed": "Follow this page:",
     },
     "zh": {
         "home": "首页",
@@ -90,6 +97,51 @@ LABELS: dict[str, dict[str, str]] = {
         "tags_by_letter": "按拼音或字母查找",
         "no_tags": "暂无标签。",
         "related": "相关报道",
+        "follow_feed": "订阅",
+    },
+    "zh-Hant": {
+        "home": "首頁",
+        "published": "發布",
+        "updated": "更新",
+        "source": "來源",
+        "author": "作者",
+        "authors": "作者",
+        "archive": "歸檔",
+        "story_count": "{n} 篇",
+        "story_count_one": "1 篇",
+        "stories_by": "{name}的文章",
+        "author_links": "連結",
+        "scheduled": "定時發布：{date} 上線",
+        "reading_time": "閱讀約 {n} 分鐘",
+        "reading_label": "閱讀時間",
+        "lead_story": "頭條",
+        "latest": "最新",
+        "more_in": "更多{section}",
+        "page_of": "第 {n} 頁，共 {total} 頁",
+        "newer": "較新的文章",
+        "older": "較早的文章",
+        "pagination": "分頁",
+        "breadcrumb": "目前位置",
+        "sections": "欄目",
+        "tags": "標籤",
+        "no_stories": "目前沒有文章。",
+        "disclaimer": "免責聲明",
+        "copyright": "© {years} {owner} 版權所有",
+        "not_found_title": "找不到頁面",
+        "not_found_text": "您要找的頁面不存在，可能已經移動。",
+        "back_home": "返回首頁",
+        "draft": "草稿：尚未發布",
+        "skip": "跳到正文",
+        "table": "表格（可左右捲動）",
+        # tag pages (hooks/masthead/tags.py)
+        "tag_kicker": "標籤",
+        "all_tags": "全部標籤",
+        "most_used": "熱門標籤",
+        "tag_count": "共 {n} 個標籤",
+        "tags_by_letter": "依拼音或字母查找",
+        "no_tags": "目前沒有標籤。",
+        "related": "相關報導",
+        "follow_feed": "訂閱",
     },
 }
 
@@ -101,9 +153,15 @@ def labels(lang: str) -> dict[str, str]:
     return LABELS.get(lang, LABELS["en"])
 
 
+def family(lang: str) -> str:
+    """The language without its script: ``zh-Hant`` → ``zh``. Dates, punctuation, reading time
+    and related stories follow this; labels and ``<html lang>`` follow ``lang`` itself."""
+    return lang.split("-", 1)[0]
+
+
 def format_date(value: dt.datetime, lang: str, *, with_time: bool = True) -> str:
     """``2025年3月14日 09:30`` in Chinese, ``14 March 2025, 09:30`` in English."""
-    if lang == "zh":
+    if family(lang) == "zh":
         day = f"{value.year}年{value.month}月{value.day}日"
         return f"{day} {value:%H:%M}" if with_time else day
     day = f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
@@ -112,10 +170,10 @@ def format_date(value: dt.datetime, lang: str, *, with_time: bool = True) -> str
 
 def format_month(year: int, month: int, lang: str, *, with_year: bool = True) -> str:
     """``2025年3月`` / ``March 2025`` (``3月`` / ``March`` without the year)."""
-    if lang == "zh":
+    if family(lang) == "zh":
         return f"{year}年{month}月" if with_year else f"{month}月"
     return f"{_MONTHS[month - 1]} {year}" if with_year else _MONTHS[month - 1]
 
 
 def format_year(year: int, lang: str) -> str:
-    return f"{year}年" if lang == "zh" else str(year)
+    return f"{year}年" if family(lang) == "zh" else str(year)

@@ -219,6 +219,7 @@ class Newsroom:
             "name": s.name,
             "short_name": s.short_name,
             "lang": lang,
+            "family": i18n.family(lang),  # zh for zh-Hant too: punctuation, tag languages
             "labels": labels,
             "logo": s.logo,
             "disclaimer": s.disclaimer,

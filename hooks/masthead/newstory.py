@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import family
 from .settings import Settings
 from .slugs import slugify
 from .text import CJK_RE
@@ -45,13 +46,17 @@ def free_name(folder: Path, name: str) -> str:
 
 
 def story_language(title: str, site_language: str) -> str:
-    """``zh`` for a Chinese headline, ``en`` for one without Chinese characters."""
-    return "zh" if CJK_RE.search(title) else "en" if site_language == "zh" else site_language
+    """``zh`` (or the site's ``zh-Hant``) for a Chinese headline, ``en`` for one without Chinese
+    characters."""
+    chinese = family(site_language) == "zh"
+    if CJK_RE.search(title):
+        return site_language if chinese else "zh"
+    return "en" if chinese else site_language
 
 
 def front_matter(title: str, date: dt.datetime, lang: str, settings: Settings, *, draft: bool) -> str:
     """The new story's text: every field an editor fills in, with a hint for each."""
-    zh = lang == "zh"
+    zh = family(lang) == "zh"
     lines = [
         "---",
         f"title: {json.dumps(title, ensure_ascii=False)}",

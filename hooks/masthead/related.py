@@ -33,6 +33,7 @@ import rjieba
 
 from .article import Article
 from .errors import Fault, MastheadError
+from .i18n import family
 from .settings import CONFIG_FILE, ROOT
 from .tags import tag_key as tag_identity
 from .text import CJK_RE
@@ -672,7 +673,7 @@ def related_stories(
     else:
         groups = {}
         for a in published:
-            groups.setdefault(a.lang, []).append(a)
+            groups.setdefault(family(a.lang), []).append(a)  # zh-Hant with zh: one language
     indexes = {key: RelatedIndex(g, tokenizer=tokenizer, weights=weights, limits=limits)
                for key, g in sorted(groups.items())}
     live = {a.src_uri: a for a in published}
@@ -691,7 +692,7 @@ def related_stories(
                     pins.append(live[src])
         result[article.src_uri] = tuple(pins[:count])
         if len(pins) < count:
-            asking.setdefault("" if settings.mix_languages else article.lang, []).append(article)
+            asking.setdefault("" if settings.mix_languages else family(article.lang), []).append(article)
     for key, queries in asking.items():
         if key not in indexes:
             continue

@@ -78,6 +78,26 @@ LABELS: dict[str, dict[str, str]] = {
         "search_failed": "搜索暂时不可用，请按栏目浏览。",
         "search_noscript": "搜索需要 JavaScript，您的浏览器已将其关闭。下面各栏目按时间列出全部文章。",
     },
+    "zh-Hant": {
+        "search": "搜尋",
+        "search_title": "搜尋文章",
+        "search_placeholder": "搜尋文章",
+        "search_query": "搜尋字詞",
+        "search_section": "欄目",
+        "search_all_sections": "全部欄目",
+        "search_sort": "排序",
+        "search_relevance": "最相關",
+        "search_newest": "最新",
+        "search_tag": "標籤",
+        "search_remove_tag": "取消標籤篩選",
+        "search_loading": "搜尋中…",
+        "search_results": "找到 {n} 篇文章。",
+        "search_one_result": "找到 1 篇文章。",
+        "search_none": "沒有找到相關文章，請換個詞或減少關鍵字。",
+        "search_more": "更多結果",
+        "search_failed": "搜尋暫時無法使用，請依欄目瀏覽。",
+        "search_noscript": "搜尋需要 JavaScript，您的瀏覽器已將其關閉。下方各欄目依時間列出全部文章。",
+    },
 }
 
 

@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Fault, MastheadError
 from .filings import Filings, load_filings
+from .i18n import family
 from .tags import read_aliases
 
 CONFIG_FILE = "mkdocs.yml"
 ROOT = "extra.masthead"
-LANGUAGES = ("zh", "en")
+# zh: Chinese in Simplified script; zh-Hant: Traditional (labels only, see i18n.py); en: English.
+LANGUAGES = ("zh", "zh-Hant", "en")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Top-level folders the build itself uses for generated pages and assets.
 RESERVED_SLUGS = frozenset({"assets", "tags", "search", "page", "authors", "archive", "feeds"})
@@ -27,10 +29,14 @@ class Section:
     title: str
     title_zh: str = ""
     description: str = ""
+    title_zh_hant: str = ""  # in Traditional script, for zh-Hant pages
 
     def label(self, lang: str) -> str:
-        """The section's name in ``lang`` (its Chinese title on Chinese pages, when given)."""
-        return self.title_zh if lang == "zh" and self.title_zh else self.title
+        """The section's name in ``lang`` (its Chinese title on Chinese pages, when given; on
+        zh-Hant pages its Traditional title, else the Chinese one)."""
+        if lang == "zh-Hant" and self.title_zh_hant:
+            return self.title_zh_hant
+        return self.title_zh if family(lang) == "zh" and self.title_zh else self.title
 
 
 @dataclass(frozen=True)
@@ -182,5 +188,6 @@ def _sections(raw: object, faults: list[Fault]) -> tuple[Section, ...]:
         seen.add(slug)
         sections.append(Section(slug=slug, title=r.text("title", example="News"),
                                 title_zh=r.text("title_zh", default=""),
+                                title_zh_hant=r.text("title_zh_hant", default=""),
                                 description=r.text("description", default="")))
     return tuple(sections)

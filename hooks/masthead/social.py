@@ -32,6 +32,7 @@ import segno
 
 from .cache import memoized
 from .errors import Fault, MastheadError
+from .i18n import family
 from .settings import CONFIG_FILE, ROOT, Settings, _Reader, load_settings
 
 if TYPE_CHECKING:
@@ -126,6 +127,39 @@ LABELS: dict[str, dict[str, str]] = {
         "comments_note": "评论由 giscus.app 托管在 GitHub Discussions 上，点击后才会加载。",
         "comments_noscript": "评论需要启用 JavaScript。",
     },
+    "zh-Hant": {
+        "follow_title": "關注我們",
+        "follow_copy": "關注我們的微信公眾號，取得每日要聞。",
+        "wechat_account": "微信公眾號",
+        "wechat_id": "微信號",
+        "follow_qr_alt": "關注微信公眾號「{account}」的 QR 碼",
+        "scan_to_follow": "用微信掃描，關注公眾號",
+        "open_in_wechat": "在微信中開啟",
+        "weibo": "微博",
+        "promo_title": "訂閱我們的微信公眾號",
+        "promo_copy": "每日要聞，盡在微信公眾號。",
+        "share_title": "分享本文",
+        "share_wechat": "微信",
+        "show_qr": "（顯示 QR 碼）",
+        "share_wechat_hint": "用微信掃描開啟本文，再分享給朋友或朋友圈。",
+        "share_qr_alt": "本文連結的 QR 碼：{url}",
+        "show_wechat_menu": "（如何在微信中分享）",
+        "share_menu_hint": "點擊微信右上角的 {menu}，選擇「傳送給朋友」或「分享到朋友圈」。",
+        "share_menu_name": "更多",
+        "share_menu_close": "知道了",
+        "share_weibo": "微博",
+        "new_tab": "（在新分頁開啟）",
+        "copy_link": "複製連結",
+        "copied": "連結已複製。",
+        "copy_failed": "請從框中手動複製連結。",
+        "link_label": "本文連結",
+        "share_more": "更多分享方式",
+        "views": "閱讀",
+        "comments": "評論",
+        "load_comments": "顯示評論",
+        "comments_note": "評論由 giscus.app 託管於 GitHub Discussions，點擊後才會載入。",
+        "comments_noscript": "評論需要啟用 JavaScript。",
+    },
 }
 
 
@@ -144,7 +178,7 @@ class Copy:
     text_zh: str = ""
 
     def pick(self, lang: str) -> str:
-        return self.text_zh if lang == "zh" and self.text_zh else self.text
+        return self.text_zh if family(lang) == "zh" and self.text_zh else self.text
 
 
 @dataclass(frozen=True)
@@ -553,6 +587,6 @@ def giscus_config(giscus: Giscus, lang: str) -> str:
         "emit-metadata": "0",
         "input-position": giscus.input_position,
         "theme": giscus.theme,
-        "lang": giscus.lang or ("zh-CN" if lang == "zh" else "en"),
+        "lang": giscus.lang or {"zh": "zh-CN", "zh-Hant": "zh-TW"}.get(lang, "en"),
         "loading": "lazy",
     }, ensure_ascii=False, sort_keys=True)

@@ -15,8 +15,8 @@ from .article import Article
 from .feeds import absolute, rfc3339, site_base
 from .settings import Settings
 
-LOCALES = {"zh": "zh_CN", "en": "en_US"}
-LANGUAGE_TAGS = {"zh": "zh-CN", "en": "en"}
+LOCALES = {"zh": "zh_CN", "zh-Hant": "zh_TW", "en": "en_US"}
+LANGUAGE_TAGS = {"zh": "zh-CN", "zh-Hant": "zh-Hant", "en": "en"}
 
 
 def script_json(data: Any) -> str:

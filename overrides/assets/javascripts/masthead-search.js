@@ -30,7 +30,9 @@ let searchId = 0;
 let stream = null;
 let total = 0;
 
-const indexLanguage = (lang) => (lang === "zh" ? "zh-" : lang);
+const indexLanguage = (lang) => (lang === "zh" ? "zh-" : lang.toLowerCase());
+// Pagefind names each index by the lowercased <html lang> ("zh-hant" for Traditional Chinese).
+const pageLanguage = (index) => (index === "zh-hant" ? "zh-Hant" : index);
 
 function openPagefind() {
   pagefind ??= (async () => {
@@ -143,7 +145,7 @@ async function* ordered(results, newestFirst) {
 function formatDate(iso) {
   const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
   if (!y || !m || !d) return "";
-  return config.lang === "zh" ? `${y}年${m}月${d}日` : `${d} ${MONTHS[m - 1]} ${y}`;
+  return config.lang.startsWith("zh") ? `${y}年${m}月${d}日` : `${d} ${MONTHS[m - 1]} ${y}`;
 }
 
 // Pagefind's excerpt is text with <mark> around the matched words: keep those, nothing else,
@@ -171,7 +173,7 @@ function card(result, data) {
   const item = document.createElement("li");
   const article = document.createElement("article");
   article.className = "mh-card mh-search__result";
-  if (lang && lang !== config.lang && /^[a-z]{2}$/.test(lang)) article.lang = lang;
+  if (/^[a-z]{2}(-hant)?$/.test(lang) && pageLanguage(lang) !== config.lang) article.lang = pageLanguage(lang);
   if (meta.image) {
     article.classList.add("mh-card--image");
     const media = document.createElement("a");
