@@ -108,3 +108,30 @@ def test_inside_wechat_without_javascript_the_qr_code_stays(browser: Any, served
     assert page.locator(".mh-share svg.mh-qr").is_visible()
     assert not page.locator(".mh-share__menu-hint").is_visible()
     context.close()
+
+
+def test_every_page_gives_crawlers_a_title_description_and_an_image_of_at_least_300px(
+    served_site: str, served_root: Path
+) -> None:
+    from bs4 import BeautifulSoup
+    from PIL import Image
+
+    from tests.browser.conftest import site_pages
+
+    pages = site_pages(served_root)
+    kinds = {"", "news/", "tags/", "tags/ev/", "search/", "authors/", "archive/", "archive/2025/",
+             "404.html"}
+    assert kinds <= set(pages)
+    sizes = set()
+    for rel in pages:
+        path = served_root / rel if rel.endswith(".html") else served_root / rel / "index.html"
+        html = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        og = {m["property"]: m["content"] for m in html.select("meta[property^='og:']")}
+        for key in ("og:title", "og:description", "og:url", "og:site_name", "og:image"):
+            assert og.get(key, "").strip(), (rel, key)
+        assert og["og:url"].startswith(served_site) and og["og:image"].startswith(served_site), rel
+        with Image.open(served_root / og["og:image"].removeprefix(served_site)) as image:
+            assert image.size == (int(og["og:image:width"]), int(og["og:image:height"])), rel
+            assert min(image.size) >= 300, rel
+            sizes.add(image.size)
+    assert sizes == {(1200, 630)}
