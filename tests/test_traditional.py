@@ -37,6 +37,14 @@ def _fields(text: str) -> list[str]:
     return [f for _, f, _, _ in string.Formatter().parse(text) if f]
 
 
+def test_the_share_card_font_draws_traditional_headlines_and_labels() -> None:
+    from masthead.cards import missing_characters
+
+    headline = "台中換電站網路一年擴大三倍，電動機車電池改由業者統一回收"
+    sections = "新聞新車行業報告數據報告經濟"
+    assert missing_characters(headline + sections + "".join(i18n.LABELS["zh-Hant"].values())) == ""
+
+
 def test_traditional_chinese_is_chinese_for_dates_and_sections() -> None:
     when = dt.datetime(2025, 3, 14, 9, 30)
     assert i18n.family("zh-Hant") == i18n.family("zh") == "zh" and i18n.family("en") == "en"

@@ -1,8 +1,8 @@
 """Share cards: the 1200 × 630 picture social sites show for a story that has no photo of its own.
 
 The card shows the site's logo and name, the section, the headline and the date, drawn with a
-font shipped in the repository (``fonts/MastheadCardSans-Bold.otf``: a GB 2312 + Latin subset of
-Noto Sans CJK SC Bold, SIL OFL 1.1, see ``fonts/OFL.txt``), so Chinese headlines never turn into
+font shipped in the repository (``fonts/MastheadCardSans-Bold.otf``: a GB 2312 + Big5 level 1 +
+Latin subset of Noto Sans CJK SC Bold, SIL OFL 1.1, see ``fonts/OFL.txt``), so Chinese headlines never turn into
 boxes and every machine draws the same pixels. Headlines wrap the way each script does: English
 between words, Chinese between any two characters, never with a closing mark such as "，" or "）"
 at the start of a line or an opening one at its end. Cards are cached like the other images.
@@ -203,12 +203,20 @@ def font_characters() -> frozenset[str]:
 
 def charset() -> str:
     """Every character the card font is cut to: all of GB 2312 (its 6 763 hanzi cover well over
-    99.9 % of modern Chinese text) and the ranges above, in code point order."""
+    99.9 % of modern Chinese text), the 5 401 frequent hanzi of Big5 (level 1: Traditional
+    Chinese headlines, zh-Hant; drawn in the Simplified face's style) and the ranges above, in
+    code point order."""
     chars = {chr(c) for low, high in CHARSET_RANGES for c in range(low, high + 1)}
     for row in range(0xA1, 0xF8):
         for cell in range(0xA1, 0xFF):
             with contextlib.suppress(UnicodeDecodeError):
                 chars.add(bytes([row, cell]).decode("gb2312"))
+    for row in range(0xA4, 0xC7):  # Big5 level 1 runs from A440 to C67E
+        for cell in (*range(0x40, 0x7F), *range(0xA1, 0xFF)):
+            with contextlib.suppress(UnicodeDecodeError):
+                ch = bytes([row, cell]).decode("big5")
+                if "\u4e00" <= ch <= "\u9fff":
+                    chars.add(ch)
     return "".join(sorted(chars))
 
 
