@@ -4,8 +4,9 @@
 
 The source is Debian's ``fonts-noto-cjk`` (the "SC" face of the Bold collection). The subset keeps
 the characters ``masthead.cards.charset()`` lists: all of GB 2312 (its 6 763 hanzi cover well over
-99.9 % of modern Chinese text), the frequent Traditional hanzi of Big5 level 1, ASCII, Latin-1, Latin Extended-A, pinyin tone letters, general and
-CJK punctuation and full-width forms; about a sixth of the full face's size, with no hinting and
+99.9 % of modern Chinese text), the frequent Traditional hanzi of Big5 level 1, ASCII, Latin-1,
+Latin Extended-A, pinyin tone letters, general and CJK punctuation and full-width forms; under a
+quarter of the full face's size, with no hinting and
 no shaping tables (cards are drawn with Pillow's basic layout). It is renamed "Masthead Card
 Sans": a Modified Version under the OFL keeps the licence (fonts/OFL.txt beside it) and should
 not go by the original's name. Builds only read the result,

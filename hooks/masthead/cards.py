@@ -2,10 +2,11 @@
 
 The card shows the site's logo and name, the section, the headline and the date, drawn with a
 font shipped in the repository (``fonts/MastheadCardSans-Bold.otf``: a GB 2312 + Big5 level 1 +
-Latin subset of Noto Sans CJK SC Bold, SIL OFL 1.1, see ``fonts/OFL.txt``), so Chinese headlines never turn into
-boxes and every machine draws the same pixels. Headlines wrap the way each script does: English
-between words, Chinese between any two characters, never with a closing mark such as "，" or "）"
-at the start of a line or an opening one at its end. Cards are cached like the other images.
+Latin subset of Noto Sans CJK SC Bold, SIL OFL 1.1, see ``fonts/OFL.txt``), so Chinese headlines
+never turn into boxes and every machine draws the same pixels. Headlines wrap the way each script
+does: English between words, Chinese between any two characters, never with a closing mark such
+as "，" or "）" at the start of a line or an opening one at its end. Cards are cached like the
+other images.
 """
 
 from __future__ import annotations
