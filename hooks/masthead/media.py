@@ -45,7 +45,7 @@ class Media:
         self.workers = workers
         self.notes: list[str] = []  # things worth telling the editor that are not faults
         self.shares: dict[str, Variant] = {}
-        self.site_shares: dict[str, Variant] = {}  # language -> the site's own card (site_card)
+        self.site_shares: dict[str, Variant] = {}  # language -> the site's own card (prepare_site)
         self._card_files: dict[str, Path] = {}
         self._sources: dict[str, str] = {}
         self._lock = threading.Lock()
