@@ -23,6 +23,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .article import Article
+from .cache import memoized
 from .errors import Fault, MastheadError
 from .settings import CONFIG_FILE, ROOT, Settings
 
@@ -125,6 +126,7 @@ def site_base(site_url: str) -> str:
     return site_url if site_url.endswith("/") else site_url + "/"
 
 
+@memoized("feed_html")  # remembered: a story sits in several feeds, build after build
 def absolute_html(fragment: str, page_url: str) -> str:
     """The article's HTML with every link and image address made absolute against its URL."""
     fragment = clean(fragment)
