@@ -339,6 +339,14 @@ def test_story_id_on_a_site_without_editions_is_a_fault(build_fails: Callable[..
            "or set extra.masthead.editions in mkdocs.yml)" in err
 
 
+def test_a_related_pin_to_the_other_edition_is_a_fault(build_fails: Callable[..., str]) -> None:
+    files = {"news/a.md": article("A", lang="en", story_id="x", related=["b.md"]),
+             "news/b.md": article("B", lang="zh", story_id="x")}
+    err = build_fails(files, settings(editions=EDITIONS))
+    assert "news/a.md:6: related: 'b.md' is a story of the Chinese edition; related stories stay in " \
+           "the story's own edition (pin a story in English, or remove it)" in err
+
+
 def test_bad_editions_settings_name_the_key_and_the_fix(build_fails: Callable[..., str]) -> None:
     err = build_fails({"news/a.md": article("A")},
                       settings(editions={"en": {"path": "news/"}, "fr": {"path": "fr/"}}))

@@ -33,6 +33,7 @@ from typing import Any
 from .article import Article
 from .catalog import Catalog
 from .errors import Fault, MastheadError, describe
+from .related import resolve_pin
 from .settings import CONFIG_FILE, LANGUAGES, RESERVED_SLUGS, ROOT, SLUG_RE, Settings
 from .tags import TagIndex
 
@@ -201,6 +202,27 @@ def check_pairs(
                 faults.append(Fault(article.src_uri, line(article.src_uri), FIELD,
                                     f"no story of the {missing} edition has story_id {sid!r}{also}",
                                     f"add its translation with story_id: {sid}, or remove the field"))
+    return faults
+
+
+def check_pinned_editions(
+    articles: Iterable[Article], known: Mapping[str, Article], editions: tuple[Edition, ...],
+    line: Callable[[str], int | None],
+) -> list[Fault]:
+    """A fault for each ``related:`` pin that names a story of the other edition (related stories
+    stay within the edition; the translation is one click away on the language switch)."""
+    if not editions:
+        return []
+    faults: list[Fault] = []
+    for article in articles:
+        for target in article.related if isinstance(article.related, tuple) else ():
+            found = resolve_pin(article.src_uri, target, known)
+            other = known.get(found) if found else None
+            if other is not None and other.lang != article.lang:
+                faults.append(Fault(article.src_uri, line(article.src_uri), "related",
+                                    f"{target!r} is a story of the {_NAMES.get(other.lang, other.lang)} "
+                                    "edition; related stories stay in the story's own edition",
+                                    f"pin a story in {_NAMES.get(article.lang, article.lang)}, or remove it"))
     return faults
 
 

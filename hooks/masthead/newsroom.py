@@ -130,6 +130,8 @@ class Newsroom:
                              lambda src: key_lines(sources[src]).get("related"))
         faults += ed.check_pairs(catalog.by_src.values(), self.editions,
                                  lambda src: key_lines(sources[src]).get(ed.FIELD))
+        faults += ed.check_pinned_editions([*catalog.articles, *withheld], catalog.by_src, self.editions,
+                                           lambda src: key_lines(sources[src]).get("related"))
         if faults:
             raise MastheadError(faults)
         self.catalog = catalog
