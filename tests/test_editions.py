@@ -406,3 +406,19 @@ def test_a_site_without_editions_has_no_switch_no_hreflang_and_mixed_sections(
     assert urljoin("https://example.org/news/b/", story.select_one(".mh-brand")["href"]) == \
         "https://example.org/"
     assert b"xhtml" not in (site.out / "sitemap.xml").read_bytes()
+
+
+def test_masthead_new_writes_the_story_id_that_pairs_a_translation(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from masthead.newstory import NewStoryError, create_story
+
+    s = load_settings(settings(editions=EDITIONS))
+    now = dt.datetime(2025, 3, 14, 9, 30, tzinfo=dt.UTC)
+    story = create_story(tmp_path, "news", "工厂投产", s, now=now, story_id="plant-opens")
+    text = story.path.read_text(encoding="utf-8")
+    parsed, faults = parse_article("news/" + story.path.name, text, s)
+    assert faults == [] and parsed is not None and parsed.extra["story_id"] == "plant-opens"
+    assert parsed.lang == "zh"
+    with pytest.raises(NewStoryError, match="is not a story_id"):
+        create_story(tmp_path, "news", "Plant opens", s, now=now, story_id="no spaces")

@@ -39,7 +39,7 @@ from .tags import TagIndex
 
 KEY = f"{ROOT}.editions"
 FIELD = "story_id"
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+STORY_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _FIX = 'write editions: {en: {path: ""}, zh: {path: zh/, name: 汽车纪事}}'
 _NAMES = {"en": "English", "zh": "Chinese"}
 
@@ -165,7 +165,8 @@ def check_pairs(
                                 "this site has no editions to pair stories across",
                                 "remove story_id, or set extra.masthead.editions in mkdocs.yml"))
             continue
-        if isinstance(raw, bool) or not isinstance(raw, (str, int)) or not _ID_RE.match(str(raw).strip()):
+        if (isinstance(raw, bool) or not isinstance(raw, (str, int))
+                or not STORY_ID_RE.match(str(raw).strip())):
             faults.append(Fault(article.src_uri, line(article.src_uri), FIELD,
                                 f"expected a short id, got {describe(raw)}",
                                 "use letters, digits, '.', '_' and '-', e.g. story_id: 2025-plant-opens"))
