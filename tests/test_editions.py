@@ -344,13 +344,14 @@ def test_a_related_pin_to_the_other_edition_is_a_fault(build_fails: Callable[...
              "news/b.md": article("B", lang="zh", story_id="x")}
     err = build_fails(files, settings(editions=EDITIONS))
     assert "news/a.md:6: related: 'b.md' is a story of the Chinese edition; related stories stay in " \
-           "the story's own edition (pin a story in English, or remove it)" in err
+           "the story's own edition (pin a story of the English edition, or remove it)" in err
 
 
 def test_bad_editions_settings_name_the_key_and_the_fix(build_fails: Callable[..., str]) -> None:
     err = build_fails({"news/a.md": article("A")},
                       settings(editions={"en": {"path": "news/"}, "fr": {"path": "fr/"}}))
-    assert "mkdocs.yml: extra.masthead.editions.fr: 'fr' is not a supported language (use zh and en)" in err
+    assert "mkdocs.yml: extra.masthead.editions.fr: 'fr' is not a supported language " \
+           "(use one of zh, zh-Hant, en)" in err
     assert "mkdocs.yml: extra.masthead.editions.en.path: 'news/' is already used by a section" in err
 
 
@@ -422,3 +423,22 @@ def test_masthead_new_writes_the_story_id_that_pairs_a_translation(tmp_path: Pat
     assert parsed.lang == "zh"
     with pytest.raises(NewStoryError, match="is not a story_id"):
         create_story(tmp_path, "news", "Plant opens", s, now=now, story_id="no spaces")
+
+
+def test_a_traditional_chinese_story_belongs_to_the_chinese_edition_and_says_its_own_language(
+        make_site: Callable[..., Site]) -> None:
+    files = {"news/plant.md": article("Plant opens", "2025-03-14 09:30", lang="en", story_id="plant"),
+             "news/gong-chang.md": article("工廠投產", "2025-03-14 09:30", lang="zh-Hant", story_id="plant"),
+             "news/jian-ti.md": article("简体报道", "2025-03-13 09:30", lang="zh")}
+    site = make_site(files, settings(editions=EDITIONS))
+    assert site.build("--strict").returncode == 0
+    assert titles(site.html("zh/news/")) == ["工廠投產", "简体报道"]  # one Chinese edition
+    assert titles(site.html("news/")) == ["Plant opens"]
+    en, hant = site.html("news/plant/"), site.html("news/gong-chang/")
+    links = {"en": "https://example.org/news/plant/", "zh-Hant": "https://example.org/news/gong-chang/",
+             "x-default": "https://example.org/news/plant/"}
+    assert hreflangs(en) == hreflangs(hant) == links
+    assert language_tags.check("zh-Hant")
+    link = en.select_one("nav.mh-edition a")
+    assert (link["lang"], link["hreflang"], link.get_text(strip=True)) == ("zh-Hant", "zh-Hant", "中文")
+    assert hant.html["lang"] == "zh-Hant" and hant.select_one("nav.mh-edition")["aria-label"] == "語言版本"

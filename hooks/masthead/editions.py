@@ -9,7 +9,8 @@
 
   Without the setting a site has one implicit edition holding every story (mixed-language
   sections, exactly as before editions existed).
-- **Membership.** A story belongs to the edition of its ``lang``. Story files stay where they
+- **Membership.** A story belongs to the edition of its ``lang``, else to the one of its language
+  family (a ``zh-Hant`` story is in the ``zh`` edition; :func:`edition_lang`). Story files stay where they
   are (folder = section), so story URLs never change; the generated pages of the other edition
   (front, sections, tags, search, feeds) live below its prefix: ``zh/``, ``zh/news/``,
   ``zh/tags/``, ``zh/search/``, ``zh/feeds/``. Date archives and author pages stay site-wide.
@@ -33,6 +34,7 @@ from typing import Any
 from .article import Article
 from .catalog import Catalog
 from .errors import Fault, MastheadError, describe
+from .i18n import family
 from .related import resolve_pin
 from .settings import CONFIG_FILE, LANGUAGES, RESERVED_SLUGS, ROOT, SLUG_RE, Settings
 from .tags import TagIndex
@@ -41,11 +43,11 @@ KEY = f"{ROOT}.editions"
 FIELD = "story_id"
 STORY_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _FIX = 'write editions: {en: {path: ""}, zh: {path: zh/, name: 汽车纪事}}'
-_NAMES = {"en": "English", "zh": "Chinese"}
+_NAMES = {"en": "English", "zh": "Chinese", "zh-Hant": "Traditional Chinese"}
 
 # The switch is written in the language it leads to; its landmark label in the page's own.
-SWITCH_TEXT = {"en": "English", "zh": "中文"}
-SWITCH_LABEL = {"en": "Edition", "zh": "语言版本"}
+SWITCH_TEXT = {"en": "English", "zh": "中文", "zh-Hant": "繁體中文"}
+SWITCH_LABEL = {"en": "Edition", "zh": "语言版本", "zh-Hant": "語言版本"}
 
 VersionKey = tuple[str, ...]
 
@@ -66,8 +68,22 @@ class Edition:
 
 
 def hreflang(lang: str) -> str:
-    """The BCP 47 tag of an edition's language (the same code as its pages' ``<html lang>``)."""
+    """The BCP 47 tag of a page's language (the same code as its ``<html lang>``)."""
     return lang
+
+
+def edition_lang(lang: str, editions: Iterable[Edition]) -> str | None:
+    """The language of the edition a story in ``lang`` belongs to: the edition of that very
+    language, else the one of its family (``zh-Hant`` → ``zh``); None when there is none."""
+    langs = [e.lang for e in editions]
+    if lang in langs:
+        return lang
+    kin = [code for code in langs if family(code) == family(lang)]
+    return kin[0] if len(kin) == 1 else None
+
+
+def _name(lang: str) -> str:
+    return _NAMES.get(lang, lang)
 
 
 def load_editions(settings: Settings) -> tuple[Edition, ...]:
@@ -90,7 +106,7 @@ def load_editions(settings: Settings) -> tuple[Edition, ...]:
     for lang, entry in raw.items():
         where = f"{KEY}.{lang}"
         if lang not in LANGUAGES:
-            fault(where, f"{lang!r} is not a supported language", f"use {' and '.join(LANGUAGES)}")
+            fault(where, f"{lang!r} is not a supported language", f"use one of {', '.join(LANGUAGES)}")
             continue
         entry = {} if entry is None else entry
         if not isinstance(entry, Mapping):
@@ -152,11 +168,12 @@ def check_pairs(
     """
     faults: list[Fault] = []
     langs = {e.lang for e in editions}
-    by_id: dict[str, list[Article]] = {}
+    by_id: dict[str, list[tuple[str, Article]]] = {}  # id -> (edition, story)
     for article in sorted(articles, key=lambda a: a.src_uri):
         raw = article.extra.get(FIELD)
+        edition = edition_lang(article.lang, editions)
         if raw is None:
-            if editions and article.lang not in langs:
+            if editions and edition is None:
                 faults.append(Fault(article.src_uri, None, "lang", f"{article.lang!r} has no edition",
                                     f"write lang: {' or lang: '.join(sorted(langs))}"))
             continue
@@ -171,32 +188,32 @@ def check_pairs(
                                 f"expected a short id, got {describe(raw)}",
                                 "use letters, digits, '.', '_' and '-', e.g. story_id: 2025-plant-opens"))
             continue
-        if article.lang not in langs:
+        if edition is None:
             faults.append(Fault(article.src_uri, None, "lang", f"{article.lang!r} has no edition",
                                 f"write lang: {' or lang: '.join(sorted(langs))}"))
             continue
-        by_id.setdefault(str(raw).strip(), []).append(article)
+        by_id.setdefault(str(raw).strip(), []).append((edition, article))
 
     def where(a: Article) -> str:
         at = line(a.src_uri)
         return a.src_uri if at is None else f"{a.src_uri}:{at}"
 
     for sid, group in sorted(by_id.items()):
-        by_lang: dict[str, list[Article]] = {}
-        for article in group:
-            by_lang.setdefault(article.lang, []).append(article)
+        by_lang: dict[str, list[Article]] = {}  # edition -> its stories with this id
+        for edition, article in group:
+            by_lang.setdefault(edition, []).append(article)
         for lang, same in sorted(by_lang.items()):
             for article in same if len(same) > 1 else ():
                 others = [where(o) for o in same if o is not article]
                 faults.append(Fault(article.src_uri, line(article.src_uri), FIELD,
                                     f"{sid!r} is also the story_id of {', '.join(others)}, in the "
-                                    f"same edition ({_NAMES.get(lang, lang)}); a pair is one story in "
+                                    f"same edition ({_name(lang)}); a pair is one story in "
                                     "each edition",
                                     "give the other story its own story_id, or make it the translation "
                                     "by changing its lang"))
         if len(by_lang) == 1:
             (lang, same), = by_lang.items()
-            missing = ", ".join(_NAMES.get(e.lang, e.lang) for e in editions if e.lang != lang)
+            missing = ", ".join(_name(e.lang) for e in editions if e.lang != lang)
             for article in same:
                 paired = [where(o) for o in same if o is not article]
                 also = f" (only {', '.join(paired)} has it too)" if paired else ""
@@ -219,11 +236,14 @@ def check_pinned_editions(
         for target in article.related if isinstance(article.related, tuple) else ():
             found = resolve_pin(article.src_uri, target, known)
             other = known.get(found) if found else None
-            if other is not None and other.lang != article.lang:
+            if other is None:
+                continue
+            here, there = edition_lang(article.lang, editions), edition_lang(other.lang, editions)
+            if here is not None and there is not None and here != there:
                 faults.append(Fault(article.src_uri, line(article.src_uri), "related",
-                                    f"{target!r} is a story of the {_NAMES.get(other.lang, other.lang)} "
-                                    "edition; related stories stay in the story's own edition",
-                                    f"pin a story in {_NAMES.get(article.lang, article.lang)}, or remove it"))
+                                    f"{target!r} is a story of the {_name(there)} edition; related "
+                                    "stories stay in the story's own edition",
+                                    f"pin a story of the {_name(here)} edition, or remove it"))
     return faults
 
 
@@ -249,13 +269,17 @@ def page_links(
     editions: tuple[Edition, ...],
     url_of: Callable[[str], str],
     site_url: str,
+    lang_of: Callable[[str], str],
+    page_lang: str,
 ) -> dict[str, Any]:
     """What a page shows of the other edition: ``alternates`` (hreflang links) and ``switch``.
 
     ``alternates`` list every version of the page, itself included, plus ``x-default`` (the root
     edition's version); only when the page has a version in the other edition and the site has an
     absolute ``site_url``. ``switch`` leads to that version, else to the other edition's ``fallback``
-    page (its front page, or the section or tag index the page belongs to).
+    page (its front page, or the section or tag index the page belongs to). ``lang`` is the page's
+    edition, ``page_lang`` its own language, ``lang_of(src_uri)`` any version's (``zh-Hant`` for a
+    Traditional story in the ``zh`` edition): hreflang and ``lang`` attributes say the real one.
     """
     if not editions:
         return {}
@@ -263,11 +287,11 @@ def page_links(
     if found.get(lang) != src_uri:
         found = {}
     out: dict[str, Any] = {"alternates": [], "switch": None,
-                           "switch_label": SWITCH_LABEL.get(lang, "Edition")}
+                           "switch_label": SWITCH_LABEL.get(page_lang) or SWITCH_LABEL.get(lang, "Edition")}
     if len(found) > 1 and site_url:
         ordered = [e for e in editions if e.lang in found]
-        out["alternates"] = [{"hreflang": hreflang(e.lang), "href": absolute(site_url, url_of(found[e.lang]))}
-                             for e in ordered]
+        out["alternates"] = [{"hreflang": hreflang(lang_of(found[e.lang])),
+                              "href": absolute(site_url, url_of(found[e.lang]))} for e in ordered]
         out["alternates"].append({"hreflang": "x-default",
                                   "href": absolute(site_url, url_of(found[ordered[0].lang]))})
     other = next((e for e in editions if e.lang != lang), None)
@@ -276,7 +300,8 @@ def page_links(
         if target is None:
             target = table.get(("front",), {}).get(other.lang)
         if target is not None:
-            out["switch"] = {"url": url_of(target), "lang": other.lang, "hreflang": hreflang(other.lang),
+            code = lang_of(target)
+            out["switch"] = {"url": url_of(target), "lang": code, "hreflang": hreflang(code),
                              "text": SWITCH_TEXT.get(other.lang, other.lang), "version": other.lang in found}
     return out
 
@@ -284,6 +309,7 @@ def page_links(
 def sitemap_alternates(
     table: Mapping[VersionKey, Mapping[str, str]], editions: tuple[Edition, ...],
     url_of: Callable[[str], str], site_url: str, live: Callable[[str], bool],
+    lang_of: Callable[[str], str],
 ) -> dict[str, list[tuple[str, str]]]:
     """Absolute page URL → ``[(hreflang, absolute URL)]`` of its versions (itself and x-default
     included), for every page that has a version in each edition and is written (``live``)."""
@@ -292,7 +318,7 @@ def sitemap_alternates(
         here = [e for e in editions if e.lang in found and live(found[e.lang])]
         if len(here) < 2:
             continue
-        links = [(hreflang(e.lang), absolute(site_url, url_of(found[e.lang]))) for e in here]
+        links = [(hreflang(lang_of(found[e.lang])), absolute(site_url, url_of(found[e.lang]))) for e in here]
         links.append(("x-default", links[0][1]))
         for _, href in links[:-1]:
             out[href] = links
@@ -323,13 +349,13 @@ def edition_views(
     if not editions:
         return {settings.language: EditionView(settings.language, "", settings.name, settings.short_name,
                                                catalog)}
-    return {e.lang: EditionView(e.lang, e.prefix, e.name, e.short_name, _only(catalog, e.lang),
+    return {e.lang: EditionView(e.lang, e.prefix, e.name, e.short_name, _only(catalog, e.lang, editions),
                                 e.description) for e in editions}
 
 
-def _only(catalog: Catalog, lang: str) -> Catalog:
+def _only(catalog: Catalog, lang: str, editions: tuple[Edition, ...]) -> Catalog:
     def keep(items: Iterable[Article]) -> tuple[Article, ...]:
-        return tuple(a for a in items if a.lang == lang)
+        return tuple(a for a in items if edition_lang(a.lang, editions) == lang)
 
     return dataclasses.replace(catalog, articles=keep(catalog.articles), drafts=keep(catalog.drafts),
                                scheduled=keep(catalog.scheduled),

@@ -194,15 +194,17 @@ class Newsroom:
             self.version_keys, self.fallbacks, self.version_table = {}, {}, {}
             return
         for article in catalog.articles:
-            if (sid := ed.story_id(article)) is not None:
-                self.version_keys[article.src_uri] = (article.lang, ("story", sid))
+            edition = ed.edition_lang(article.lang, self.editions)
+            if (sid := ed.story_id(article)) is not None and edition is not None:
+                self.version_keys[article.src_uri] = (edition, ("story", sid))
         self.version_table = ed.versions(self.version_keys)
 
     def view(self, lang: str) -> ed.EditionView:
         """The edition of ``lang``; the one view of the whole site when there are no editions."""
         if not self.views:
             raise RuntimeError("Newsroom.load() must run before pages are built")
-        return self.views.get(lang) or next(iter(self.views.values()))
+        edition = ed.edition_lang(lang, self.editions) if self.editions else None
+        return self.views.get(edition or lang) or next(iter(self.views.values()))
 
     def tag_indexes(self) -> list[TagIndex]:
         return [v.tags for v in self.views.values() if v.tags is not None]
@@ -210,10 +212,15 @@ class Newsroom:
     def edition_links(self, src_uri: str, lang: str) -> dict[str, Any]:
         """hreflang alternates and the language switch of a page (empty without editions)."""
         key = self.version_keys.get(src_uri)
-        return ed.page_links(src_uri, lang, key[1] if key else None, self.fallbacks.get(src_uri, ("front",)),
-                             self.version_table, self.editions,
+        return ed.page_links(src_uri, self.view(lang).lang, key[1] if key else None,
+                             self.fallbacks.get(src_uri, ("front",)), self.version_table, self.editions,
                              lambda uri: article_url(uri, directory_urls=self.directory_urls),
-                             self.site_url)
+                             self.site_url, self.page_lang, lang)
+
+    def page_lang(self, src_uri: str) -> str:
+        """The language of the page built from ``src_uri`` (a story's own ``lang``)."""
+        found = self.require_catalog().by_src.get(src_uri) or self.generated.get(src_uri)
+        return found.lang if found is not None else self.settings.language
 
     # -- pages ---------------------------------------------------------------------------------
 

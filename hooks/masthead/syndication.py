@@ -140,7 +140,8 @@ def write_all(room: Newsroom, site_dir: Path, html: Mapping[str, str], *, site_u
     alternates = editions.sitemap_alternates(
         room.version_table, room.editions,
         lambda uri: article_url(uri, directory_urls=room.directory_urls), base,
-        lambda uri: absolute(base, article_url(uri, directory_urls=room.directory_urls)) in written)
+        lambda uri: absolute(base, article_url(uri, directory_urls=room.directory_urls)) in written,
+        room.page_lang)
     data = sitemaps.sitemap(locs, lastmod, s.timezone, alternates)
     (site_dir / sitemaps.SITEMAP).write_bytes(data)
     (site_dir / (sitemaps.SITEMAP + ".gz")).write_bytes(sitemaps.gzipped(data))
