@@ -122,9 +122,9 @@ def on_pre_build(config: MkDocsConfig, **_: Any) -> None:
         _room().load(Path(config.docs_dir))
     except MastheadError as exc:
         raise PluginError(exc.report()) from None
-    tags = _room().tags
-    for clash in tags.collisions if tags else ():  # both tags get pages; --strict stops here
-        log.warning(clash.message())
+    for tags in _room().tag_indexes():  # one per edition
+        for clash in tags.collisions:  # both tags get pages; --strict stops here
+            log.warning(clash.message())
     for warning in _room().require_catalog().warnings:  # outsized stories: built, within bounds
         log.warning(warning.format())
     _search_source.start()

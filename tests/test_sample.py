@@ -20,10 +20,17 @@ from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
-def catalog() -> Catalog:
+def room() -> Newsroom:
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     settings = load_settings(_typed(config["extra"]["masthead"]), docs_dir=ROOT / "docs")
-    return Newsroom(settings).load(ROOT / "docs")
+    newsroom = Newsroom(settings)
+    newsroom.load(ROOT / "docs")
+    return newsroom
+
+
+@pytest.fixture(scope="module")
+def catalog(room: Newsroom) -> Catalog:
+    return room.require_catalog()
 
 
 def _typed(raw: object) -> object:
@@ -64,7 +71,8 @@ def test_sample_has_the_promised_variety(catalog: Catalog) -> None:
     assert sum("|---" in a.body.replace(" ", "") or "|:--" in a.body for a in stories) >= 1
 
 
-def test_every_story_has_its_page_and_the_lead_is_pinned(catalog: Catalog, built: Path) -> None:
+def test_every_story_has_its_page_and_the_lead_is_pinned(
+        catalog: Catalog, room: Newsroom, built: Path) -> None:
     for a in catalog.articles:
         page = BeautifulSoup((built / a.url / "index.html").read_text(encoding="utf-8"), "html.parser")
         assert page.h1.get_text() == a.title
@@ -72,10 +80,12 @@ def test_every_story_has_its_page_and_the_lead_is_pinned(catalog: Catalog, built
     front = BeautifulSoup((built / "index.html").read_text(encoding="utf-8"), "html.parser")
     lead = front.select_one(".mh-front__lead .mh-card__title").get_text(strip=True)
     assert lead == next(a.title for a in catalog.articles if a.pinned)
-    for section, stories in catalog.by_section.items():
-        page = BeautifulSoup((built / section / "index.html").read_text(encoding="utf-8"), "html.parser")
-        titles = [h.get_text(strip=True) for h in page.select(".mh-list .mh-card__title")]
-        assert titles == [a.title for a in stories[: len(titles)]] and titles
+    for view in room.views.values():  # the sample has two editions: en at the root, zh under zh/
+        for section, stories in view.catalog.by_section.items():
+            page = BeautifulSoup((built / view.prefix / section / "index.html").read_text(encoding="utf-8"),
+                                 "html.parser")
+            titles = [h.get_text(strip=True) for h in page.select(".mh-list .mh-card__title")]
+            assert titles == [a.title for a in stories[: len(titles)]] and titles
     assert (built / "404.html").is_file()
 
 
@@ -97,15 +107,19 @@ def test_sample_follows_on_wechat_and_weibo_and_its_share_qr_codes_scan(
 
 
 def test_sample_tags_merge_case_variants_and_aliases_and_every_tag_link_works(
-    catalog: Catalog, built: Path
+    catalog: Catalog, room: Newsroom, built: Path
 ) -> None:
     index = BeautifulSoup((built / "tags/index.html").read_text(encoding="utf-8"), "html.parser")
     names = [a.select_one(".mh-tagchip__name").get_text() for a in index.select(".mh-tagindex__group a")]
     assert len(names) == len({n.casefold() for n in names}), names  # ev/EV, Batteries/batteries merged
-    assert {"EV", "batteries", "exports", "新能源"} <= set(names)
-    assert "electric vehicles" not in names and "新能源汽车" not in names  # aliases in mkdocs.yml
+    zh_index = BeautifulSoup((built / "zh/tags/index.html").read_text(encoding="utf-8"), "html.parser")
+    zh_names = [a.select_one(".mh-tagchip__name").get_text()
+                for a in zh_index.select(".mh-tagindex__group a")]
+    assert {"EV", "batteries", "exports"} <= set(names) and "新能源" in zh_names  # one index per edition
+    assert "electric vehicles" not in names and "新能源汽车" not in zh_names  # aliases in mkdocs.yml
     ev = BeautifulSoup((built / "tags/ev/index.html").read_text(encoding="utf-8"), "html.parser")
-    expected = sum(any(t.casefold() in ("ev", "electric vehicles") for t in a.tags) for a in catalog.articles)
+    english = room.view("en").catalog.articles  # tags/ is the English edition's tag index
+    expected = sum(any(t.casefold() in ("ev", "electric vehicles") for t in a.tags) for a in english)
     assert ev.select_one(".mh-taghead__count").get_text() == f"{expected} stories"
     for a in catalog.articles:
         page = BeautifulSoup((built / a.url / "index.html").read_text(encoding="utf-8"), "html.parser")
@@ -126,10 +140,15 @@ def test_every_sample_story_ends_with_five_related_stories_in_its_language(
         assert len(links) == 5, a.src_uri
         targets = [os.path.normpath(os.path.join(a.url, href)) + "/" for href in links]
         assert a.url not in targets and all(t in langs for t in targets)
-        if not a.pinned:  # in its language: Traditional (zh-Hant) and Simplified are both Chinese
-            assert {family(langs[t]) for t in targets} == {family(a.lang)}
-    # The lead story pins a Chinese report on battery recycling first; the build adds four more.
+        # within the story's edition: Traditional (zh-Hant) and Simplified stories are both Chinese
+        assert {family(langs[t]) for t in targets} == {family(a.lang)}
+    # The lead story pins a report on solid-state batteries first, its Chinese translation a
+    # Chinese report on battery recycling (pins stay in the edition); the build adds four more.
     lead = next(a for a in catalog.articles if a.pinned)
     page = BeautifulSoup((built / lead.url / "index.html").read_text(encoding="utf-8"), "html.parser")
     first = page.select_one(".mh-related__item")
-    assert first["lang"] == "zh" and "电池" in first.get_text()
+    assert not first.has_attr("lang") and "Solid-state" in first.get_text()
+    page = BeautifulSoup((built / "news/hua-xin-bei-qiao-dian-chi-he-bing/index.html").read_text(
+        encoding="utf-8"), "html.parser")
+    first = page.select_one(".mh-related__item")
+    assert page.html["lang"] == "zh" and not first.has_attr("lang") and "电池" in first.get_text()

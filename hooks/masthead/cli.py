@@ -77,7 +77,8 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
     now = build_time()
     try:
         story = create_story(project.docs_dir, args.section, args.title, settings, now=now,
-                             slug=args.slug or "", lang=args.lang or "", draft=not args.publish)
+                             slug=args.slug or "", lang=args.lang or "", draft=not args.publish,
+                             story_id=args.story_id or "")
     except NewStoryError as exc:
         raise CommandError(str(exc)) from None
     shown = _shown(story.path)
@@ -148,6 +149,8 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--lang", choices=["zh", "zh-Hant", "en"],
                      help="language of the story (default: from the title)")
     new.add_argument("--publish", action="store_true", help="do not mark the story as a draft")
+    new.add_argument("--story-id", help="pair it with its translation in the other edition (the "
+                                        "same story_id in both files; sites with editions)")
     new.set_defaults(run=cmd_new)
 
     check = sub.add_parser("check", help="check every story and setting the way the build does",

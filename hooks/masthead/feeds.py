@@ -106,6 +106,7 @@ class Channel:
     title: str
     description: str
     articles: tuple[Article, ...]  # newest first, already cut to the feed's length
+    language: str = ""  # its edition's language (editions.py); "" = the site language
 
     def file_url(self, kind: str) -> str:
         return self.folder + FILES[kind]
@@ -187,7 +188,7 @@ def rss(channel: Channel, ctx: FeedContext) -> bytes:
     _text(ch, "title", channel.title)
     _text(ch, "link", ctx.url(channel.page_url))
     _text(ch, "description", channel.description or channel.title)
-    _text(ch, "language", news_language(s.language))
+    _text(ch, "language", news_language(channel.language or s.language))
     _text(ch, "lastBuildDate", rfc822(feed_updated(channel, ctx.fallback_date), zone))
     _text(ch, "generator", "Masthead")
     self_link = etree.SubElement(ch, f"{{{ATOM_NS}}}link")
@@ -215,7 +216,7 @@ def rss(channel: Channel, ctx: FeedContext) -> bytes:
 def atom(channel: Channel, ctx: FeedContext) -> bytes:
     s, zone = ctx.settings, ctx.settings.timezone
     root = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
-    root.set("{http://www.w3.org/XML/1998/namespace}lang", s.language)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", channel.language or s.language)
     _text(root, f"{{{ATOM_NS}}}id", ctx.url(channel.page_url))
     _text(root, f"{{{ATOM_NS}}}title", channel.title).set("type", "text")
     if channel.description:
@@ -252,7 +253,7 @@ def json_feed(channel: Channel, ctx: FeedContext) -> bytes:
         "title": clean(channel.title),
         "home_page_url": ctx.url(channel.page_url),
         "feed_url": ctx.url(channel.file_url("json")),
-        "language": s.language,
+        "language": channel.language or s.language,
         "authors": [{"name": clean(s.publisher)}],
     }
     if channel.description:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import editions as ed
 from . import i18n, search, timing
 from .archives import archive_plans
 from .article import Article, article_url, key_lines, parse_article
@@ -57,6 +58,12 @@ class Newsroom:
     related_settings: RelatedSettings = field(default_factory=RelatedSettings)
     related: dict[str, tuple[Article, ...]] = field(default_factory=dict)
     parse: Callable[..., tuple[Article | None, list[Fault]]] = parse_article  # or a cached one
+    # Bilingual editions (editions.py): none configured = one view of the whole site, as before.
+    editions: tuple[ed.Edition, ...] = ()
+    views: dict[str, ed.EditionView] = field(default_factory=dict)
+    version_keys: dict[str, tuple[str, ed.VersionKey]] = field(default_factory=dict)
+    fallbacks: dict[str, ed.VersionKey] = field(default_factory=dict)
+    version_table: dict[ed.VersionKey, dict[str, str]] = field(default_factory=dict)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -72,6 +79,9 @@ class Newsroom:
             return "search page"
         if url.startswith(INDEX_URL):
             return "tag pages"
+        for edition in self.editions:
+            if edition.prefix and url.startswith(edition.prefix):
+                return f"{edition.lang} edition's pages"
         return None
 
     def load(self, docs_dir: Path) -> Catalog:
@@ -80,6 +90,10 @@ class Newsroom:
         faults: list[Fault] = []
         try:
             self.related_settings = load_related_settings(self.settings.extra.get("related"))
+        except MastheadError as exc:
+            faults.extend(exc.faults)
+        try:
+            self.editions = ed.load_editions(self.settings)
         except MastheadError as exc:
             faults.extend(exc.faults)
         with timing.phase("read"):
@@ -114,39 +128,99 @@ class Newsroom:
         withheld = [*catalog.drafts, *catalog.scheduled]  # previewed by `mkdocs serve` only
         faults += check_pins([*catalog.articles, *withheld], catalog.by_src,
                              lambda src: key_lines(sources[src]).get("related"))
+        faults += ed.check_pairs(catalog.by_src.values(), self.editions,
+                                 lambda src: key_lines(sources[src]).get(ed.FIELD))
+        faults += ed.check_pinned_editions([*catalog.articles, *withheld], catalog.by_src, self.editions,
+                                           lambda src: key_lines(sources[src]).get("related"))
         if faults:
             raise MastheadError(faults)
         self.catalog = catalog
+        self.views = ed.edition_views(catalog, self.editions, self.settings)
         with timing.phase("catalog"):
             self.generated = self._generate(catalog)
-        with timing.phase("related"):
-            self.related = related_stories(catalog.articles, withheld, self.related_settings,
-                                           catalog.by_src)
+            self._link_versions(catalog)
+        with timing.phase("related"):  # within each edition (the whole site without editions)
+            self.related = {}
+            for view in self.views.values():
+                own = view.catalog
+                self.related.update(related_stories(own.articles, [*own.drafts, *own.scheduled],
+                                                    self.related_settings, catalog.by_src))
         return catalog
 
     def _generate(self, catalog: Catalog) -> dict[str, GeneratedPage]:
+        """The pages of each edition below its prefix; archives and author pages site-wide."""
         s = self.settings
-        pages = [GeneratedPage(FRONT_PAGE, "front", s.name, s.language)]
-        for section in s.sections:
-            for listing in paginate(f"{section.slug}/", catalog.by_section[section.slug],
-                                    s.page_size):
-                pages.append(GeneratedPage(listing.src_uri, "section", section.label(s.language),
-                                           s.language, section=section, listing=listing))
-        for plan in [*archive_plans(catalog.articles, s.timezone, s.page_size, s.language),
-                     *author_plans(self.staff, catalog.articles, s.page_size, s.language)]:
-            pages.append(GeneratedPage(plan.src_uri, plan.kind, plan.title, s.language,
-                                       listing=plan.listing, data=plan.data))
-        pages.append(GeneratedPage(search.SEARCH_PAGE, "search", search.labels(s.language)["search_title"],
-                                   s.language))
-        with timing.phase("tags"):
-            self.tags = build_tag_index(catalog.articles, s.tag_aliases)  # published stories only
-        index_title = i18n.labels(s.language)["tags"]
-        pages.append(GeneratedPage(INDEX_URL + "index.md", "tags", index_title, s.language))
-        for tag in self.tags.tags:
-            for listing in paginate(tag.url, tag.articles, s.tag_page_size):
-                pages.append(GeneratedPage(listing.src_uri, "tag", tag.name, s.language,
-                                           listing=listing, tag=tag))
+        pages: list[GeneratedPage] = []
+        self.version_keys, self.fallbacks = {}, {}
+        keys = self.version_keys
+
+        for view in self.views.values():
+            p, lang, own = view.prefix, view.lang, view.catalog
+            pages.append(GeneratedPage(p + FRONT_PAGE, "front", view.name, lang))
+            keys[p + FRONT_PAGE] = (lang, ("front",))
+            for section in s.sections:
+                for listing in paginate(f"{p}{section.slug}/", own.by_section[section.slug],
+                                        s.page_size):
+                    pages.append(GeneratedPage(listing.src_uri, "section", section.label(lang),
+                                               lang, section=section, listing=listing))
+                    if listing.number == 1:
+                        keys[listing.src_uri] = (lang, ("section", section.slug))
+                    self.fallbacks[listing.src_uri] = ("section", section.slug)
+            if view.root:  # site-wide: every story, in the site language
+                for plan in [*archive_plans(catalog.articles, s.timezone, s.page_size, s.language),
+                             *author_plans(self.staff, catalog.articles, s.page_size, s.language)]:
+                    pages.append(GeneratedPage(plan.src_uri, plan.kind, plan.title, s.language,
+                                               listing=plan.listing, data=plan.data))
+            pages.append(GeneratedPage(p + search.SEARCH_PAGE, "search",
+                                       search.labels(lang)["search_title"], lang))
+            keys[p + search.SEARCH_PAGE] = (lang, ("search",))
+            with timing.phase("tags"):  # published stories only
+                view.tags = build_tag_index(own.articles, s.tag_aliases, p)
+            pages.append(GeneratedPage(p + INDEX_URL + "index.md", "tags", i18n.labels(lang)["tags"], lang))
+            keys[p + INDEX_URL + "index.md"] = (lang, ("tags",))
+            for tag in view.tags.tags:
+                for listing in paginate(tag.url, tag.articles, s.tag_page_size):
+                    pages.append(GeneratedPage(listing.src_uri, "tag", tag.name, lang,
+                                               listing=listing, tag=tag))
+                    if listing.number == 1:
+                        keys[listing.src_uri] = (lang, ("tag", tag.key))
+                    self.fallbacks[listing.src_uri] = ("tags",)
+        self.tags = next(iter(self.views.values())).tags  # the root edition's
         return {p.src_uri: p for p in pages}
+
+    def _link_versions(self, catalog: Catalog) -> None:
+        """Pair each page with its versions in the other edition (nothing without editions)."""
+        if not self.editions:
+            self.version_keys, self.fallbacks, self.version_table = {}, {}, {}
+            return
+        for article in catalog.articles:
+            edition = ed.edition_lang(article.lang, self.editions)
+            if (sid := ed.story_id(article)) is not None and edition is not None:
+                self.version_keys[article.src_uri] = (edition, ("story", sid))
+        self.version_table = ed.versions(self.version_keys)
+
+    def view(self, lang: str) -> ed.EditionView:
+        """The edition of ``lang``; the one view of the whole site when there are no editions."""
+        if not self.views:
+            raise RuntimeError("Newsroom.load() must run before pages are built")
+        edition = ed.edition_lang(lang, self.editions) if self.editions else None
+        return self.views.get(edition or lang) or next(iter(self.views.values()))
+
+    def tag_indexes(self) -> list[TagIndex]:
+        return [v.tags for v in self.views.values() if v.tags is not None]
+
+    def edition_links(self, src_uri: str, lang: str) -> dict[str, Any]:
+        """hreflang alternates and the language switch of a page (empty without editions)."""
+        key = self.version_keys.get(src_uri)
+        return ed.page_links(src_uri, self.view(lang).lang, key[1] if key else None,
+                             self.fallbacks.get(src_uri, ("front",)), self.version_table, self.editions,
+                             lambda uri: article_url(uri, directory_urls=self.directory_urls),
+                             self.site_url, self.page_lang, lang)
+
+    def page_lang(self, src_uri: str) -> str:
+        """The language of the page built from ``src_uri`` (a story's own ``lang``)."""
+        found = self.require_catalog().by_src.get(src_uri) or self.generated.get(src_uri)
+        return found.lang if found is not None else self.settings.language
 
     # -- pages ---------------------------------------------------------------------------------
 
@@ -176,18 +250,21 @@ class Newsroom:
         page = self.generated.get(src_uri)
         lang = article.lang if article else page.lang if page else s.language
         current = article.section if article else page.section.slug if page and page.section else ""
+        view = self.view(lang)
         ctx: dict[str, Any] = {"masthead": self.site_view(lang, current)}
+        if self.editions:
+            ctx["edition"] = self.edition_links(src_uri, lang)
         ctx["social"] = social_view(self.social, lang=lang, site_url=self.site_url,
                                     site_name=s.short_name, article=article)
         if article is not None:
             section = s.section(article.section)
             ctx["article"] = article
             ctx["article_section"] = section.label(lang) if section else article.section
-            ctx["rail"] = [a for a in catalog.articles[:RAIL_SIZE + 1] if a is not article][:RAIL_SIZE]
+            ctx["rail"] = [a for a in view.catalog.articles[:RAIL_SIZE + 1] if a is not article][:RAIL_SIZE]
             ctx["byline"] = self.byline(article)
             ctx["scheduled"] = catalog.is_withheld(src_uri) and not article.draft
             with timing.phase("tags"):
-                ctx["article_tags"] = self.tags.of(article) if self.tags else []
+                ctx["article_tags"] = view.tags.of(article) if view.tags else []
             ctx["related"] = self.related.get(src_uri, ())
         elif page is not None and page.kind == "section":
             ctx["listing"] = page.listing
@@ -195,11 +272,11 @@ class Newsroom:
         elif page is not None and page.kind in ("tag", "tags"):
             ctx.update(listing=page.listing, tag=page.tag)
             if page.kind == "tags":  # only the index draws it: on a tag page it would tie the
-                ctx["tag_index"] = self.tags  # render cache's key to every story of the site
+                ctx["tag_index"] = view.tags  # render cache's key to every story of the edition
         elif page is not None and page.kind == "front":
-            ctx["front"] = self.front_page()
+            ctx["front"] = self.front_page(view)
         elif page is not None and page.kind == "search":
-            ctx["search_page"] = search.page_view(s, lang, sorted({a.lang for a in catalog.articles}))
+            ctx["search_page"] = search.page_view(s, lang, sorted({a.lang for a in view.catalog.articles}))
         elif page is not None:
             ctx["listing"] = page.listing
             ctx.update(page.data)
@@ -215,9 +292,13 @@ class Newsroom:
         year = self.last_year()
         years = str(s.copyright_since) if year <= s.copyright_since else f"{s.copyright_since}–{year}"
         labels = {**i18n.labels(lang), **search.labels(lang)}
+        view = self.view(lang)
+        p = view.prefix
         return {
-            "name": s.name,
-            "short_name": s.short_name,
+            "name": view.name,
+            "short_name": view.short_name,
+            "home_url": p,  # the edition's front page ("" at the site root)
+            "prefix": p,
             "lang": lang,
             "family": i18n.family(lang),  # zh for zh-Hant too: punctuation, tag languages
             "labels": labels,
@@ -225,25 +306,28 @@ class Newsroom:
             "disclaimer": s.disclaimer,
             "copyright": labels["copyright"].format(years=years, owner=s.copyright_owner),
             "current_section": current_section,
-            "search_url": article_url(search.SEARCH_PAGE, directory_urls=self.directory_urls),
-            "sections": [{"slug": x.slug, "url": f"{x.slug}/", "title": x.label(lang),
-                          "description": x.description} for x in s.sections],
+            "search_url": article_url(p + search.SEARCH_PAGE, directory_urls=self.directory_urls),
+            "sections": [{"slug": x.slug, "url": f"{p}{x.slug}/", "title": x.label(lang),
+                          "description": x.describe(lang)} for x in s.sections],
             "section_titles": {x.slug: x.label(lang) for x in s.sections},
             "archive_url": "archive/" if self.catalog and self.catalog.articles else "",
             "authors_url": "authors/" if self.staff.authors else "",
-            "tags_url": INDEX_URL if self.tags and self.tags.tags else "",
+            "tags_url": p + INDEX_URL if view.tags and view.tags.tags else "",
             "filings": filings_view(s.filings),
         }
 
-    def front_page(self) -> dict[str, Any]:
-        catalog = self.require_catalog()
+    def front_page(self, view: ed.EditionView | None = None) -> dict[str, Any]:
+        """The front page of ``view``'s edition (the root edition by default)."""
+        self.require_catalog()
+        view = view or next(iter(self.views.values()))
+        catalog = view.catalog
         lead = catalog.lead
         per = self.settings.front_page_per_section
         blocks = []
         for section in self.settings.sections:
             items = [a for a in catalog.by_section[section.slug] if a is not lead][:per]
             if items:
-                blocks.append({"section": section, "url": f"{section.slug}/", "stories": items})
+                blocks.append({"section": section, "url": f"{view.prefix}{section.slug}/", "stories": items})
         latest = [a for a in catalog.articles if a is not lead][:per + 2]
         return {"lead": lead, "latest": latest, "blocks": blocks}
 

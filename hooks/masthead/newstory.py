@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .editions import STORY_ID_RE
 from .i18n import family
 from .settings import Settings
 from .slugs import slugify
@@ -54,7 +55,8 @@ def story_language(title: str, site_language: str) -> str:
     return "en" if chinese else site_language
 
 
-def front_matter(title: str, date: dt.datetime, lang: str, settings: Settings, *, draft: bool) -> str:
+def front_matter(title: str, date: dt.datetime, lang: str, settings: Settings, *, draft: bool,
+                 story_id: str = "") -> str:
     """The new story's text: every field an editor fills in, with a hint for each."""
     zh = family(lang) == "zh"
     lines = [
@@ -71,6 +73,9 @@ def front_matter(title: str, date: dt.datetime, lang: str, settings: Settings, *
     ]
     if lang != settings.language:
         lines.append(f"lang: {lang}")
+    if story_id:  # pairs the story with its translation in the other edition (editions.py)
+        hint = "与原文或译文相同" if zh else "the same as its translation's"
+        lines.append(f"story_id: {story_id}  # {hint}")
     if draft:
         lines.append("draft: true  # " + ("删去此行即发布" if zh else "delete this line to publish"))
     lines += ["---", "", "在这里写正文。" if zh else "Write the story here.", ""]
@@ -87,6 +92,7 @@ def create_story(
     slug: str = "",
     lang: str = "",
     draft: bool = True,
+    story_id: str = "",
 ) -> NewStory:
     """Write ``docs/<section>/<slug>.md``. A name taken by another story gets ``-2`` (``-3``…);
     a ``slug`` the editor chose is never changed: if it is taken, nothing is written."""
@@ -110,8 +116,11 @@ def create_story(
         wanted = slugify(title)
         name = free_name(folder, wanted)
         renamed_from = wanted if name != wanted else ""
+    if story_id and not STORY_ID_RE.match(story_id):
+        raise NewStoryError(f"{story_id!r} is not a story_id; use letters, digits, '.', '_' and '-', "
+                            "e.g. 2025-plant-opens")
     lang = lang or story_language(title, settings.language)
-    text = front_matter(title, now, lang, settings, draft=draft)
+    text = front_matter(title, now, lang, settings, draft=draft, story_id=story_id)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.md"
     try:

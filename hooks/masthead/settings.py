@@ -30,6 +30,7 @@ class Section:
     title_zh: str = ""
     description: str = ""
     title_zh_hant: str = ""  # in Traditional script, for zh-Hant pages
+    description_zh: str = ""  # on Chinese pages (zh and zh-Hant), when given
 
     def label(self, lang: str) -> str:
         """The section's name in ``lang`` (its Chinese title on Chinese pages, when given; on
@@ -37,6 +38,10 @@ class Section:
         if lang == "zh-Hant" and self.title_zh_hant:
             return self.title_zh_hant
         return self.title_zh if family(lang) == "zh" and self.title_zh else self.title
+
+    def describe(self, lang: str) -> str:
+        """The section's description in ``lang`` (its Chinese one on Chinese pages, when given)."""
+        return self.description_zh if family(lang) == "zh" and self.description_zh else self.description
 
 
 @dataclass(frozen=True)
@@ -189,5 +194,6 @@ def _sections(raw: object, faults: list[Fault]) -> tuple[Section, ...]:
         sections.append(Section(slug=slug, title=r.text("title", example="News"),
                                 title_zh=r.text("title_zh", default=""),
                                 title_zh_hant=r.text("title_zh_hant", default=""),
-                                description=r.text("description", default="")))
+                                description=r.text("description", default=""),
+                                description_zh=r.text("description_zh", default="")))
     return tuple(sections)

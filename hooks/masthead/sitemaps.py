@@ -20,6 +20,7 @@ from .article import Article
 from .feeds import clean, rfc3339
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"  # <xhtml:link rel="alternate" hreflang> (editions)
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 SITEMAP = "sitemap.xml"
 NEWS_SITEMAP = "news_sitemap.xml"
@@ -36,14 +37,23 @@ def read_locs(sitemap: Path) -> list[str]:
     return [str(loc.text).strip() for loc in tree.iter(f"{{{SITEMAP_NS}}}loc") if loc.text]
 
 
-def sitemap(locs: Iterable[str], lastmod: Mapping[str, dt.datetime], zone: dt.tzinfo) -> bytes:
-    """A sitemap 0.9 document: each URL once, with lastmod where the date is known."""
-    root = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap={None: SITEMAP_NS})
+def sitemap(locs: Iterable[str], lastmod: Mapping[str, dt.datetime], zone: dt.tzinfo,
+            alternates: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> bytes:
+    """A sitemap 0.9 document: each URL once, with lastmod where the date is known, and the
+    ``(hreflang, URL)`` versions of a page in each edition as ``xhtml:link`` alternates."""
+    alternates = alternates or {}
+    nsmap = {None: SITEMAP_NS, "xhtml": XHTML_NS} if alternates else {None: SITEMAP_NS}
+    root = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap=nsmap)
     for loc in dict.fromkeys(locs):
         url = etree.SubElement(root, f"{{{SITEMAP_NS}}}url")
         etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = clean(loc)
         if loc in lastmod:
             etree.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = rfc3339(lastmod[loc], zone)
+        for lang, href in alternates.get(loc, ()):
+            link = etree.SubElement(url, f"{{{XHTML_NS}}}link")
+            link.set("rel", "alternate")
+            link.set("hreflang", lang)
+            link.set("href", clean(href))
     return _xml(root)
 
 

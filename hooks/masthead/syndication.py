@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import feeds, i18n, sitemaps, structured
+from . import editions, feeds, i18n, sitemaps, structured
 from .article import Article, article_url
 from .feeds import Channel, FeedContext, absolute, load_feed_settings, site_base
 from .newsroom import FRONT_PAGE, Newsroom
@@ -32,8 +32,9 @@ class Report:
 
 def channels(room: Newsroom, site_description: str = "") -> dict[str, Channel]:
     """Every feed, by the src_uri of the page it follows (the first page of a listing)."""
-    pages = [FRONT_PAGE, *(f"{s.slug}/index.md" for s in room.settings.sections),
-             *(f"{t.url}index.md" for t in (room.tags.tags if room.tags else ()))]
+    pages = [uri for view in room.views.values() for uri in (
+        view.prefix + FRONT_PAGE, *(f"{view.prefix}{s.slug}/index.md" for s in room.settings.sections),
+        *(f"{t.url}index.md" for t in (view.tags.tags if view.tags else ())))]
     found = {uri: channel_for(room, uri, site_description) for uri in pages}
     return {uri: channel for uri, channel in found.items() if channel is not None}
 
@@ -42,21 +43,25 @@ def channel_for(room: Newsroom, src_uri: str, site_description: str = "") -> Cha
     """The feed that the listing page ``src_uri`` (any page of it) follows, if it has one."""
     s = room.settings
     n = load_feed_settings(s).items
-    catalog = room.require_catalog()
+    room.require_catalog()
     page = room.generated.get(src_uri)
     if page is None:
         return None
+    view = room.view(page.lang)  # the page's edition (the whole site without editions)
+    p, catalog, lang = view.prefix, view.catalog, page.lang
+    folder = p + feeds.FEEDS_DIR  # feeds/ of the root edition, zh/feeds/ of the other
     if page.kind == "front":
-        return Channel(feeds.FEEDS_DIR, "", s.name, site_description, catalog.articles[:n])
+        description = site_description if view.root else view.description
+        return Channel(folder, p, view.name, description, catalog.articles[:n], lang)
     if page.kind == "section" and page.section is not None:
         slug = page.section.slug
-        title = f"{page.section.label(s.language)} - {s.name}"
-        return Channel(f"{feeds.FEEDS_DIR}{slug}/", f"{slug}/", title, page.section.description,
-                       catalog.by_section[slug][:n])
+        title = f"{page.section.label(lang)} - {view.name}"
+        return Channel(f"{folder}{slug}/", f"{p}{slug}/", title, page.section.describe(lang),
+                       catalog.by_section[slug][:n], lang)
     if page.kind == "tag" and page.tag is not None:
         tag = page.tag
-        return Channel(f"{feeds.FEEDS_DIR}{tag.url}", tag.url, f"{tag.name} - {s.name}", "",
-                       tag.articles[:n])
+        return Channel(f"{folder}{tag.url.removeprefix(p)}", tag.url, f"{tag.name} - {view.name}", "",
+                       tag.articles[:n], lang)
     return None
 
 
@@ -76,8 +81,11 @@ def page_context(room: Newsroom, src_uri: str, canonical: str, site_url: str, *,
         if channel is not None:
             ctx["feed_links"] = feeds.links(channel, site_url)
         # Every page gets og:description (WeChat's crawler shows it under the title): the
-        # section's own, else the site's description, else its name.
-        description = (page.section.description if page.section else "") or site_description or s.name
+        # section's own, else the description of the page's edition (the site's at the root),
+        # else its name.
+        view = room.view(page.lang)
+        description = ((page.section.describe(page.lang) if page.section else "")
+                       or (site_description if view.root else view.description) or view.name)
         ctx["structured"] = {"meta": structured.page_meta(page.title, description, canonical, s,
                                                           page.lang), "jsonld": []}
         return ctx
@@ -89,7 +97,9 @@ def page_context(room: Newsroom, src_uri: str, canonical: str, site_url: str, *,
     authors = [entry["url"] for entry in room.byline(article)]
     data = structured.news_article(article, s, site_url=site_url, canonical=canonical,
                                    section_title=section_title, author_urls=authors)
-    trail = structured.breadcrumbs([(s.name, base), (section_title, absolute(base, f"{article.section}/")),
+    view = room.view(article.lang)  # the story's edition: its front and section pages
+    trail = structured.breadcrumbs([(view.name, absolute(base, view.prefix)),
+                                    (section_title, absolute(base, f"{view.prefix}{article.section}/")),
                                     (article.title, canonical)])
     ctx["structured"] = {
         "meta": structured.article_meta(article, s, canonical=canonical, section_title=section_title),
@@ -126,7 +136,13 @@ def write_all(room: Newsroom, site_dir: Path, html: Mapping[str, str], *, site_u
 
     lastmod = _lastmod(room, base)
     locs = sitemaps.read_locs(site_dir / sitemaps.SITEMAP) or list(lastmod)
-    data = sitemaps.sitemap(locs, lastmod, s.timezone)
+    written = set(locs)
+    alternates = editions.sitemap_alternates(
+        room.version_table, room.editions,
+        lambda uri: article_url(uri, directory_urls=room.directory_urls), base,
+        lambda uri: absolute(base, article_url(uri, directory_urls=room.directory_urls)) in written,
+        room.page_lang)
+    data = sitemaps.sitemap(locs, lastmod, s.timezone, alternates)
     (site_dir / sitemaps.SITEMAP).write_bytes(data)
     (site_dir / (sitemaps.SITEMAP + ".gz")).write_bytes(sitemaps.gzipped(data))
 
@@ -149,7 +165,7 @@ def _lastmod(room: Newsroom, base: str) -> dict[str, dt.datetime]:
     catalog = room.require_catalog()
     found: dict[str, dt.datetime] = {}
     for page in room.generated.values():
-        items: tuple[Article, ...] = catalog.articles if page.kind == "front" else (
+        items: tuple[Article, ...] = room.view(page.lang).catalog.articles if page.kind == "front" else (
             page.listing.items if page.listing else ())
         if items:
             url = article_url(page.src_uri, directory_urls=room.directory_urls)

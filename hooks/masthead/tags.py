@@ -210,10 +210,11 @@ class Tag:
     articles: tuple[Article, ...] = field(repr=False)
     spellings: tuple[str, ...] = ()  # every spelling editors used, most used first
     top: bool = False  # one of the most used tags
+    prefix: str = ""  # the edition's folder ("zh/"); "" at the site root (hooks/masthead/editions.py)
 
     @property
     def url(self) -> str:
-        return f"{INDEX_URL}{self.slug}/"
+        return f"{self.prefix}{INDEX_URL}{self.slug}/"
 
     @property
     def count(self) -> int:
@@ -284,8 +285,9 @@ class TagIndex:
         return list(out.items())
 
 
-def build_tag_index(articles: Iterable[Article], aliases: Mapping[str, str]) -> TagIndex:
-    """Index the tags of ``articles`` (newest first, published only) in one pass over them."""
+def build_tag_index(articles: Iterable[Article], aliases: Mapping[str, str], prefix: str = "") -> TagIndex:
+    """Index the tags of ``articles`` (newest first, published only) in one pass over them;
+    ``prefix`` is the folder of the edition whose tag pages they get (editions.py)."""
     stories: dict[str, list[Article]] = {}
     spellings: dict[str, Counter[str]] = {}
     resolved: dict[str, tuple[str, str]] = {}  # each spelling resolved once
@@ -304,7 +306,7 @@ def build_tag_index(articles: Iterable[Article], aliases: Mapping[str, str]) -> 
     top = {k for k in ranked[:TOP_TAGS] if len(stories[k]) > 1}
     tags = [
         Tag(key=key, name=names[key], slug=slugs[key], articles=tuple(stories[key]),
-            spellings=tuple(s for s, _ in _by_use(spellings[key])), top=key in top)
+            spellings=tuple(s for s, _ in _by_use(spellings[key])), top=key in top, prefix=prefix)
         for key in sorted(stories, key=lambda k: (sort_key(names[k]), k))
     ]
     collisions = tuple(

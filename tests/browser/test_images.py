@@ -26,23 +26,26 @@ def _scroll_to_the_end(page: Any) -> None:
 
 
 def test_phone_front_page_fetches_small_webp_variants_not_originals(browser: Any, served_site: str) -> None:
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    images: list[tuple[str, str]] = []
-    page.on("response", lambda r: images.append((urlsplit(r.url).path, r.headers.get("content-type", "")))
+    thumbs: list[str] = []
+    for front in ("", "zh/"):  # the sample's two editions: English at the root, Chinese in zh/
+        context = browser.new_context(**PHONE)  # a fresh cache: both leads show one picture
+        page = context.new_page()
+        images: list[tuple[str, str]] = []
+        page.on("response", lambda r, seen=images: seen.append(
+            (urlsplit(r.url).path, r.headers.get("content-type", "")))
             if r.request.resource_type == "image" else None)
-    page.goto(served_site)
-    _scroll_to_the_end(page)
-    raster = [(path, kind) for path, kind in images if not path.endswith(".svg")]
-    assert raster, "the sample's front page shows raster pictures"
-    assert all("/assets/img/" in path and kind == "image/webp" for path, kind in raster), raster
-    lead = page.evaluate("document.querySelector('.mh-front__lead img').currentSrc")
-    # 343 CSS px at 2x: the 960 px variant, not the 1600 px one nor the 2400 px original.
-    assert lead.endswith("-960.webp"), lead
-    thumbs = page.evaluate("""() => [...document.querySelectorAll('.mh-grid .mh-card__media img')]
-      .map(img => img.currentSrc).filter(src => src && !src.endsWith('.svg'))""")
+        page.goto(served_site + front)
+        _scroll_to_the_end(page)
+        raster = [(path, kind) for path, kind in images if not path.endswith(".svg")]
+        assert raster, "the sample's front pages show raster pictures"
+        assert all("/assets/img/" in path and kind == "image/webp" for path, kind in raster), raster
+        lead = page.evaluate("document.querySelector('.mh-front__lead img').currentSrc")
+        # 343 CSS px at 2x: the 960 px variant, not the 1600 px one nor the 2400 px original.
+        assert lead.endswith("-960.webp"), lead
+        thumbs += page.evaluate("""() => [...document.querySelectorAll('.mh-grid .mh-card__media img')]
+          .map(img => img.currentSrc).filter(src => src && !src.endsWith('.svg'))""")
+        context.close()
     assert thumbs and all(src.endswith(("-t320.webp", "-t640.webp")) for src in thumbs), thumbs
-    context.close()
 
 
 def test_article_page_does_not_shift_as_images_load(browser: Any, served_site: str) -> None:

@@ -62,16 +62,26 @@ def test_english_and_chinese_queries_find_the_expected_story_first(
     assert results(page)[0] == KESTREL
     page.screenshot(path=str(screenshots / "search-en.png"), full_page=True)
 
+    # The sample has two editions: the English search page searches English stories only.
     page.locator("#mh-search-q").fill("动力电池回收")
     page.locator("#mh-search-q").press("Enter")
     page.wait_for_function("() => location.search.includes('q=')"
                            " && decodeURIComponent(location.search).includes('动力电池回收')")
+    assert RECYCLING not in results(page)
+    assert page.locator(".mh-search__result[lang=zh]").count() == 0
+
+    # The Chinese edition's search page, reached with its own search box, finds it first.
+    page.goto(served_site + "zh/")
+    page.locator(".mh-search-box input[name=q]").fill("动力电池回收")
+    page.locator(".mh-search-box input[name=q]").press("Enter")
+    page.wait_for_url("**/masthead/zh/search/?q=*")
     assert results(page)[0] == RECYCLING
     first = page.locator(".mh-search__result").first
-    assert first.get_attribute("lang") == "zh"  # a Chinese story on an English page
+    assert page.locator("html").get_attribute("lang") == "zh"
+    assert first.get_attribute("lang") is None  # a Chinese story on a Chinese page
     assert first.locator("mark").count() >= 1
     assert "\u200b" not in first.locator(".mh-card__summary").inner_text()
-    assert first.locator(".mh-card__kicker").inner_text().lower() == "industry report"
+    assert first.locator(".mh-card__kicker").inner_text() == "行业报告"
     page.screenshot(path=str(screenshots / "search-zh.png"), full_page=True)
     first.locator(".mh-card__title a").click()
     assert page.url == served_site + "industry-report/dong-li-dian-chi-hui-shou/"
@@ -79,22 +89,24 @@ def test_english_and_chinese_queries_find_the_expected_story_first(
     assert watch.problems == []
 
 
-def test_filters_and_newest_first_order_mix_both_languages(context: Any, served_site: str) -> None:
+def test_filters_and_newest_first_order_within_each_edition(context: Any, served_site: str) -> None:
     watch = Watch(context, served_site)
     page = watch.page(context)
-    page.goto(served_site + "search/")
-    page.locator("select[name=sort]").select_option("date")
-    page.locator("select[name=section]").select_option("news")
-    assert len(results(page)) == 10
-    assert parse_qs(urlsplit(page.url).query) == {"section": ["news"], "sort": ["date"]}
-    dates = page.locator(".mh-search__result time").evaluate_all("ts => ts.map(t => t.dateTime)")
-    assert dates == sorted(dates, reverse=True)
-    kickers = set(page.locator(".mh-search__result .mh-card__kicker").all_inner_texts())
-    assert {k.lower() for k in kickers} == {"news"}
-    langs = page.locator(".mh-search__result").evaluate_all("rs => rs.map(r => r.lang || 'en')")
-    assert {"en", "zh"} <= set(langs)
-    assert page.locator(".mh-search__status").inner_text() == "10 stories found."
-    assert page.locator(".mh-search__more").is_hidden()
+    for edition, news, count in (("", "news", "7 stories found."), ("zh/", "新闻", "找到 6 篇文章。")):
+        page.goto(served_site + edition + "search/")
+        page.locator("select[name=sort]").select_option("date")
+        page.locator("select[name=section]").select_option("news")
+        found = results(page)
+        assert parse_qs(urlsplit(page.url).query) == {"section": ["news"], "sort": ["date"]}
+        dates = page.locator(".mh-search__result time").evaluate_all("ts => ts.map(t => t.dateTime)")
+        assert dates == sorted(dates, reverse=True)
+        kickers = set(page.locator(".mh-search__result .mh-card__kicker").all_inner_texts())
+        assert {k.lower() for k in kickers} == {news.lower()}
+        # Only the edition's own language: no result carries a lang of another language.
+        assert page.locator(".mh-search__result[lang]").count() == 0
+        assert page.locator(".mh-search__status").inner_text() == count
+        assert len(found) == int("".join(ch for ch in count if ch.isdigit()))
+        assert page.locator(".mh-search__more").is_hidden()
 
     page.goto(served_site + "search/?q=car&sort=date")
     assert len(results(page)) == 10
