@@ -229,18 +229,10 @@ def missing_characters(text: str) -> str:
 
 def draw_card(text: CardText, logo: Image.Image | None = None) -> bytes:
     """The PNG bytes of the share card for ``text``."""
-    width, height = CARD_SIZE
-    card = Image.new("RGB", CARD_SIZE, PAPER)
+    width, _ = CARD_SIZE
+    base, palette = _layout(text.site_name, logo)
+    card = base.copy()
     draw = ImageDraw.Draw(card)
-    draw.rectangle((0, 0, width, 11), fill=ACCENT)
-    x = MARGIN
-    if logo is not None:
-        mark = logo.convert("RGBA")
-        mark.thumbnail((72, 72), Image.Resampling.LANCZOS)
-        card.paste(mark, (MARGIN, 56 + (72 - mark.height) // 2), mark)
-        x = MARGIN + mark.width + 22
-    draw.text((x, 92), _fit(text.site_name, font(34), width - MARGIN - x), font=font(34), fill=INK,
-              anchor="lm")
     if text.section:
         draw.text((MARGIN, 182), text.section if text.lang.startswith("zh") else text.section.upper(),
                   font=font(28), fill=ACCENT, anchor="ls")
@@ -254,18 +246,45 @@ def draw_card(text: CardText, logo: Image.Image | None = None) -> bytes:
         # A full-width opening mark at the start of a line sits flush left, as typesetters do.
         indent = _blank_left(face, line[0]) if _is_wide(line[0]) and line[0] in NO_LINE_END else 0
         draw.text((MARGIN - indent, round(baseline)), line, font=face, fill=INK, anchor="ls")
-    draw.rectangle((MARGIN, 548, width - MARGIN, 549), fill=RULE)
     draw.text((MARGIN, 592), text.date, font=font(28), fill=MUTED, anchor="ls")
-    draw.rectangle((0, height - 8, width, height), fill=ACCENT)
     out = io.BytesIO()
     # Every pixel is paper, a design colour, an antialiasing blend of the two, or the logo's:
     # mapping onto that fixed palette costs a tenth of an adaptive quantizer (a card is drawn
     # for every story without a photo, 10 000 of them in a big newsroom's first build).
-    palette_card = card.quantize(palette=_palette(card.crop((MARGIN, 56, MARGIN + 72, 128))
-                                                  if logo is not None else None),
-                                 dither=Image.Dither.NONE)
-    palette_card.save(out, "PNG", compress_level=6)
+    card.quantize(palette=palette, dither=Image.Dither.NONE).save(out, "PNG", compress_level=6)
     return out.getvalue()
+
+
+# (id of the logo, site name) -> (the logo, kept so its id stays its own; base; palette)
+_layouts: dict[tuple[int, str], tuple[Image.Image | None, Image.Image, Image.Image]] = {}
+
+
+def _layout(site_name: str, logo: Image.Image | None) -> tuple[Image.Image, Image.Image]:
+    """What every card of a site shares, drawn once instead of per card: the paper with its
+    bars, logo, site name and rule (no story's text reaches them), and the palette it calls for."""
+    key = (id(logo), site_name)
+    found = _layouts.get(key)
+    if found is not None and found[0] is logo:
+        return found[1], found[2]
+    width, height = CARD_SIZE
+    base = Image.new("RGB", CARD_SIZE, PAPER)
+    draw = ImageDraw.Draw(base)
+    draw.rectangle((0, 0, width, 11), fill=ACCENT)
+    x = MARGIN
+    if logo is not None:
+        mark = logo.convert("RGBA")
+        mark.thumbnail((72, 72), Image.Resampling.LANCZOS)
+        base.paste(mark, (MARGIN, 56 + (72 - mark.height) // 2), mark)
+        x = MARGIN + mark.width + 22
+    draw.text((x, 92), _fit(site_name, font(34), width - MARGIN - x), font=font(34), fill=INK,
+              anchor="lm")
+    draw.rectangle((MARGIN, 548, width - MARGIN, 549), fill=RULE)
+    draw.rectangle((0, height - 8, width, height), fill=ACCENT)
+    palette = _palette(base.crop((MARGIN, 56, MARGIN + 72, 128)) if logo is not None else None)
+    if len(_layouts) >= 16:  # a build uses one or two; tests many
+        _layouts.clear()
+    _layouts[key] = (logo, base, palette)
+    return base, palette
 
 
 BLEND_STEPS = {INK: 10, MUTED: 6, ACCENT: 8, RULE: 3}
