@@ -204,9 +204,11 @@ def run_masthead(out: Path, paths: list[str], work: Path, name: str, *, cold: bo
     config = out / "masthead" / "mkdocs.yml"
     cache = out / "masthead" / ".cache"
     if cold and keep_images:  # the render cache goes, the image cache (cards, variants) stays
-        for entry in sorted((cache / "masthead").glob("*")) if (cache / "masthead").is_dir() else []:
-            if entry.name != "images":
-                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        for entry in sorted((cache / "masthead").glob("*")):
+            if entry.is_dir() and entry.name != "images":
+                shutil.rmtree(entry)
+            elif entry.is_file():
+                entry.unlink()
     elif cold:
         shutil.rmtree(cache, ignore_errors=True)
     env = {"MASTHEAD_TIMINGS": str(timings), "NO_MKDOCS_2_WARNING": "1", **(extra_env or {})}

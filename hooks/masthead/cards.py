@@ -20,15 +20,14 @@ import tempfile
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass
-from functools import lru_cache
-from multiprocessing import get_context
+from functools import lru_cache, partial
 from pathlib import Path
 
 import PIL
 from PIL import Image, ImageDraw, ImageFont
 
+from . import workers
 from .images import CARD_SIZE, OUTPUT_DIR, Variant
 
 # Bump when a change here changes the pixels drawn: every cached card is then drawn again.
@@ -388,21 +387,10 @@ class CardMaker:
             return 0  # card() draws them one by one
         items = sorted(todo.items())
         chunks = [items[i:i + 16] for i in range(0, len(items), 16)]
-        with ProcessPoolExecutor(max_workers=processes - 1, mp_context=get_context("spawn")) as pool:
-            waiting: list[Future[list[tuple[str, bytes]]]] = []
-            for chunk in chunks:
-                for future in [f for f in waiting if f.done()]:
-                    waiting.remove(future)
-                    for key, data in future.result():
-                        self._store(key, data)
-                if len(waiting) < 2 * (processes - 1):
-                    waiting.append(pool.submit(_draw_chunk, chunk, self.logo_bytes))
-                else:  # the workers are busy: this process draws the chunk itself
-                    for key, data in _draw_chunk(chunk, self.logo_bytes):
-                        self._store(key, data)
-            for future in waiting:
-                for key, data in future.result():
-                    self._store(key, data)
+        draw = partial(_draw_chunk, logo=self.logo_bytes)
+        for _, done, _ in workers.spread(chunks, processes, draw, draw):
+            for key, data in done:
+                self._store(key, data)
         with self._lock:
             self.misses += len(todo)
             self._drawn.update(todo)

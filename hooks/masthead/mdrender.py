@@ -19,9 +19,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import PurePath
 from types import SimpleNamespace
 from typing import Any
@@ -211,12 +209,10 @@ def workers_wanted() -> int:
 
 def render_in_pool(here: Renderer, jobs: Sequence[Job], processes: int, calls: Sequence[Call] = (),
                    chunk: int = 25) -> tuple[dict[str, Rendered], dict[Call, Any], int]:
-    """Render ``jobs`` (and make ``calls``) in ``processes`` processes: this one and workers.
-
-    Chunks go to the workers while they keep up; when each has two waiting, this process does
-    the next chunk itself instead of waiting. Every page is rendered alone, so the results (by
-    src_uri) are the same whoever rendered them. Returns the pages, the calls' results, and
-    how many items the workers did.
+    """Render ``jobs`` (and make ``calls``) in ``processes`` processes: this one and workers
+    (``workers.spread``). Every page is rendered alone, so the results (by src_uri) are the
+    same whoever rendered them. Returns the pages, the calls' results, and how many items the
+    workers did.
     """
     items: list[Job | Call] = [*jobs, *calls]
     chunks = [items[i:i + chunk] for i in range(0, len(items), chunk)]
@@ -224,31 +220,16 @@ def render_in_pool(here: Renderer, jobs: Sequence[Job], processes: int, calls: S
     called: dict[Call, Any] = {}
     by_workers = 0
 
-    def keep(part: Sequence[Job | Call], done: Sequence[Any]) -> None:
+    from .cache import MEMOIZED
+
+    modules = sorted({MEMOIZED[kind].__module__ for kind, _ in calls})
+    for part, done, remote in workers.spread(
+            chunks, processes, _work_chunk, lambda part: [_work(here, item) for item in part],
+            initializer=_start_worker, initargs=(here.setup, dict(here.targets), modules)):
         for item, result in zip(part, done, strict=True):
             if len(item) == 2:
                 called[item] = result
             else:
                 pages[item[0]] = result
-
-    from .cache import MEMOIZED
-
-    modules = sorted({MEMOIZED[kind].__module__ for kind, _ in calls})
-    # "spawn": safe with threads (mkdocs serve runs some) and the same on every OS.
-    with ProcessPoolExecutor(max_workers=processes - 1, mp_context=get_context("spawn"),
-                             initializer=_start_worker,
-                             initargs=(here.setup, dict(here.targets), modules)) as pool:
-        waiting: list[tuple[Sequence[Job | Call], Future[list[Any]]]] = []
-        for part in chunks:
-            for finished in [w for w in waiting if w[1].done()]:
-                waiting.remove(finished)
-                keep(finished[0], finished[1].result())
-                by_workers += len(finished[0])
-            if len(waiting) < 2 * (processes - 1):
-                waiting.append((part, pool.submit(_work_chunk, part)))
-            else:
-                keep(part, [_work(here, item) for item in part])
-        for rest, future in waiting:
-            keep(rest, future.result())
-            by_workers += len(rest)
+        by_workers += len(part) if remote else 0
     return pages, called, by_workers

@@ -72,7 +72,7 @@ class Media:
         self.store.prepare([a.image for a in local], self.workers)
         for a in local:
             self.store.get(a.image, Use(a.src_uri, self._line(a.src_uri, "image"), "image"))
-        texts = [self.card_text(a) for a in stories if not self._has_photo_card(a)]
+        texts = [self.card_text(a) for a in stories if self._photo_card(a) is None]
         self.cards.draw_missing(texts, self.workers or workers.wanted())
         threads = self.workers or 2
         if threads > 1 and len(stories) > 1:
@@ -82,15 +82,14 @@ class Media:
             for a in stories:
                 self._share(a)
 
-    def _has_photo_card(self, article: Article) -> bool:
+    def _photo_card(self, article: Article) -> Variant | None:
+        """The share card cut from the story's own picture, if it has one big enough."""
         image = self.store.sets.get(article.image) if article.image else None
-        return image is not None and image.card is not None
+        return image.card if image is not None else None
 
     def _share(self, article: Article) -> None:
-        image = self.store.sets.get(article.image) if article.image else None
-        if image is not None and image.card is not None:
-            share = image.card
-        else:
+        share = self._photo_card(article)
+        if share is None:
             text = self.card_text(article)
             share, cached = self.cards.card(text)
             missing = missing_characters(text.title + text.section + text.site_name)

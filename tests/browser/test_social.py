@@ -17,15 +17,20 @@ from tests.conftest import Site, article
 from tests.qr import decode_png
 
 
-def _article(browser: Any, served_site: str, device: str, **options: Any) -> tuple[Any, Any, list[str]]:
+def _article(browser: Any, served_site: str, device: str, url: str | None = None,
+             **options: Any) -> tuple[Any, Any, list[str]]:
+    """A story page (``url``, else the first story of news/) and the foreign requests it made."""
     context = browser.new_context(viewport=VIEWPORTS[device], **options)
     page = context.new_page()
     foreign: list[str] = []
     origin = urlsplit(served_site).netloc
     page.on("request", lambda r: foreign.append(r.url)
             if urlsplit(r.url).netloc not in (origin, "") and not r.url.startswith("data:") else None)
-    page.goto(served_site + "news/")
-    page.locator(".mh-list .mh-card__title a").first.click()
+    if url is None:
+        page.goto(served_site + "news/")
+        page.locator(".mh-list .mh-card__title a").first.click()
+    else:
+        page.goto(served_site + url)
     page.wait_for_load_state("load")
     return context, page, foreign
 

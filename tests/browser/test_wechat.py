@@ -5,33 +5,23 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from tests.browser.test_quality import AXE, WCAG_AA
 from tests.browser.test_reading import VIEWPORTS
+from tests.browser.test_social import _article
 
 WECHAT_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
              "(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI "
              "Language/zh_CN")
 SAFARI_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
              "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1")
-ENGLISH_STORY = "news/"  # the first story listed there
+ENGLISH_STORY = None  # the first story news/ lists
 CHINESE_STORY = "new-vehicles/lan-wan-l9-zeng-cheng-suv/"
 
 
-def _open(browser: Any, served_site: str, url: str, user_agent: str) -> tuple[Any, Any, list[str]]:
-    context = browser.new_context(viewport=VIEWPORTS["phone"], user_agent=user_agent, is_mobile=True,
-                                  has_touch=True)
-    page = context.new_page()
-    foreign: list[str] = []
-    origin = urlsplit(served_site).netloc
-    page.on("request", lambda r: foreign.append(r.url)
-            if urlsplit(r.url).scheme in ("http", "https") and urlsplit(r.url).netloc != origin else None)
-    page.goto(served_site + url)
-    if url == ENGLISH_STORY:
-        page.locator(".mh-list .mh-card__title a").first.click()
-    page.wait_for_load_state("load")
-    return context, page, foreign
+def _open(browser: Any, served_site: str, url: str | None, user_agent: str) -> tuple[Any, Any, list[str]]:
+    return _article(browser, served_site, "phone", url, user_agent=user_agent, is_mobile=True,
+                    has_touch=True)
 
 
 def test_inside_wechat_the_share_button_shows_the_menu_hint_and_no_qr_code(
