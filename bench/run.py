@@ -15,6 +15,7 @@ its own process, measured from outside (wall time, peak RSS of the build's proce
 3. warm      — the same build again, cache kept (what CI and a second `make build` see);
    pages-cold — the render cache emptied but the image cache kept (CI after a template, setting
                or code change: share cards are drawn once per story, ever);
+   search-parts — warm, with the search index made in parts of 2 000 pages (Pagefind's memory);
 4. serve     — `mkdocs serve`; one article is edited; MkDocs' own "Documentation built in"
                time for the rebuild;
 5. plain     — MkDocs + Material, default plugins (search), articles out of the nav;
@@ -50,6 +51,7 @@ sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402  (bench/ is not a package)
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
+SEARCH_PARTS = 2000  # pages per Pagefind run in the search-parts row
 PHASE_LABELS = {
     "read": "read + front matter",
     "markdown": "Markdown",
@@ -196,12 +198,16 @@ def floor_build(docs: Path, site: Path) -> None:
 
 def run_masthead(out: Path, paths: list[str], work: Path, name: str, *, cold: bool,
                  extra_env: dict[str, str] | None = None, note: str = "",
-                 keep_images: bool = False) -> Run:
+                 keep_images: bool = False, search_parts: int | None = None) -> Run:
     run = Run(name, note=note)
     site = work / f"site-{name}"
     timings = work / f"timings-{name}.json"
     log = work / f"{name}.log"
     config = out / "masthead" / "mkdocs.yml"
+    if search_parts:  # the same newsroom, its search index made in parts (hooks/masthead/search.py)
+        config = out / "masthead" / "mkdocs-search-parts.yml"
+        config.write_text("INHERIT: mkdocs.yml\nextra:\n  masthead:\n    search:\n"
+                          f"      pages_per_part: {search_parts}\n", encoding="utf-8")
     cache = out / "masthead" / ".cache"
     if cold and keep_images:  # the render cache goes, the image cache (cards, variants) stays
         for entry in sorted((cache / "masthead").glob("*")):
@@ -421,6 +427,11 @@ def report(n: int, runs: dict[str, Run], corpus_seconds: float) -> str:
         own = m.phases.get("notes", {}).get("rss_self_mb") if m.phases else None
         if own:
             say(f"| masthead build process alone (without Pagefind, pool workers) | {own:,} MB | | |")
+    parts = runs.get("search-parts")
+    if parts and parts.peak_rss:
+        say(f"| search-parts peak RSS | {mb(parts.peak_rss)} (largest process {mb(parts.peak_rss_one)}) "
+            "| | < 1,500 MB |")
+        say(f"| search-parts / warm masthead | {ratio(parts, warm)} | {cpu_ratio(parts, warm)} | |")
     return "\n".join(out)
 
 
@@ -428,7 +439,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Masthead benchmarks (see the module docstring)")
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=corpus.SEED)
-    parser.add_argument("--only", default="floor,masthead,warm,pages-cold,serve,speed-off,plain,blog",
+    parser.add_argument("--only", default="floor,masthead,warm,pages-cold,serve,speed-off,"
+                                          "search-parts,plain,blog",
                         help="comma-separated builds to run (default: all)")
     parser.add_argument("--reuse", action="store_true", help="keep an existing corpus of this N")
     parser.add_argument("--repeat", type=int, default=1,
@@ -467,6 +479,10 @@ def main() -> int:
             extra_env={"MASTHEAD_SPEED": "off", "MASTHEAD_WORKERS": "1"},
             note="the cold Masthead build in one process, without render cache "
                  "(MASTHEAD_SPEED=off MASTHEAD_WORKERS=1)"),
+        "search-parts": lambda: run_masthead(
+            out, paths, work, "search-parts", cold=False, search_parts=SEARCH_PARTS,
+            note=f"warm, the search index in parts of {SEARCH_PARTS} pages "
+                 f"(extra.masthead.search.pages_per_part: {SEARCH_PARTS})"),
         "plain": lambda: run_plain(out, paths, work),
         "blog": lambda: run_blog(out, work),
     }

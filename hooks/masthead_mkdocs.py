@@ -27,7 +27,7 @@ from masthead.images import load_image_settings
 from masthead.media import Media
 from masthead.newsroom import Newsroom
 from masthead.sanitize import sanitize_html
-from masthead.search import SearchError, SearchSource, build_index
+from masthead.search import SearchError, SearchSource, build_index, load_search_settings
 from masthead.social import load_with_social, social_view
 from masthead.text import insert_lead, print_urls, wrap_tables
 from masthead_perf import PhaseClock, Speed
@@ -88,6 +88,7 @@ def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
                                             docs_dir=Path(config.docs_dir))
         now = build_time()
         load_feed_settings(settings)  # extra.masthead.feeds: report a bad key before building
+        load_search_settings(settings)
         images = load_image_settings(settings.extra.get("images"), docs_dir=Path(config.docs_dir))
         _media = Media(settings, images, Path(config.docs_dir), Path(config.config_file_path).parent)
     except MastheadError as exc:
@@ -237,9 +238,10 @@ def on_post_build(config: MkDocsConfig, **_: Any) -> None:
             return  # MkDocs aborts right after this event; on_build_error drops the staging folder
     # A rebuild of `mkdocs serve` refreshes the search index in the background (masthead_perf).
     source = _search_source.finish()
+    pages_per_part = load_search_settings(_room().settings)
 
     def index(site: Path) -> Any:
-        return build_index(site, source=source)
+        return build_index(site, source=source, pages_per_part=pages_per_part)
 
     if not masthead_perf.index_later(Path(config.site_dir), index, log):
         try:

@@ -177,6 +177,63 @@ def test_the_index_of_the_search_documents_is_the_index_of_the_whole_site(
         assert path.is_dir() or path.read_bytes() == twin.read_bytes()
 
 
+def page_urls(bundle: Path) -> list[str]:
+    """The URLs of the pages a Pagefind bundle (one part) holds."""
+    urls = []
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        urls.append(json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))["url"])
+    return sorted(urls)
+
+
+def test_a_large_newsroom_is_indexed_in_parts_of_one_language_that_hold_every_page_once(
+        built: Site, make_site: MakeSite) -> None:
+    """Pagefind needs memory for every page it indexes at once: past ``pages_per_part`` pages
+    the build runs it per part, and masthead-parts.json tells the search page what to open."""
+    site = make_site(newsroom(), settings(search={"pages_per_part": 1}))
+    result = site.build("--strict")
+    assert result.returncode == 0, result.stderr
+    assert "search index: 3 pages (en 2, zh 1) in 3 parts" in result.stderr
+    bundle = site.out / "pagefind"
+    manifest = json.loads((bundle / "masthead-parts.json").read_text(encoding="utf-8"))
+    assert manifest == {"parts": [{"path": "", "languages": ["en"]},
+                                  {"path": "part-2/", "languages": ["en"]},
+                                  {"path": "part-3/", "languages": ["zh"]}]}
+    held = [page_urls(bundle / part["path"]) for part in manifest["parts"]]
+    assert all(len(urls) == 1 for urls in held)
+    assert sorted(url for urls in held for url in urls) == page_urls(built.out / "pagefind")
+    for part in manifest["parts"]:
+        assert (bundle / part["path"] / "pagefind.js").is_file()
+    assert not list(site.root.glob("**/.pagefind-staging*"))
+    # One part when the site fits: the bundle of a small newsroom says so too.
+    assert json.loads((built.out / "pagefind/masthead-parts.json").read_text(encoding="utf-8")) == {
+        "parts": [{"path": "", "languages": ["en", "zh"]}]}
+
+
+def test_an_index_in_parts_is_byte_identical_from_one_build_to_the_next(make_site: MakeSite) -> None:
+    first = make_site(newsroom(), settings(search={"pages_per_part": 1}))
+    second = make_site(newsroom(), settings(search={"pages_per_part": 1}))
+    for site in (first, second):
+        assert site.build("--strict").returncode == 0
+    files = sorted(p.relative_to(first.out) for p in (first.out / "pagefind").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second.out) for p in (second.out / "pagefind").rglob("*")
+                           if p.is_file())
+    assert all((first.out / f).read_bytes() == (second.out / f).read_bytes() for f in files)
+
+
+@pytest.mark.parametrize(("search", "fault"), [
+    ({"pages_per_part": 0}, "extra.masthead.search.pages_per_part: expected a whole number of at least 1"),
+    ({"pages_per_part": "many"}, "extra.masthead.search.pages_per_part: expected a whole number"),
+    ({"parts": 3}, "extra.masthead.search.parts: is not a search setting"),
+    ("yes", "extra.masthead.search: expected a mapping"),
+])
+def test_a_bad_search_setting_stops_the_build_naming_the_key(
+        make_site: MakeSite, search: object, fault: str) -> None:
+    site = make_site(newsroom(), settings(search=search))
+    result = site.build()
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert fault in result.stderr
+
+
 def test_search_documents_keep_the_story_body_whatever_the_editor_wrote() -> None:
     hostile = ('x<a title="<!--/mh-search-body--> <article class=&quot;mh-article&quot; '
                'data-pagefind-body>">y</a>')

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .errors import Fault, MastheadError
 from .pagefind_bundle import ENTRY_FILE, FormatError, make_reproducible
-from .settings import Settings
+from .settings import CONFIG_FILE, ROOT, Settings
 
 BUNDLE_DIR = "pagefind"
 SEARCH_PAGE = "search/index.md"
@@ -117,11 +118,13 @@ class IndexReport:
     files: int
     bytes: int
     seconds: float
+    parts: int = 1  # Pagefind runs, see build_index
 
     def summary(self) -> str:
         langs = ", ".join(f"{lang} {n}" for lang, n in sorted(self.pages.items()))
         total = sum(self.pages.values())
-        return (f"search index: {total} pages ({langs or 'none'}), {self.files} files, "
+        parts = f" in {self.parts} parts" if self.parts > 1 else ""
+        return (f"search index: {total} pages ({langs or 'none'}){parts}, {self.files} files, "
                 f"{self.bytes / 1024:.0f} KiB, {self.seconds:.1f} s")
 
 
@@ -219,49 +222,139 @@ class SearchSource:
         return self.root if self._digests else None
 
 
+# Pagefind holds every page it indexes in memory until it writes the bundle: ~210 KB per story
+# page (2.1 GB for 10 000), whatever the size of the HTML. ``extra.masthead.search.pages_per_part``
+# has a larger site indexed in parts of at most that many pages, one Pagefind run after the other,
+# which the search page merges. It is off unless set: Pagefind ignores a query word that an index
+# does not hold, so a part without one of the words matches on the others (more, looser results
+# than one index gives: tests/browser/test_search.py shows both).
+PARTS_FILE = "masthead-parts.json"  # in the bundle: which parts there are, with their languages
+PART_DIR = "part-{n}"  # part n (2, 3, ...) of the bundle; part 1 is the bundle folder itself
+_PARTS_HINT = "write pages_per_part: 2000 (Pagefind then needs ~450 MB per run)"
+
+
+def load_search_settings(settings: Settings) -> int | None:
+    """Validate ``extra.masthead.search``; the pages per Pagefind run (None: one run)."""
+    raw = settings.extra.get("search") or {}
+    path = f"{ROOT}.search"
+    if not isinstance(raw, Mapping):
+        raise MastheadError([Fault(CONFIG_FILE, None, path, "expected a mapping",
+                                   "write search: {pages_per_part: 2000}")])
+    faults = [Fault(CONFIG_FILE, None, f"{path}.{key}", "is not a search setting",
+                    "use pages_per_part") for key in sorted(set(raw) - {"pages_per_part"}, key=str)]
+    pages = raw.get("pages_per_part")
+    if pages is not None and (isinstance(pages, bool) or not isinstance(pages, int) or pages < 1):
+        faults.append(Fault(CONFIG_FILE, None, f"{path}.pages_per_part",
+                            f"expected a whole number of at least 1, got {pages!r:.40}", _PARTS_HINT))
+    if faults:
+        raise MastheadError(faults)
+    return pages if isinstance(pages, int) else None
+
+
 def build_index(site_dir: Path, *, executable: Path | None = None,
-                source: Path | None = None) -> IndexReport:
+                source: Path | None = None, pages_per_part: int | None = None) -> IndexReport:
     """Index the built site in ``site_dir`` into ``site_dir/pagefind/``.
 
-    ``source``: a :class:`SearchSource` folder to read instead of the site's pages.
+    ``source``: a :class:`SearchSource` folder to read instead of the site's pages. When it holds
+    more than ``pages_per_part`` pages, they are indexed in parts (by language, then sorted by
+    path, of equal size), each by its own Pagefind run, into ``pagefind/`` and ``pagefind/part-2/``, …; the
+    bundle's ``masthead-parts.json`` lists them and their languages for the search page.
 
-    Pagefind writes into a staging folder that replaces the old bundle only when it succeeded,
-    so a failed run never leaves half an index; the few files Pagefind writes in a random order
-    are rewritten in a fixed one (see pagefind_bundle.py), so the same site gives the same bytes.
-    Raises SearchError with Pagefind's own words.
+    Pagefind writes into a staging folder that replaces the old bundle only when every run
+    succeeded, so a failed run never leaves half an index; the few files Pagefind writes in a
+    random order are rewritten in a fixed one (see pagefind_bundle.py), so the same site gives
+    the same bytes. Raises SearchError with Pagefind's own words.
     """
     exe = executable or pagefind_executable()
     staging = site_dir / _STAGING
     target = site_dir / BUNDLE_DIR
     shutil.rmtree(staging, ignore_errors=True)
-    command = [str(exe), "--site", str(source or site_dir), "--output-path", str(staging), "--quiet"]
+    split = _split(source, pages_per_part) if source is not None and pages_per_part else []
     started = time.perf_counter()
+    parts: list[dict[str, Any]] = []
+    pages: dict[str, int] = {}
     try:
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, check=False)
-        except OSError as exc:
-            raise SearchError(f"cannot run the Pagefind search indexer {exe}: {exc} ({_INSTALL})") from None
+        if len(split) <= 1:
+            _run(exe, source or site_dir, staging)
+            found = indexed_pages(staging)
+            parts.append({"path": "", "languages": sorted(found)})
+            pages.update(found)
+        else:
+            for n, folder in enumerate(split, start=1):
+                out = staging if n == 1 else staging / PART_DIR.format(n=n)
+                _run(exe, folder, out)
+                shutil.rmtree(folder)
+                found = indexed_pages(out)
+                parts.append({"path": "" if n == 1 else PART_DIR.format(n=n) + "/",
+                              "languages": sorted(found)})
+                for lang, count in found.items():
+                    pages[lang] = pages.get(lang, 0) + count
+        (staging / PARTS_FILE).write_text(json.dumps({"parts": parts}, sort_keys=True) + "\n",
+                                          encoding="utf-8")
         seconds = time.perf_counter() - started
-        if result.returncode != 0:
-            raise SearchError(_failure(result.returncode, result.stdout + result.stderr))
-        entry = staging / ENTRY_FILE
-        if not entry.is_file():
-            raise SearchError(_failure(result.returncode, result.stdout + result.stderr
-                                       + f"\n(no {ENTRY_FILE} was written)"))
-        try:
-            make_reproducible(staging)
-        except (FormatError, OSError, KeyError) as exc:
-            raise SearchError(f"Pagefind wrote a bundle Masthead cannot make reproducible ({exc}); "
-                              "use the Pagefind version pyproject.toml names") from None
-        pages = indexed_pages(staging)
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if split:
+            shutil.rmtree(split[0].parent, ignore_errors=True)
     files = [p for p in target.rglob("*") if p.is_file()]
-    return IndexReport(pages=pages, files=len(files), bytes=sum(p.stat().st_size for p in files),
-                       seconds=seconds)
+    return IndexReport(pages=dict(sorted(pages.items())), files=len(files),
+                       bytes=sum(p.stat().st_size for p in files), seconds=seconds,
+                       parts=len(parts))
+
+
+def _split(source: Path, pages_per_part: int) -> list[Path]:
+    """Folders of hard links to the pages of ``source``, one per part; [] when one part will do.
+
+    Each language is cut into parts of equal size (sorted by path), so a part mostly holds one
+    language and a search page that searches one language opens only that language's parts.
+    """
+    documents = sorted(p.relative_to(source).as_posix() for p in source.rglob("*.html"))
+    if len(documents) <= pages_per_part:
+        return []
+    by_lang: dict[str, list[str]] = {}
+    for rel in documents:
+        with open(source / rel, encoding="utf-8") as handle:
+            head = _HTML_LANG.search(handle.read(200))
+        by_lang.setdefault(head.group(1) if head else "", []).append(rel)
+    chunks: list[list[str]] = []
+    for _, pages in sorted(by_lang.items()):
+        count = -(-len(pages) // pages_per_part)
+        chunks += [pages[n * len(pages) // count:(n + 1) * len(pages) // count] for n in range(count)]
+    holder = Path(tempfile.mkdtemp(prefix="masthead-search-parts-", dir=source.parent))
+    folders = []
+    for n, chunk in enumerate(chunks, start=1):
+        folder = holder / str(n)
+        for rel in chunk:
+            link = folder / rel
+            link.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source / rel, link)
+            except OSError:  # links not allowed there
+                shutil.copyfile(source / rel, link)
+        folders.append(folder)
+    return folders
+
+
+def _run(exe: Path, site: Path, out: Path) -> None:
+    """One Pagefind run over ``site`` into ``out``, made reproducible."""
+    command = [str(exe), "--site", str(site), "--output-path", str(out), "--quiet"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise SearchError(f"cannot run the Pagefind search indexer {exe}: {exc} ({_INSTALL})") from None
+    if result.returncode != 0:
+        raise SearchError(_failure(result.returncode, result.stdout + result.stderr))
+    if not (out / ENTRY_FILE).is_file():
+        raise SearchError(_failure(result.returncode, result.stdout + result.stderr
+                                   + f"\n(no {ENTRY_FILE} was written)"))
+    try:
+        make_reproducible(out)
+    except (FormatError, OSError, KeyError) as exc:
+        raise SearchError(f"Pagefind wrote a bundle Masthead cannot make reproducible ({exc}); "
+                          "use the Pagefind version pyproject.toml names") from None
 
 
 def _failure(code: int, output: str) -> str:

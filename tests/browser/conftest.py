@@ -7,6 +7,7 @@ Playwright's own browser download does not work here, so the executable is the s
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -60,23 +61,33 @@ def served_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("served") / PROJECT_PATH.strip("/")
 
 
-@pytest.fixture(scope="session")
-def served_site(served_root: Path) -> Iterator[str]:
-    """Build the sample at http://127.0.0.1:<port>/masthead/ and serve it; yield that base URL."""
+@contextlib.contextmanager
+def build_and_serve(served_root: Path, *config: str) -> Iterator[str]:
+    """Build the sample into ``served_root`` (``config``: e.g. ``--config-file`` and a file) and
+    serve its parent; yield the base URL of the site."""
     root = served_root.parent
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
     base = f"http://127.0.0.1:{server.server_port}{PROJECT_PATH}"
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(served_root)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", *config, "--site-dir", str(served_root)],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": base},
     )
     assert result.returncode == 0, result.stderr
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield base
-    server.shutdown()
+    try:
+        yield base
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def served_site(served_root: Path) -> Iterator[str]:
+    """Build the sample at http://127.0.0.1:<port>/masthead/ and serve it; yield that base URL."""
+    with build_and_serve(served_root) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

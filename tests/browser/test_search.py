@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from tests.browser.conftest import PROJECT_PATH, build_and_serve
+from tests.conftest import ROOT
 
 KESTREL = "Kestrel Trucks wins 600-unit fuel-cell order from Brightway Freight"
 RECYCLING = "首批动力电池退役高峰来临，回收企业“吃不饱”与“抢不到”并存"
@@ -137,3 +142,55 @@ def test_without_javascript_the_search_page_says_so_and_links_the_sections(
     message.locator("a", has_text="News").click()
     assert page.url == served_site + "news/"
     context.close()
+
+
+@pytest.fixture(scope="module")
+def parted_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sample again, its search index cut into parts of three pages (a 10 000-story
+    newsroom gets parts of 2 000: Pagefind needs memory for every page it indexes at once)."""
+    config = ROOT / f".test-search-parts-{os.getpid()}.yml"
+    config.write_text("INHERIT: mkdocs.yml\nextra:\n  masthead:\n    search:\n"
+                      "      pages_per_part: 3\n", encoding="utf-8")
+    served_root = tmp_path_factory.mktemp("parted") / PROJECT_PATH.strip("/")
+    try:
+        with build_and_serve(served_root, "--config-file", str(config)) as base:
+            manifest = json.loads((served_root / "pagefind/masthead-parts.json").read_text(encoding="utf-8"))
+            assert len(manifest["parts"]) > 4
+            yield base
+    finally:
+        config.unlink()
+
+
+# One-word English queries and filters find the very same stories; where a part lacks one of a
+# query's words (or, for Chinese, cuts the query into other words), Pagefind matches that part
+# on the rest: more stories, never fewer.
+@pytest.mark.parametrize(("query", "same"), [
+    ("search/?q=car&sort=date", True), ("search/?q=battery", True),
+    ("search/?section=news&sort=date", True), ("zh/search/?section=news&sort=date", True),
+    ("search/?q=quokka+battery", True), ("search/?q=fuel-cell+order&sort=date", False),
+    ("zh/search/?q=电池&sort=date", False), ("zh/search/?q=动力电池回收", True),
+])
+def test_an_index_in_parts_finds_what_the_whole_index_finds(
+        browser: Any, served_site: str, parted_site: str, query: str, same: bool) -> None:
+    """Every story the whole index finds, newest first across the parts when asked."""
+    found = []
+    for base in (served_site, parted_site):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        watch = Watch(context, base)
+        page = watch.page(context)
+        page.goto(base + query)
+        titles = results(page)
+        while page.locator(".mh-search__more").is_visible():
+            count = len(titles)
+            page.locator(".mh-search__more").click()
+            page.wait_for_function(f"() => document.querySelectorAll('.mh-search__result').length > {count}")
+            titles = page.locator(".mh-search__result .mh-card__title").all_inner_texts()
+        dates = page.locator(".mh-search__result time").evaluate_all("ts => ts.map(t => t.dateTime)")
+        if "sort=date" in query:
+            assert dates == sorted(dates, reverse=True)
+        found.append(set(titles))
+        context.close()
+        assert watch.problems == []
+    whole, parts = found
+    assert whole and whole <= parts
+    assert (whole == parts) is same

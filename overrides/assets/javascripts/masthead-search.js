@@ -6,7 +6,7 @@
 // Pagefind keeps one index per language and, by default, searches only the one of the page's
 // <html lang>. A newsroom writes in Chinese and English, so this script opens the English index
 // (when there is one) as the primary, for its English stemming, and merges the others from the
-// same bundle. Chinese is opened as "zh-": Pagefind 1.5 finds the "zh" index from the part
+// same bundle (of each part of the bundle, see openPart). Chinese is opened as "zh-": Pagefind 1.5 finds the "zh" index from the part
 // before the dash, but "zh-" is no valid language tag, so it skips its browser-side word
 // splitting (Intl.Segmenter, which cuts differently from the indexer's dictionary: 新能源 →
 // 新|能源, and then misses stories) and matches the query against the indexed words itself,
@@ -34,31 +34,55 @@ const indexLanguage = (lang) => (lang === "zh" ? "zh-" : lang.toLowerCase());
 // Pagefind names each index by the lowercased <html lang> ("zh-hant" for Traditional Chinese).
 const pageLanguage = (index) => (index === "zh-hant" ? "zh-Hant" : index);
 
+// One part of the bundle (see masthead-parts.json, written by the build: a large newsroom is
+// indexed in parts, Pagefind needing memory for every page it indexes at once). Each part is a
+// bundle of its own, opened through its own copy of pagefind.js, so results say which part
+// they came from.
+async function openPart(base, languages) {
+  const [primary, ...others] = languages.includes("en")
+    ? ["en", ...languages.filter((l) => l !== "en")] : languages;
+  const pf = await import(new URL("pagefind.js", base).href);
+  await pf.options({ excerptLength: 30 });
+  // Pagefind takes the primary index's language from <html lang> when it starts; set it for
+  // that one synchronous call and put the page's own back before anything is painted.
+  const html = document.documentElement;
+  const pageLang = html.getAttribute("lang");
+  html.setAttribute("lang", indexLanguage(primary));
+  const started = pf.init();
+  if (pageLang === null) html.removeAttribute("lang");
+  else html.setAttribute("lang", pageLang);
+  await started;
+  // The same bundle again under another language. The trailing "./" keeps the path from
+  // equalling the primary's, which mergeIndex would skip as a duplicate; fetch normalises it.
+  for (const lang of others) {
+    await pf.mergeIndex(`${base.pathname}./`, { language: indexLanguage(lang) });
+  }
+  return pf;
+}
+
 function openPagefind() {
   pagefind ??= (async () => {
-    const languages = config.languages.length ? config.languages : [config.lang];
-    const [primary, ...others] = languages.includes("en")
-      ? ["en", ...languages.filter((l) => l !== "en")] : languages;
-    const pf = await import(new URL("pagefind.js", bundle).href);
-    await pf.options({ excerptLength: 30 });
-    // Pagefind takes the primary index's language from <html lang> when it starts; set it for
-    // that one synchronous call and put the page's own back before anything is painted.
-    const html = document.documentElement;
-    const pageLang = html.getAttribute("lang");
-    html.setAttribute("lang", indexLanguage(primary));
-    const started = pf.init();
-    if (pageLang === null) html.removeAttribute("lang");
-    else html.setAttribute("lang", pageLang);
-    await started;
-    // The same bundle again under another language. The trailing "./" keeps the path from
-    // equalling the primary's, which mergeIndex would skip as a duplicate; fetch normalises it.
-    for (const lang of others) {
-      await pf.mergeIndex(`${bundle.pathname}./`, { language: indexLanguage(lang) });
+    const wanted = config.languages.length ? config.languages : [config.lang];
+    const response = await fetch(new URL("masthead-parts.json", bundle));
+    if (!response.ok) throw new Error(`masthead-parts.json: HTTP ${response.status}`);
+    const opened = [];
+    for (const part of (await response.json()).parts) {
+      const languages = wanted.filter((l) => part.languages.includes(l.toLowerCase()));
+      if (languages.length) opened.push(openPart(new URL(part.path, bundle), languages));
     }
-    return pf;
+    return Promise.all(opened);
   })();
   pagefind.catch(() => { pagefind = null; });  // let the next search try again
   return pagefind;
+}
+
+// Every part's results, best first (Pagefind's own order when it merges indexes), each with the
+// index it came from: its part and language.
+async function searchParts(parts, query, options) {
+  const responses = await Promise.all(parts.map((pf) => pf.search(query, options)));
+  const found = responses.flatMap((response, part) => response.results.map(
+    (result) => ({ result, index: `${part} ${result.id.split("_")[0]}` })));
+  return found.sort((a, b) => b.result.score - a.result.score);
 }
 
 function readState() {
@@ -113,19 +137,19 @@ function formState() {
   };
 }
 
-// Results of every language, best first, or newest first: Pagefind ranks each language's
-// results by date when asked, but merges languages by score, so the newest-first order across
-// languages is made here, reading the date of each language's next result only when needed.
-async function* ordered(results, newestFirst) {
+// Results of every index, best first, or newest first: Pagefind ranks each index's results by
+// date when asked (its score is then the place in that index's order), so the newest-first
+// order across indexes is made here, reading the date of each index's next result only when
+// needed.
+async function* ordered(found, newestFirst) {
   if (!newestFirst) {
-    for (const result of results) yield [result, await result.data()];
+    for (const { result } of found) yield [result, await result.data()];
     return;
   }
   const groups = new Map();
-  for (const result of results) {
-    const lang = result.id.split("_")[0];
-    if (!groups.has(lang)) groups.set(lang, []);
-    groups.get(lang).push(result);
+  for (const { result, index } of found) {
+    if (!groups.has(index)) groups.set(index, []);
+    groups.get(index).push(result);
   }
   const heads = await Promise.all([...groups.values()].map(async (items) => (
     { items, at: 0, data: await items[0].data() })));
@@ -251,21 +275,21 @@ async function search(state) {
     return;
   }
   status.textContent = L.loading;
-  let response;
+  let found;
   try {
-    const pf = await openPagefind();
+    const parts = await openPagefind();
     const options = { filters };
     if (state.sort === "date") options.sort = { date: "desc" };
-    response = await pf.search(state.q || null, options);
+    found = await searchParts(parts, state.q || null, options);
   } catch (error) {
     console.warn("Masthead search:", error);
     if (id === searchId) status.textContent = L.failed;
     return;
   }
   if (id !== searchId) return;
-  const n = response.results.length;
+  const n = found.length;
   total = n;
-  stream = ordered(response.results, state.sort === "date");
+  stream = ordered(found, state.sort === "date");
   list.replaceChildren();
   await showMore(id);
   if (id === searchId) {
