@@ -71,6 +71,7 @@ class Run:
     cpu: float = 0.0  # user + system seconds of the build and its worker processes
     peak_rss: int = 0  # bytes, whole process tree (sampled)
     peak_rss_one: int = 0  # bytes, largest single process (getrusage)
+    peak_parts: str = ""  # the processes of the tree at its sampled peak
     output_bytes: int = 0
     median_page: int = 0
     pages: int = 0
@@ -82,10 +83,12 @@ class Run:
 # -- measuring a process ----------------------------------------------------------------------
 
 
-def _tree_rss(root: int) -> int:
-    """Resident memory of ``root`` and all its descendants, from /proc."""
+def _tree_rss(root: int) -> tuple[int, str]:
+    """Resident memory of ``root`` and all its descendants, from /proc, and what it is made of
+    ("python 686 MB + pagefind_extended 409 MB")."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    names: dict[int, str] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -99,28 +102,34 @@ def _tree_rss(root: int) -> int:
         ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
         children.setdefault(ppid, []).append(int(entry))
         rss[int(entry)] = resident
-    total, todo = 0, [root]
+        names[int(entry)] = stat[stat.index(b"(") + 1:stat.rindex(b")")].decode(errors="replace")
+    total, todo, parts = 0, [root], []
     while todo:
         pid = todo.pop()
         total += rss.get(pid, 0)
+        if rss.get(pid, 0) >= 10 * 2**20:
+            parts.append((rss[pid], names[pid]))
         todo.extend(children.get(pid, []))
-    return total
+    return total, " + ".join(f"{name} {mb(size)}" for size, name in sorted(parts, reverse=True))
 
 
 def measure(cmd: list[str], *, cwd: Path, env: dict[str, str] | None = None,
-            log: Path | None = None) -> tuple[float, int, int, int, float]:
-    """Run ``cmd``; (wall seconds, peak tree RSS, peak single-process RSS, exit code, CPU seconds)."""
+            log: Path | None = None) -> tuple[float, int, int, int, float, str]:
+    """Run ``cmd``; (wall seconds, peak tree RSS, peak single-process RSS, exit code, CPU seconds,
+    the processes of the tree at its peak)."""
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=out,
                             stderr=subprocess.STDOUT)
-    peak = 0
+    peak, peak_parts = 0, ""
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_parts
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            total, parts = _tree_rss(proc.pid)
+            if total > peak:
+                peak, peak_parts = total, parts
             done.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -133,7 +142,7 @@ def measure(cmd: list[str], *, cwd: Path, env: dict[str, str] | None = None,
     if log:
         out.close()  # type: ignore[union-attr]
     one = usage.ru_maxrss * 1024
-    return seconds, max(peak, one), one, proc.returncode, usage.ru_utime + usage.ru_stime
+    return seconds, max(peak, one), one, proc.returncode, usage.ru_utime + usage.ru_stime, peak_parts
 
 
 def dir_size(path: Path) -> int:
@@ -162,7 +171,8 @@ def run_floor(out: Path, paths: list[str], work: Path) -> Run:
     site = work / "site-floor"
     log = work / "floor.log"
     cmd = [sys.executable, str(HERE / "run.py"), "--floor", str(out / "masthead" / "docs"), str(site)]
-    run.seconds, run.peak_rss, run.peak_rss_one, code, run.cpu = measure(cmd, cwd=ROOT, log=log)
+    run.seconds, run.peak_rss, run.peak_rss_one, code, run.cpu, run.peak_parts = measure(
+        cmd, cwd=ROOT, log=log)
     if code:
         run.failed = tail(log) or f"exit code {code}"
         return run
@@ -219,8 +229,8 @@ def run_masthead(out: Path, paths: list[str], work: Path, name: str, *, cold: bo
         shutil.rmtree(cache, ignore_errors=True)
     env = {"MASTHEAD_TIMINGS": str(timings), "NO_MKDOCS_2_WARNING": "1", **(extra_env or {})}
     cmd = mkdocs(config, site, "--strict")
-    run.seconds, run.peak_rss, run.peak_rss_one, code, run.cpu = measure(cmd, cwd=out / "masthead", env=env,
-                                                                log=log)
+    run.seconds, run.peak_rss, run.peak_rss_one, code, run.cpu, run.peak_parts = measure(
+        cmd, cwd=out / "masthead", env=env, log=log)
     if code:
         run.failed = tail(log) or f"exit code {code}"
         return run
@@ -236,7 +246,7 @@ def run_plain(out: Path, paths: list[str], work: Path) -> Run:
     site = work / "site-plain"
     log = work / "plain.log"
     cmd = mkdocs(out / "plain" / "mkdocs.yml", site)
-    run.seconds, run.peak_rss, run.peak_rss_one, code, run.cpu = measure(
+    run.seconds, run.peak_rss, run.peak_rss_one, code, run.cpu, run.peak_parts = measure(
         cmd, cwd=out / "plain", env={"NO_MKDOCS_2_WARNING": "1"}, log=log)
     if code:
         run.failed = tail(log) or f"exit code {code}"
@@ -251,7 +261,7 @@ def run_blog(out: Path, work: Path) -> Run:
     site = work / "site-blog"
     log = work / "blog.log"
     cmd = mkdocs(out / "blog" / "mkdocs.yml", site)
-    run.seconds, run.peak_rss, run.peak_rss_one, code, run.cpu = measure(
+    run.seconds, run.peak_rss, run.peak_rss_one, code, run.cpu, run.peak_parts = measure(
         cmd, cwd=out / "blog", env={"NO_MKDOCS_2_WARNING": "1"}, log=log)
     if code:
         run.failed = tail(log) or f"exit code {code}"
@@ -400,15 +410,15 @@ def report(n: int, runs: dict[str, Run], corpus_seconds: float) -> str:
             f"{rest:.2f} | {100 * rest / total:.0f} % | "
             f"{f'{warm_rest:.2f}' if warm_rest is not None else 'n/a'} | "
             f"{f'{serve_rest:.2f}' if serve_rest is not None else 'n/a'} |")
-        for run in (m, w, sv):
-            notes = run.phases.get("notes") if run and run.phases else None
-            if notes:
-                say(f"\n{run.name}: " + "; ".join(f"{k} {json.dumps(v, ensure_ascii=False)}"
-                                                  for k, v in notes.items()))
+        for phased in (m, w, sv):
+            said = phased.phases.get("notes") if phased and phased.phases else None
+            if phased and said:
+                say(f"\n{phased.name}: " + "; ".join(f"{k} {json.dumps(v, ensure_ascii=False)}"
+                                                     for k, v in said.items()))
 
     say("\n### Ratios\n")
-    floor, plain, blog, warm, serve, off = (runs.get(k) for k in ("floor", "plain", "blog", "warm",
-                                                                  "serve", "speed-off"))
+    floor, plain, blog, warm_run, serve, off = (runs.get(k) for k in ("floor", "plain", "blog", "warm",
+                                                                      "serve", "speed-off"))
     say("| ratio | wall | CPU | target (wall) |")
     say("|---|---:|---:|---:|")
     say(f"| masthead / floor | {ratio(m, floor)} | {cpu_ratio(m, floor)} | ≤ 2× |")
@@ -416,22 +426,22 @@ def report(n: int, runs: dict[str, Run], corpus_seconds: float) -> str:
     say(f"| plain / floor | {ratio(plain, floor)} | {cpu_ratio(plain, floor)} | |")
     say(f"| masthead / plain | {ratio(m, plain)} | {cpu_ratio(m, plain)} | |")
     say(f"| masthead / masthead speed off | {ratio(m, off)} | {cpu_ratio(m, off)} | |")
-    say(f"| warm masthead / cold masthead | {ratio(warm, m)} | {cpu_ratio(warm, m)} | |")
+    say(f"| warm masthead / cold masthead | {ratio(warm_run, m)} | {cpu_ratio(warm_run, m)} | |")
     pages_cold = runs.get("pages-cold")
     say(f"| pages-cold masthead / floor | {ratio(pages_cold, floor)} | {cpu_ratio(pages_cold, floor)} | |")
     say(f"| blog+tags / pages-cold masthead | {ratio(blog, pages_cold)} | {cpu_ratio(blog, pages_cold)} | |")
     say(f"| serve rebuild after one edit / cold masthead | {ratio(serve, m)} | | < 0.10 |")
     if m and m.peak_rss:
-        say(f"| masthead peak RSS | {mb(m.peak_rss)} (largest process {mb(m.peak_rss_one)}) | | "
-            "< 1,500 MB |")
+        say(f"| masthead peak RSS | {mb(m.peak_rss)} (largest process {mb(m.peak_rss_one)}; at the "
+            f"peak: {m.peak_parts or 'n/a'}) | | < 1,500 MB |")
         own = m.phases.get("notes", {}).get("rss_self_mb") if m.phases else None
         if own:
             say(f"| masthead build process alone (without Pagefind, pool workers) | {own:,} MB | | |")
-    parts = runs.get("search-parts")
-    if parts and parts.peak_rss:
-        say(f"| search-parts peak RSS | {mb(parts.peak_rss)} (largest process {mb(parts.peak_rss_one)}) "
-            "| | < 1,500 MB |")
-        say(f"| search-parts / warm masthead | {ratio(parts, warm)} | {cpu_ratio(parts, warm)} | |")
+    parted = runs.get("search-parts")
+    if parted and parted.peak_rss:
+        say(f"| search-parts peak RSS | {mb(parted.peak_rss)} (largest process "
+            f"{mb(parted.peak_rss_one)}; at the peak: {parted.peak_parts or 'n/a'}) | | < 1,500 MB |")
+        say(f"| search-parts / warm masthead | {ratio(parted, warm_run)} | {cpu_ratio(parted, warm_run)} | |")
     return "\n".join(out)
 
 
