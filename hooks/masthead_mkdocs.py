@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, InclusionLevel
 import masthead_perf
 from masthead import output, syndication, timing
 from masthead.authors import AUTHORS_FILE
+from masthead.cache import cache_dir
 from masthead.dates import DateError, build_time
 from masthead.errors import MastheadError
 from masthead.feeds import load_feed_settings
@@ -239,9 +240,11 @@ def on_post_build(config: MkDocsConfig, **_: Any) -> None:
     # A rebuild of `mkdocs serve` refreshes the search index in the background (masthead_perf).
     source = _search_source.finish()
     pages_per_part = load_search_settings(_room().settings)
+    cache = cache_dir(Path(config.config_file_path).parent) if masthead_perf.wanted() else None
 
     def index(site: Path) -> Any:
-        return build_index(site, source=source, pages_per_part=pages_per_part)
+        return build_index(site, source=source, pages_per_part=pages_per_part,
+                           keep=cache / "search" if cache else None)
 
     if not masthead_perf.index_later(Path(config.site_dir), index, log):
         try:

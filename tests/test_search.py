@@ -234,6 +234,38 @@ def test_a_bad_search_setting_stops_the_build_naming_the_key(
     assert fault in result.stderr
 
 
+def bundle_bytes(site: Site) -> dict[str, bytes]:
+    bundle = site.out / "pagefind"
+    return {p.relative_to(bundle).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*"))
+            if p.is_file()}
+
+
+def test_the_index_of_unchanged_stories_comes_from_the_cache_and_an_edit_indexes_again(
+        make_site: MakeSite) -> None:
+    site = make_site(newsroom())
+    assert site.build("--strict").returncode == 0
+    first = bundle_bytes(site)
+    # A style sheet is added (every page changes, the story bodies do not): the same index.
+    (site.root / "docs/house.css").write_text(".mh-article { color: navy; }\n", encoding="utf-8")
+    with (site.root / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("extra_css: [house.css]\n")
+    again = site.build("--strict")
+    assert again.returncode == 0, again.stderr
+    assert "its index, kept in the cache" in again.stderr
+    assert bundle_bytes(site) == first
+    # A story body changes: Pagefind runs again and finds the new word.
+    story = site.root / "docs/economy/rates.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("again.", "again, said the okapi."),
+                     encoding="utf-8")
+    edited = site.build("--strict")
+    assert edited.returncode == 0, edited.stderr
+    assert "kept in the cache" not in edited.stderr
+    assert any("okapi" in str(record["content"]) for record in fragments(site))
+    # Without the cache, Pagefind always runs.
+    off = site.build("--strict", env={"MASTHEAD_CACHE": "off"})
+    assert off.returncode == 0 and "kept in the cache" not in off.stderr
+
+
 def test_search_documents_keep_the_story_body_whatever_the_editor_wrote() -> None:
     hostile = ('x<a title="<!--/mh-search-body--> <article class=&quot;mh-article&quot; '
                'data-pagefind-body>">y</a>')

@@ -119,13 +119,15 @@ class IndexReport:
     bytes: int
     seconds: float
     parts: int = 1  # Pagefind runs, see build_index
+    reused: bool = False  # the stories were the same: the bundle kept by the last build
 
     def summary(self) -> str:
         langs = ", ".join(f"{lang} {n}" for lang, n in sorted(self.pages.items()))
         total = sum(self.pages.values())
         parts = f" in {self.parts} parts" if self.parts > 1 else ""
+        how = " (the same stories as the last build: its index, kept in the cache)" if self.reused else ""
         return (f"search index: {total} pages ({langs or 'none'}){parts}, {self.files} files, "
-                f"{self.bytes / 1024:.0f} KiB, {self.seconds:.1f} s")
+                f"{self.bytes / 1024:.0f} KiB, {self.seconds:.1f} s{how}")
 
 
 def pagefind_executable() -> Path:
@@ -251,14 +253,20 @@ def load_search_settings(settings: Settings) -> int | None:
     return pages if isinstance(pages, int) else None
 
 
-def build_index(site_dir: Path, *, executable: Path | None = None,
-                source: Path | None = None, pages_per_part: int | None = None) -> IndexReport:
+def build_index(site_dir: Path, *, executable: Path | None = None, source: Path | None = None,
+                pages_per_part: int | None = None, keep: Path | None = None) -> IndexReport:
     """Index the built site in ``site_dir`` into ``site_dir/pagefind/``.
 
     ``source``: a :class:`SearchSource` folder to read instead of the site's pages. When it holds
     more than ``pages_per_part`` pages, they are indexed in parts (by language, then sorted by
-    path, of equal size), each by its own Pagefind run, into ``pagefind/`` and ``pagefind/part-2/``, …; the
-    bundle's ``masthead-parts.json`` lists them and their languages for the search page.
+    path, of equal size), each by its own Pagefind run, into ``pagefind/`` and
+    ``pagefind/part-2/``, …; the bundle's ``masthead-parts.json`` lists them and their languages
+    for the search page.
+
+    ``keep``: a cache folder. The bundle is kept there under a digest of everything it is made
+    from (the search documents, the Pagefind binary, this code, the parts); a later build whose
+    documents are the same (a template, style or setting changed outside the story bodies, or
+    nothing did) links the kept bundle into the site instead of running Pagefind.
 
     Pagefind writes into a staging folder that replaces the old bundle only when every run
     succeeded, so a failed run never leaves half an index; the few files Pagefind writes in a
@@ -269,28 +277,33 @@ def build_index(site_dir: Path, *, executable: Path | None = None,
     staging = site_dir / _STAGING
     target = site_dir / BUNDLE_DIR
     shutil.rmtree(staging, ignore_errors=True)
-    split = _split(source, pages_per_part) if source is not None and pages_per_part else []
     started = time.perf_counter()
-    parts: list[dict[str, Any]] = []
-    pages: dict[str, int] = {}
+    kept = keep / _bundle_key(exe, source, pages_per_part) if keep is not None and source else None
+    reused = kept is not None and (kept / PARTS_FILE).is_file()
+    split: list[Path] = []
     try:
-        if len(split) <= 1:
-            _run(exe, source or site_dir, staging)
-            found = indexed_pages(staging)
-            parts.append({"path": "", "languages": sorted(found)})
-            pages.update(found)
+        if kept is not None and reused:
+            _link_tree(kept, staging)
         else:
-            for n, folder in enumerate(split, start=1):
+            if source is not None and pages_per_part:
+                split = _split(source, pages_per_part)
+            parts: list[dict[str, Any]] = []
+            for n, folder in enumerate(split or [source or site_dir], start=1):
                 out = staging if n == 1 else staging / PART_DIR.format(n=n)
                 _run(exe, folder, out)
-                shutil.rmtree(folder)
-                found = indexed_pages(out)
+                if split:
+                    shutil.rmtree(folder)
                 parts.append({"path": "" if n == 1 else PART_DIR.format(n=n) + "/",
-                              "languages": sorted(found)})
-                for lang, count in found.items():
-                    pages[lang] = pages.get(lang, 0) + count
-        (staging / PARTS_FILE).write_text(json.dumps({"parts": parts}, sort_keys=True) + "\n",
-                                          encoding="utf-8")
+                              "languages": sorted(indexed_pages(out))})
+            (staging / PARTS_FILE).write_text(json.dumps({"parts": parts}, sort_keys=True) + "\n",
+                                              encoding="utf-8")
+            if kept is not None:
+                _keep(staging, kept)
+        pages: dict[str, int] = {}
+        manifest = json.loads((staging / PARTS_FILE).read_text(encoding="utf-8"))
+        for part in manifest["parts"]:
+            for lang, count in indexed_pages(staging / part["path"]).items():
+                pages[lang] = pages.get(lang, 0) + count
         seconds = time.perf_counter() - started
         if target.exists():
             shutil.rmtree(target)
@@ -302,7 +315,52 @@ def build_index(site_dir: Path, *, executable: Path | None = None,
     files = [p for p in target.rglob("*") if p.is_file()]
     return IndexReport(pages=dict(sorted(pages.items())), files=len(files),
                        bytes=sum(p.stat().st_size for p in files), seconds=seconds,
-                       parts=len(parts))
+                       parts=len(manifest["parts"]), reused=reused)
+
+
+def _bundle_key(exe: Path, source: Path, pages_per_part: int | None) -> str:
+    """Digest of what a bundle is made from: the documents (paths and bytes), the binary, this
+    code and the parts."""
+    h = hashlib.sha256(f"bundle 1; parts {pages_per_part}; ".encode())
+    here = Path(__file__).parent
+    for code in ("search.py", "pagefind_bundle.py"):
+        h.update((here / code).read_bytes())
+    binary = exe.stat()
+    h.update(f"{exe.resolve()} {binary.st_size} {binary.st_mtime_ns};".encode())
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(source).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()[:32]
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """``target`` as a copy of ``source`` made of hard links (copies across file systems)."""
+    for path in sorted(source.rglob("*")):
+        if path.is_dir():
+            continue
+        dest = target / path.relative_to(source)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, dest)
+        except OSError:
+            shutil.copy2(path, dest)
+
+
+def _keep(bundle: Path, kept: Path) -> None:
+    """Keep ``bundle`` as the cache's only bundle, at ``kept``; a cache that cannot be written is
+    no error (the next build runs Pagefind again)."""
+    holder = kept.parent
+    try:
+        holder.mkdir(parents=True, exist_ok=True)
+        fresh = Path(tempfile.mkdtemp(prefix=".new-", dir=holder))
+        _link_tree(bundle, fresh)
+        for old in holder.iterdir():
+            if old != fresh:
+                shutil.rmtree(old, ignore_errors=True)
+        fresh.rename(kept)
+    except OSError:
+        shutil.rmtree(kept, ignore_errors=True)
 
 
 def _split(source: Path, pages_per_part: int) -> list[Path]:
