@@ -16,14 +16,19 @@ import hashlib
 import io
 import json
 import os
+import struct
 import tempfile
 import threading
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache, partial
 from pathlib import Path
+from typing import Any, NamedTuple
 
+import numpy as np
+import numpy.typing as npt
 import PIL
 from PIL import Image, ImageDraw, ImageFont
 
@@ -227,44 +232,159 @@ def missing_characters(text: str) -> str:
 
 
 def draw_card(text: CardText, logo: Image.Image | None = None) -> bytes:
-    """The PNG bytes of the share card for ``text``."""
+    """The PNG bytes of the share card for ``text``.
+
+    The card is drawn straight in palette indexes: a copy of the site's base (already mapped to
+    the palette) gets each text's coverage (glyphs as FreeType antialiases them, kept once per
+    process), turned into indexes by a table per colour. Those are the indexes quantizing the
+    same text drawn in RGB would give (``tests/test_cards.py`` checks it), at a fraction of the
+    cost: a build draws a card for every story without a photo, 10 000 in a big newsroom's first
+    build.
+    """
     width, _ = CARD_SIZE
-    base, palette = _layout(text.site_name, logo)
-    card = base.copy()
-    draw = ImageDraw.Draw(card)
+    base = _layout(text.site_name, logo)
+    rows = base.rows.copy()  # one filter byte (0: none) and the row's palette indexes, per row
+    top = rows.shape[0]
     if text.section:
-        draw.text((MARGIN, 182), text.section if text.lang.startswith("zh") else text.section.upper(),
-                  font=font(28), fill=ACCENT, anchor="ls")
+        section = text.section if text.lang.startswith("zh") else text.section.upper()
+        top = min(top, _paint(rows, base.lut[ACCENT], [(28, section, MARGIN, 182)]))
     box_w = width - 2 * MARGIN
-    size, lines = fit_headline(text.title, lambda s: font(s).getlength, box_w,
-                               HEADLINE_BOTTOM - HEADLINE_TOP)
+    size, lines = fit_headline(text.title, _measure, box_w, HEADLINE_BOTTOM - HEADLINE_TOP)
     step = size * LINE_HEIGHT
-    face = font(size)
+    runs = []
     for i, line in enumerate(lines):
         baseline = HEADLINE_TOP + i * step + size * 1.02
         # A full-width opening mark at the start of a line sits flush left, as typesetters do.
-        indent = _blank_left(face, line[0]) if _is_wide(line[0]) and line[0] in NO_LINE_END else 0
-        draw.text((MARGIN - indent, round(baseline)), line, font=face, fill=INK, anchor="ls")
-    draw.text((MARGIN, 592), text.date, font=font(28), fill=MUTED, anchor="ls")
-    out = io.BytesIO()
-    # Every pixel is paper, a design colour, an antialiasing blend of the two, or the logo's:
-    # mapping onto that fixed palette costs a tenth of an adaptive quantizer (a card is drawn
-    # for every story without a photo, 10 000 of them in a big newsroom's first build).
-    card.quantize(palette=palette, dither=Image.Dither.NONE).save(out, "PNG", compress_level=6)
-    return out.getvalue()
+        indent = _blank_left(size, line[0]) if _is_wide(line[0]) and line[0] in NO_LINE_END else 0
+        runs.append((size, line, MARGIN - indent, round(baseline)))
+    top = min(top, _paint(rows, base.lut[INK], runs))
+    top = min(top, _paint(rows, base.lut[MUTED], [(28, text.date, MARGIN, 592)]))
+    return _png(base, rows, top)
 
 
-# (id of the logo, site name) -> (the logo, kept so its id stays its own; base; palette)
-_layouts: dict[tuple[int, str], tuple[Image.Image | None, Image.Image, Image.Image]] = {}
+# -- glyphs ---------------------------------------------------------------------------------------
 
 
-def _layout(site_name: str, logo: Image.Image | None) -> tuple[Image.Image, Image.Image]:
+class _Glyph(NamedTuple):
+    coverage: npt.NDArray[np.uint8]  # FreeType's antialiased ink, 0-255; empty for a space
+    left: int  # from the pen to the bitmap's left edge
+    top: int  # from the baseline to the bitmap's top edge (negative: above it)
+    advance: int  # pixels: the font is hinted, its advances are whole (no kerning table)
+
+
+_glyphs: dict[tuple[int, str], _Glyph] = {}
+GLYPH_CACHE_SIZE = 20_000  # ~4 KB each at the largest size: at most ~80 MB, usually far less
+
+
+def _glyph(size: int, ch: str) -> _Glyph:
+    """``ch`` at ``size`` px, drawn by FreeType once per process (a headline's characters recur
+    across thousands of cards)."""
+    key = (size, ch)
+    found = _glyphs.get(key)
+    if found is None:
+        face = font(size)
+        left, top, right, bottom = (int(v) for v in face.getbbox(ch, anchor="ls"))
+        mask = Image.new("L", (max(right - left, 0), max(bottom - top, 0)))
+        if mask.width and mask.height:
+            ImageDraw.Draw(mask).text((-left, -top), ch, font=face, fill=255, anchor="ls")
+        coverage = np.asarray(mask)
+        coverage.flags.writeable = False
+        found = _Glyph(coverage, left, top, int(face.getlength(ch)))
+        if len(_glyphs) >= GLYPH_CACHE_SIZE:
+            _glyphs.clear()
+        _glyphs[key] = found
+    return found
+
+
+def _measure(size: int) -> Callable[[str], float]:
+    """How wide text is at ``size``: the sum of its glyphs' advances, which is what
+    ``FreeTypeFont.getlength`` says for this font (no kerning), without asking FreeType again."""
+
+    def length(text: str) -> float:
+        return float(sum(_glyph(size, ch).advance for ch in text))
+
+    return length
+
+
+# A run of text: (size, text, x of the pen, y of the baseline).
+Run = tuple[int, str, int, int]
+
+
+def _paint(rows: npt.NDArray[np.uint8], lut: npt.NDArray[np.uint8], runs: Sequence[Run]) -> int:
+    """Draw ``runs`` in one colour onto ``rows`` (palette indexes after a filter byte): their
+    glyphs' coverage is combined as FreeType's renderer combines a line's (overlapping ink
+    blends), then ``lut`` turns coverage into palette indexes over the paper. Returns the top
+    row the ink reaches (the card's height if none)."""
+    height, width = rows.shape[0], rows.shape[1] - 1
+    placed = []
+    for size, text, x, y in runs:
+        for ch in text:
+            glyph = _glyph(size, ch)
+            if glyph.coverage.size:
+                placed.append((glyph.coverage, x + glyph.left, y + glyph.top))
+            x += glyph.advance
+    if not placed:
+        return height
+    x0 = min(gx for _, gx, _ in placed)
+    y0 = min(gy for _, _, gy in placed)
+    x1 = max(gx + g.shape[1] for g, gx, _ in placed)
+    y1 = max(gy + g.shape[0] for g, _, gy in placed)
+    canvas = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    for coverage, gx, gy in placed:
+        h, w = coverage.shape
+        spot = canvas[gy - y0:gy - y0 + h, gx - x0:gx - x0 + w]
+        if spot.any():  # ink already there: src + dst·(255 − src)/255, rounded as Pillow does
+            t = spot.astype(np.uint16) * (255 - coverage) + 128
+            spot[...] = coverage + ((t + (t >> 8)) >> 8).astype(np.uint8)
+        else:
+            spot[...] = coverage
+    # Clip to the card (the margins keep text inside it; a cut glyph would be cut here too).
+    cx0, cy0, cx1, cy1 = max(x0, 0), max(y0, 0), min(x1, width), min(y1, height)
+    if cx0 >= cx1 or cy0 >= cy1:
+        return height
+    ink = canvas[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0]
+    np.copyto(rows[cy0:cy1, 1 + cx0:1 + cx1], lut[ink], where=ink > 0)
+    return cy0
+
+
+def _blank_left(size: int, ch: str) -> int:
+    """The empty space left of a glyph's ink (a full-width "（" is mostly blank on the left)."""
+    inked = np.flatnonzero(_glyph(size, ch).coverage.any(axis=0))
+    return int(inked[0]) if inked.size else 0
+
+
+# -- what every card of a site shares -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Base:
+    """A site's card before its story's text: drawn once, copied for each card."""
+
+    logo: Image.Image | None  # kept so that the id in the key stays this logo's
+    rows: npt.NDArray[np.uint8]  # height × (1 + width): PNG's filter byte (0), palette indexes
+    lut: dict[tuple[int, int, int], npt.NDArray[np.uint8]]  # text colour -> coverage -> index
+    plte: bytes  # the palette, as PNG's PLTE chunk holds it
+    head: bytes  # the compressed start of every card: the rows above PREFIX_ROWS ...
+    deflate: Any  # ... and the compressor right after them (zlib.Compress, copied per card)
+
+
+_layouts: dict[tuple[int, str], _Base] = {}
+# Rows above this hold only what the site's cards share (bar, logo, name; the section's text
+# starts near row 155): they are compressed once per site, not once per card.
+PREFIX_ROWS = 140
+# zlib's run-length strategy: ~2.5× faster than level 6 on a card (mostly paper, runs of ink),
+# ~25 % more bytes (~21 KB instead of ~17 KB; bench/cards_bench.py measures both).
+ZLIB_LEVEL, ZLIB_STRATEGY = 6, zlib.Z_RLE
+
+
+def _layout(site_name: str, logo: Image.Image | None) -> _Base:
     """What every card of a site shares, drawn once instead of per card: the paper with its
-    bars, logo, site name and rule (no story's text reaches them), and the palette it calls for."""
+    bars, logo, site name and rule (no story's text reaches them), mapped to the palette it
+    calls for, and that palette's index for each coverage of each text colour."""
     key = (id(logo), site_name)
     found = _layouts.get(key)
-    if found is not None and found[0] is logo:
-        return found[1], found[2]
+    if found is not None and found.logo is logo:
+        return found
     width, height = CARD_SIZE
     base = Image.new("RGB", CARD_SIZE, PAPER)
     draw = ImageDraw.Draw(base)
@@ -280,10 +400,29 @@ def _layout(site_name: str, logo: Image.Image | None) -> tuple[Image.Image, Imag
     draw.rectangle((MARGIN, 548, width - MARGIN, 549), fill=RULE)
     draw.rectangle((0, height - 8, width, height), fill=ACCENT)
     palette = _palette(base.crop((MARGIN, 56, MARGIN + 72, 128)) if logo is not None else None)
+    rows = np.zeros((height, width + 1), np.uint8)
+    rows[:, 1:] = np.asarray(_quantize(base, palette))
+    lut = {}
+    for colour in (INK, MUTED, ACCENT):
+        # Every coverage 0-255 drawn in this colour on paper, the way ImageDraw blends text,
+        # then mapped to the palette: what quantizing a card drawn in RGB gives those pixels.
+        strip = Image.new("RGB", (256, 1), PAPER)
+        ImageDraw.Draw(strip).bitmap((0, 0), Image.frombytes("L", (256, 1), bytes(range(256))),
+                                     fill=colour)
+        lut[colour] = np.asarray(_quantize(strip, palette))[0].copy()
+    deflate = zlib.compressobj(ZLIB_LEVEL, zlib.DEFLATED, 15, 8, ZLIB_STRATEGY)
+    head = deflate.compress(rows[:PREFIX_ROWS])
+    found = _Base(logo, rows, lut, bytes(palette.getpalette() or []), head, deflate)
     if len(_layouts) >= 16:  # a build uses one or two; tests many
         _layouts.clear()
-    _layouts[key] = (logo, base, palette)
-    return base, palette
+    _layouts[key] = found
+    return found
+
+
+def _quantize(image: Image.Image, palette: Image.Image) -> Image.Image:
+    # Every pixel is paper, a design colour, an antialiasing blend of the two, or the logo's:
+    # mapping onto that fixed palette costs a tenth of an adaptive quantizer.
+    return image.quantize(palette=palette, dither=Image.Dither.NONE)
 
 
 BLEND_STEPS = {INK: 10, MUTED: 6, ACCENT: 8, RULE: 3}
@@ -314,10 +453,27 @@ def _palette(logo_area: Image.Image | None) -> Image.Image:
     return holder
 
 
-def _blank_left(face: ImageFont.FreeTypeFont, ch: str) -> int:
-    """The empty space left of a glyph's ink (a full-width "（" is mostly blank on the left)."""
-    box = face.getmask(ch).getbbox()
-    return box[0] if box else 0
+def _png(base: _Base, rows: npt.NDArray[np.uint8], top: int) -> bytes:
+    """``rows`` as an 8-bit palette PNG. When no text reached the shared rows above
+    PREFIX_ROWS, compression goes on from the site's compressor, which has seen them."""
+    if top >= PREFIX_ROWS:
+        deflate = base.deflate.copy()
+        data = base.head + deflate.compress(rows[PREFIX_ROWS:]) + deflate.flush()
+    else:
+        deflate = zlib.compressobj(ZLIB_LEVEL, zlib.DEFLATED, 15, 8, ZLIB_STRATEGY)
+        data = deflate.compress(rows[:PREFIX_ROWS]) + deflate.compress(rows[PREFIX_ROWS:])
+        data += deflate.flush()
+    height, width = rows.shape[0], rows.shape[1] - 1
+    return b"".join((PNG_SIGNATURE,
+                     _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)),
+                     _chunk(b"PLTE", base.plte), _chunk(b"IDAT", data), _chunk(b"IEND", b"")))
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def _fit(text: str, face: ImageFont.FreeTypeFont, width: float) -> str:
