@@ -4,19 +4,30 @@ from __future__ import annotations
 
 import io
 import os
+import struct
+import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
-from PIL import Image, ImageChops, ImageStat
+from PIL import Image, ImageChops, ImageDraw, ImageStat
 
 from masthead.cards import (
+    ACCENT,
+    HEADLINE_SIZES,
+    INK,
+    MUTED,
     NO_LINE_END,
     NO_LINE_START,
     CardMaker,
     CardText,
+    _measure,
+    _paint,
     draw_card,
     fit_headline,
+    font,
     missing_characters,
+    site_base,
     wrap,
 )
 from tests.conftest import ROOT
@@ -145,3 +156,99 @@ def test_cards_drawn_by_worker_processes_are_the_cards_drawn_here(
     assert pooled.misses == 80 and pooled.hits == 0  # drawn once, counted once
     few = CardMaker(tmp_path / "few", logo)
     assert few.draw_missing(texts[:1], processes=2) == 0  # too few to start workers: drawn on demand
+
+
+# -- the drawer against Pillow drawing the same text in RGB ----------------------------------------
+
+
+def _rgb_card(text: CardText, logo: Image.Image | None) -> Image.Image:
+    """The card as Pillow draws it: every text with ImageDraw.text in RGB, then quantized to the
+    palette (how cards were drawn before they were drawn in palette indexes)."""
+    base, palette = site_base(text.site_name, logo)
+    card = base.copy()
+    draw = ImageDraw.Draw(card)
+    if text.section:
+        draw.text((72, 182), text.section if text.lang.startswith("zh") else text.section.upper(),
+                  font=font(28), fill=ACCENT, anchor="ls")
+    size, lines = fit_headline(text.title, lambda s: font(s).getlength, 1056, 314)
+    for i, line in enumerate(lines):
+        indent = 0
+        if line[0] in "（「『《〈【〔〖‘“":
+            box = font(size).getmask(line[0]).getbbox()
+            indent = box[0] if box else 0
+        draw.text((72 - indent, round(214 + i * size * 1.3 + size * 1.02)), line, font=font(size),
+                  fill=INK, anchor="ls")
+    draw.text((72, 592), text.date, font=font(28), fill=MUTED, anchor="ls")
+    return card.quantize(palette=palette, dither=Image.Dither.NONE)
+
+
+OPENING_AT_LINE_START = CardText("华" * 14 + "（首批60座站点）开放", "新闻", "2026年4月22日",
+                                 "Motor Ledger 汽车纪事", "zh")
+CARDS = {
+    "zh": ZH,
+    "en": CardText("AVA Tokyo’s Ǘ wagon: Müller & Ångström sign “Quay” deal (jpg, 25.98%)", "News",
+                   "14 March 2025", "Motor Ledger 汽车纪事", "en"),
+    "opening mark": OPENING_AT_LINE_START,
+    "ellipsis": CardText("ǐ郵很长的标题" * 40, "新闻", "2026年4月22日", "Motor Ledger", "zh"),
+    "site": CardText("News from carmakers, suppliers and regulators", "", "", "Motor Ledger", "en"),
+}
+
+
+@pytest.mark.parametrize("name", list(CARDS))
+@pytest.mark.parametrize("with_logo", [True, False])
+def test_cards_have_the_pixels_of_the_same_text_drawn_by_pillow_in_rgb(name: str, with_logo: bool) -> None:
+    text = CARDS[name]
+    logo = Image.open(LOGO) if with_logo else None
+    card = Image.open(io.BytesIO(draw_card(text, logo)))
+    expected = _rgb_card(text, logo)
+    assert card.mode == "P" and card.getpalette() == expected.getpalette()
+    assert np.array_equal(np.asarray(card), np.asarray(expected))
+
+
+def test_the_examples_cover_what_they_claim() -> None:
+    _, lines = fit_headline(OPENING_AT_LINE_START.title, lambda s: font(s).getlength, 1056, 314)
+    assert any(line.startswith("（") for line in lines[1:]), lines
+    size, lines = fit_headline(CARDS["ellipsis"].title, lambda s: font(s).getlength, 1056, 314)
+    assert size == 40 and lines[-1].endswith("…") and "ǐ郵" in lines[0]
+
+
+def test_overlapping_glyphs_blend_as_freetype_blends_them_in_a_line() -> None:
+    # At 40 px the tone mark of ǐ reaches into 郵: a line drawn by Pillow blends the two inks.
+    mask, (left, top) = font(40).getmask2("ǐ郵", "L", anchor="ls")
+    line = np.asarray(Image.frombytes("L", mask.size, bytes(mask)))
+    rows = np.zeros((200, 301), np.uint8)
+    lut = np.arange(256, dtype=np.uint8)  # coverage as it is
+    assert _paint(rows, lut, [(40, "ǐ郵", 50, 100)]) is not None
+    drawn = rows[100 + top:100 + top + line.shape[0], 1 + 50 + left:1 + 50 + left + line.shape[1]]
+    assert np.array_equal(drawn, line)
+    apart = np.zeros_like(rows)  # each glyph alone, the larger coverage kept: not the same
+    _paint(apart, lut, [(40, "ǐ", 50, 100)])
+    alone = np.zeros_like(rows)
+    _paint(alone, lut, [(40, "郵", 50 + int(font(40).getlength("ǐ")), 100)])
+    assert not np.array_equal(np.maximum(apart, alone), rows)
+
+
+def test_text_is_measured_as_pillow_measures_it() -> None:
+    samples = [ZH.title, CARDS["en"].title, "AV To Ty Wa LT P. r, f\" ǘ…", "２０２６年，（新）“车”！"]
+    for size in (*HEADLINE_SIZES, 28):
+        measure = _measure(size)
+        for sample in samples:
+            assert measure(sample) == font(size).getlength(sample), (size, sample)
+
+
+def test_a_card_is_a_valid_png_whose_image_data_checks_out() -> None:
+    data = draw_card(ZH, Image.open(LOGO))
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, at = {}, 8
+    while at < len(data):
+        (length,) = struct.unpack(">I", data[at:at + 4])
+        kind, body = data[at + 4:at + 8], data[at + 8:at + 8 + length]
+        assert struct.unpack(">I", data[at + 8 + length:at + 12 + length])[0] == zlib.crc32(kind + body)
+        chunks[kind] = body
+        at += 12 + length
+    assert list(chunks) == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
+    raw = zlib.decompress(chunks[b"IDAT"])  # checks the stream's Adler-32 as well
+    card = Image.open(io.BytesIO(data))
+    rows = np.frombuffer(raw, np.uint8).reshape(630, 1201)
+    assert not rows[:, 0].any()  # filter "none" on every row
+    assert np.array_equal(rows[:, 1:], np.asarray(card))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import itertools
 import json
 import os
 import struct
@@ -22,10 +23,10 @@ import threading
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -36,7 +37,7 @@ from . import workers
 from .images import CARD_SIZE, OUTPUT_DIR, Variant
 
 # Bump when a change here changes the pixels drawn: every cached card is then drawn again.
-CARD_VERSION = 3
+CARD_VERSION = 4
 POOL_MIN_CARDS = 200  # fewer cards than this are drawn here: starting workers costs ~0.5 s
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "MastheadCardSans-Bold.otf"
 CHARS_PATH = FONT_PATH.with_suffix(".chars.txt")
@@ -244,10 +245,10 @@ def draw_card(text: CardText, logo: Image.Image | None = None) -> bytes:
     width, _ = CARD_SIZE
     base = _layout(text.site_name, logo)
     rows = base.rows.copy()  # one filter byte (0: none) and the row's palette indexes, per row
-    top = rows.shape[0]
+    painted = []
     if text.section:
         section = text.section if text.lang.startswith("zh") else text.section.upper()
-        top = min(top, _paint(rows, base.lut[ACCENT], [(28, section, MARGIN, 182)]))
+        painted.append(_paint(rows, base.lut[ACCENT], [(28, section, MARGIN, 182)]))
     box_w = width - 2 * MARGIN
     size, lines = fit_headline(text.title, _measure, box_w, HEADLINE_BOTTOM - HEADLINE_TOP)
     step = size * LINE_HEIGHT
@@ -257,9 +258,14 @@ def draw_card(text: CardText, logo: Image.Image | None = None) -> bytes:
         # A full-width opening mark at the start of a line sits flush left, as typesetters do.
         indent = _blank_left(size, line[0]) if _is_wide(line[0]) and line[0] in NO_LINE_END else 0
         runs.append((size, line, MARGIN - indent, round(baseline)))
-    top = min(top, _paint(rows, base.lut[INK], runs))
-    top = min(top, _paint(rows, base.lut[MUTED], [(28, text.date, MARGIN, 592)]))
-    return _png(base, rows, top)
+    painted.append(_paint(rows, base.lut[INK], runs))
+    painted.append(_paint(rows, base.lut[MUTED], [(28, text.date, MARGIN, 592)]))
+    height, width = rows.shape[0], rows.shape[1] - 1
+    return b"".join((PNG_SIGNATURE,
+                     _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)),
+                     _chunk(b"PLTE", base.plte),
+                     _chunk(b"IDAT", _deflate(base, rows, [p for p in painted if p])),
+                     _chunk(b"IEND", b"")))
 
 
 # -- glyphs ---------------------------------------------------------------------------------------
@@ -310,11 +316,12 @@ def _measure(size: int) -> Callable[[str], float]:
 Run = tuple[int, str, int, int]
 
 
-def _paint(rows: npt.NDArray[np.uint8], lut: npt.NDArray[np.uint8], runs: Sequence[Run]) -> int:
+def _paint(rows: npt.NDArray[np.uint8], lut: npt.NDArray[np.uint8],
+           runs: Sequence[Run]) -> tuple[int, int] | None:
     """Draw ``runs`` in one colour onto ``rows`` (palette indexes after a filter byte): their
     glyphs' coverage is combined as FreeType's renderer combines a line's (overlapping ink
-    blends), then ``lut`` turns coverage into palette indexes over the paper. Returns the top
-    row the ink reaches (the card's height if none)."""
+    blends), then ``lut`` turns coverage into palette indexes over the paper. Returns the rows
+    drawn on (top, bottom + 1), if any."""
     height, width = rows.shape[0], rows.shape[1] - 1
     placed = []
     for size, text, x, y in runs:
@@ -324,7 +331,7 @@ def _paint(rows: npt.NDArray[np.uint8], lut: npt.NDArray[np.uint8], runs: Sequen
                 placed.append((glyph.coverage, x + glyph.left, y + glyph.top))
             x += glyph.advance
     if not placed:
-        return height
+        return None
     x0 = min(gx for _, gx, _ in placed)
     y0 = min(gy for _, _, gy in placed)
     x1 = max(gx + g.shape[1] for g, gx, _ in placed)
@@ -341,10 +348,10 @@ def _paint(rows: npt.NDArray[np.uint8], lut: npt.NDArray[np.uint8], runs: Sequen
     # Clip to the card (the margins keep text inside it; a cut glyph would be cut here too).
     cx0, cy0, cx1, cy1 = max(x0, 0), max(y0, 0), min(x1, width), min(y1, height)
     if cx0 >= cx1 or cy0 >= cy1:
-        return height
+        return None
     ink = canvas[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0]
     np.copyto(rows[cy0:cy1, 1 + cx0:1 + cx1], lut[ink], where=ink > 0)
-    return cy0
+    return cy0, cy1
 
 
 def _blank_left(size: int, ch: str) -> int:
@@ -364,27 +371,42 @@ class _Base:
     rows: npt.NDArray[np.uint8]  # height × (1 + width): PNG's filter byte (0), palette indexes
     lut: dict[tuple[int, int, int], npt.NDArray[np.uint8]]  # text colour -> coverage -> index
     plte: bytes  # the palette, as PNG's PLTE chunk holds it
-    head: bytes  # the compressed start of every card: the rows above PREFIX_ROWS ...
-    deflate: Any  # ... and the compressor right after them (zlib.Compress, copied per card)
+    inked: npt.NDArray[np.bool_]  # rows that are not all paper (bars, logo, name, rule)
+    packed: dict[tuple[int, int], bytes] = field(default_factory=dict)  # see _deflate
 
 
 _layouts: dict[tuple[int, str], _Base] = {}
-# Rows above this hold only what the site's cards share (bar, logo, name; the section's text
-# starts near row 155): they are compressed once per site, not once per card.
-PREFIX_ROWS = 140
-# zlib's run-length strategy: ~2.5× faster than level 6 on a card (mostly paper, runs of ink),
-# ~25 % more bytes (~21 KB instead of ~17 KB; bench/cards_bench.py measures both).
-ZLIB_LEVEL, ZLIB_STRATEGY = 6, zlib.Z_RLE
 
 
 def _layout(site_name: str, logo: Image.Image | None) -> _Base:
-    """What every card of a site shares, drawn once instead of per card: the paper with its
-    bars, logo, site name and rule (no story's text reaches them), mapped to the palette it
-    calls for, and that palette's index for each coverage of each text colour."""
+    """What every card of a site shares, made once instead of per card: the base mapped to its
+    palette, and that palette's index for each coverage of each text colour."""
     key = (id(logo), site_name)
     found = _layouts.get(key)
     if found is not None and found.logo is logo:
         return found
+    base, palette = site_base(site_name, logo)
+    rows = np.zeros((base.height, base.width + 1), np.uint8)
+    rows[:, 1:] = np.asarray(_quantize(base, palette))
+    lut = {}
+    for colour in (INK, MUTED, ACCENT):
+        # Every coverage 0-255 drawn in this colour on paper, the way ImageDraw blends text,
+        # then mapped to the palette: what quantizing a card drawn in RGB gives those pixels.
+        strip = Image.new("RGB", (256, 1), PAPER)
+        ImageDraw.Draw(strip).bitmap((0, 0), Image.frombytes("L", (256, 1), bytes(range(256))),
+                                     fill=colour)
+        lut[colour] = np.asarray(_quantize(strip, palette))[0].copy()
+    found = _Base(logo, rows, lut, bytes(palette.getpalette() or []),
+                  np.asarray(rows[:, 1:].any(axis=1), dtype=np.bool_))
+    if len(_layouts) >= 16:  # a build uses one or two; tests many
+        _layouts.clear()
+    _layouts[key] = found
+    return found
+
+
+def site_base(site_name: str, logo: Image.Image | None) -> tuple[Image.Image, Image.Image]:
+    """The card before its story's text, in RGB: paper with its bars, logo, site name and rule
+    (no story's text reaches them), and the palette (a "P" image) it calls for."""
     width, height = CARD_SIZE
     base = Image.new("RGB", CARD_SIZE, PAPER)
     draw = ImageDraw.Draw(base)
@@ -400,23 +422,7 @@ def _layout(site_name: str, logo: Image.Image | None) -> _Base:
     draw.rectangle((MARGIN, 548, width - MARGIN, 549), fill=RULE)
     draw.rectangle((0, height - 8, width, height), fill=ACCENT)
     palette = _palette(base.crop((MARGIN, 56, MARGIN + 72, 128)) if logo is not None else None)
-    rows = np.zeros((height, width + 1), np.uint8)
-    rows[:, 1:] = np.asarray(_quantize(base, palette))
-    lut = {}
-    for colour in (INK, MUTED, ACCENT):
-        # Every coverage 0-255 drawn in this colour on paper, the way ImageDraw blends text,
-        # then mapped to the palette: what quantizing a card drawn in RGB gives those pixels.
-        strip = Image.new("RGB", (256, 1), PAPER)
-        ImageDraw.Draw(strip).bitmap((0, 0), Image.frombytes("L", (256, 1), bytes(range(256))),
-                                     fill=colour)
-        lut[colour] = np.asarray(_quantize(strip, palette))[0].copy()
-    deflate = zlib.compressobj(ZLIB_LEVEL, zlib.DEFLATED, 15, 8, ZLIB_STRATEGY)
-    head = deflate.compress(rows[:PREFIX_ROWS])
-    found = _Base(logo, rows, lut, bytes(palette.getpalette() or []), head, deflate)
-    if len(_layouts) >= 16:  # a build uses one or two; tests many
-        _layouts.clear()
-    _layouts[key] = found
-    return found
+    return base, palette
 
 
 def _quantize(image: Image.Image, palette: Image.Image) -> Image.Image:
@@ -453,20 +459,57 @@ def _palette(logo_area: Image.Image | None) -> Image.Image:
     return holder
 
 
-def _png(base: _Base, rows: npt.NDArray[np.uint8], top: int) -> bytes:
-    """``rows`` as an 8-bit palette PNG. When no text reached the shared rows above
-    PREFIX_ROWS, compression goes on from the site's compressor, which has seen them."""
-    if top >= PREFIX_ROWS:
-        deflate = base.deflate.copy()
-        data = base.head + deflate.compress(rows[PREFIX_ROWS:]) + deflate.flush()
-    else:
-        deflate = zlib.compressobj(ZLIB_LEVEL, zlib.DEFLATED, 15, 8, ZLIB_STRATEGY)
-        data = deflate.compress(rows[:PREFIX_ROWS]) + deflate.compress(rows[PREFIX_ROWS:])
-        data += deflate.flush()
-    height, width = rows.shape[0], rows.shape[1] - 1
-    return b"".join((PNG_SIGNATURE,
-                     _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)),
-                     _chunk(b"PLTE", base.plte), _chunk(b"IDAT", data), _chunk(b"IEND", b"")))
+# zlib level for a card's own rows (its text): on a card, 4 writes ~5 % more bytes than 6 in
+# ~60 % of the time (bench/cards_bench.py --zlib N measures others).
+ZLIB_LEVEL, ZLIB_STRATEGY = 4, zlib.Z_DEFAULT_STRATEGY
+ZLIB_HEADER = b"\x78\x9c"  # deflate with a 32 KB window, no preset dictionary
+LAST_BLOCK = b"\x03\x00"  # an empty final deflate block (fixed codes: just end-of-block)
+ADLER_MOD = 65521
+
+
+def _deflate(base: _Base, rows: npt.NDArray[np.uint8], painted: Sequence[tuple[int, int]]) -> bytes:
+    """The zlib stream of ``rows`` (PNG's image data), made in stretches of rows: a stretch of
+    paper comes from a cache (a card is mostly paper, and even zlib's fastest setting spends as
+    long reading 500 blank rows as compressing the text), a stretch where only the site's base
+    has ink is compressed once per site, the rest (the story's text) for this card. Each stretch
+    is a raw deflate stream ending on a byte boundary (a sync flush, as zlib's own full flush
+    ends), so they are read as one; zlib's checksum runs over all the rows."""
+    inked = base.inked.copy()
+    for top, bottom in painted:
+        inked[top:bottom] = True
+    row_bytes = rows.shape[1]
+    parts = [ZLIB_HEADER]
+    adler = 1
+    edges = [0, *(np.flatnonzero(inked[1:] != inked[:-1]) + 1).tolist(), len(inked)]
+    for start, end in itertools.pairwise(edges):
+        if not inked[start]:
+            size = (end - start) * row_bytes
+            parts.append(_blank_rows(size))
+            low, high = adler & 0xFFFF, adler >> 16  # zeros add nothing to the low sum
+            adler = ((high + size * low) % ADLER_MOD) << 16 | low
+            continue
+        block = rows[start:end].data  # whole rows: contiguous
+        adler = zlib.adler32(block, adler)
+        if all(end <= top or bottom <= start for top, bottom in painted):
+            key = (start, end)  # the base's own ink: the same on every card of the site
+            if key not in base.packed:
+                base.packed[key] = _raw_deflate(block, 9, zlib.Z_DEFAULT_STRATEGY)
+            parts.append(base.packed[key])
+        else:
+            parts.append(_raw_deflate(block, ZLIB_LEVEL, ZLIB_STRATEGY))
+    parts += [LAST_BLOCK, adler.to_bytes(4, "big")]
+    return b"".join(parts)
+
+
+def _raw_deflate(data: memoryview | bytes, level: int, strategy: int) -> bytes:
+    deflate = zlib.compressobj(level, zlib.DEFLATED, -15, 8, strategy)
+    return deflate.compress(data) + deflate.flush(zlib.Z_SYNC_FLUSH)
+
+
+@lru_cache(maxsize=1024)
+def _blank_rows(size: int) -> bytes:
+    """``size`` zero bytes (rows of paper, their filter bytes included), deflated."""
+    return _raw_deflate(bytes(size), 9, zlib.Z_DEFAULT_STRATEGY)
 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -499,7 +542,8 @@ class CardMaker:
         self._lock = threading.Lock()  # builds draw cards from several threads
         self._drawn: set[str] = set()
         h = hashlib.sha256()
-        h.update(f"{CARD_VERSION}\0{PIL.__version__}\0".encode())
+        # zlib's version too: it writes the cards' bytes (the pixels depend on the others).
+        h.update(f"{CARD_VERSION}\0{PIL.__version__}\0{zlib.ZLIB_RUNTIME_VERSION}\0".encode())
         h.update(_font_digest().encode())
         h.update(hashlib.sha256(logo or b"").digest())
         self.fingerprint = h.hexdigest()
