@@ -350,7 +350,11 @@ def _paint(rows: npt.NDArray[np.uint8], lut: npt.NDArray[np.uint8],
     if cx0 >= cx1 or cy0 >= cy1:
         return None
     ink = canvas[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0]
-    np.copyto(rows[cy0:cy1, 1 + cx0:1 + cx1], lut[ink], where=ink > 0)
+    spot = rows[cy0:cy1, 1 + cx0:1 + cx1]
+    if spot.any():  # not only paper there (it never is on a card, but be right): keep it
+        np.copyto(spot, lut.take(ink), where=ink > 0)
+    else:
+        spot[...] = lut.take(ink)
     return cy0, cy1
 
 
