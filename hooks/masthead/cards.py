@@ -321,7 +321,10 @@ def _paint(rows: npt.NDArray[np.uint8], lut: npt.NDArray[np.uint8],
     """Draw ``runs`` in one colour onto ``rows`` (palette indexes after a filter byte): their
     glyphs' coverage is combined as FreeType's renderer combines a line's (overlapping ink
     blends), then ``lut`` turns coverage into palette indexes over the paper. Returns the rows
-    drawn on (top, bottom + 1), if any."""
+    drawn on (top, bottom + 1), if any.
+
+    Ink of two lines would blend the same way, where Pillow drawing line after line in RGB rounds
+    a little differently; the line height keeps lines apart, so cards never show it."""
     height, width = rows.shape[0], rows.shape[1] - 1
     placed = []
     for size, text, x, y in runs:
