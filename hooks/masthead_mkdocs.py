@@ -204,6 +204,9 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files, **_: Any) -> En
     variants and share cards join the files MkDocs copies into the site."""
     room = _room()
     media = _pictures()
+    for src_uri, html in masthead_perf.kept_stories().items():  # serve: their pictures stay published
+        if "<img" in html and (kept := room.article(src_uri)) is not None:
+            media.body(html, kept.url, src_uri)
     try:
         media.raise_faults()
     except MastheadError as exc:
@@ -238,6 +241,8 @@ def on_post_build(config: MkDocsConfig, **_: Any) -> None:
         if config.strict and _warnings.count:
             return  # MkDocs aborts right after this event; on_build_error drops the staging folder
     # A rebuild of `mkdocs serve` refreshes the search index in the background (masthead_perf).
+    for dest_uri in masthead_perf.kept_documents():  # pages the rebuild left as they were
+        _search_source.keep(dest_uri)
     source = _search_source.finish()
     pages_per_part = load_search_settings(_room().settings)
     cache = cache_dir(Path(config.config_file_path).parent) if masthead_perf.wanted() else None
@@ -254,9 +259,11 @@ def on_post_build(config: MkDocsConfig, **_: Any) -> None:
             raise PluginError(f"Masthead: {exc}") from None
         log.info(report.summary())
     with timing.phase("write"):  # feeds, sitemaps, robots.txt
-        written = syndication.write_all(_room(), Path(config.site_dir), _article_html,
+        written = syndication.write_all(_room(), Path(config.site_dir),
+                                        masthead_perf.article_html(_article_html),
                                         site_url=config.site_url or "",
-                                        site_description=config.site_description or "")
+                                        site_description=config.site_description or "",
+                                        keep_feed=masthead_perf.keeps_feed)
     log.info(written.summary() if written else "Masthead: no site_url, so no feeds or sitemaps")
     if _site_dir is not None:
         output.publish(_site_dir)

@@ -25,20 +25,25 @@ import pickle
 import shutil
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from mkdocs.commands.build import _populate_page
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data
 
-from masthead import timing
+from masthead import syndication, timing
 from masthead.article import Article, parse_article
 from masthead.cache import RenderCache, activate, cache_dir, code_digest, memo_key, tree_digest
+from masthead.feeds import FILES as FEED_FILES
+from masthead.feeds import Channel
 from masthead.fingerprint import Memo, Unfingerprintable, digest, loose, quick_digest
+from masthead.incremental import RelatedMemo, changed_sources, story_of, structure_kept
 from masthead.mdrender import (
     PAGE_LOGGER,
     Job,
@@ -57,6 +62,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import File, Files
     from mkdocs.structure.nav import Navigation
+    from mkdocs.utils.templates import TemplateContext
 
     from masthead.errors import Fault
     from masthead.newsroom import Newsroom
@@ -178,8 +184,8 @@ class MastheadPage(Page):
         if self.markdown is None:
             raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
         rendered = self.speed.rendered(self, self.markdown)
-        for name, level, message in rendered.messages:
-            logging.getLogger(name).log(level, message)
+        self.speed.noted[self.file.src_uri] = (rendered.messages, frozenset(rendered.anchors))
+        _replay(rendered.messages)
         self.content = rendered.html
         self.toc = get_toc(rendered.toc_tokens)
         self._title_from_render = rendered.title
@@ -228,6 +234,7 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.setup_key = ""
         self.targets: dict[str, Target] = {}
         self.renderer: Renderer | None = None
+        self.site_dir = str(config.site_dir)
         self.site_key = ""
         self.nav_key: str | None = None
         self.pages_key: str | None = None
@@ -238,7 +245,21 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.output: KeptOutput | None = None
         self.pooled = 0
         self.by_workers = 0
+        # `mkdocs serve`: what the last build of this site in this process knew (see ServeMemory).
+        self.previous = _memories.pop(_site_key(config.site_dir), None) if _serving else None
+        self.parsed: dict[str, Parsed] = {}
+        self.deps: dict[str, frozenset[str]] = {}  # page -> stories its context showed
+        self.noted: dict[str, tuple[Any, frozenset[str]]] = {}  # page -> (Markdown's messages, anchors)
+        self.early_key = ""
+        self.assets: dict[str, tuple[int, int]] = {}
+        self.changed: set[str] = set()
+        self.kept: dict[str, File] = {}  # pages left as the last build wrote them
+        self.inclusions: dict[str, InclusionLevel] = {}
+        self.html: dict[str, str] = {}
+        self.related = self.previous.related.next_build() if self.previous else RelatedMemo()
         newsroom.parse = self.parse
+        if _serving:
+            newsroom.relate = self.related
         activate(self.cache, self.code)  # memoized functions (QR codes) remember across builds
 
     # -- reading -------------------------------------------------------------------------------
@@ -255,6 +276,11 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         if self.settings_key[0] is not settings:
             self.settings_key = (settings, digest(("article", self.code, settings)))
         key = digest((self.settings_key[1], src_uri, directory_urls, source))
+        known = self.previous.parsed.get(src_uri) if self.previous else None
+        if known is not None and known[0] == key and _image_still_there(known[1], exists):
+            self.parsed[src_uri] = known  # the same Article object as the last build's
+            self.meta[src_uri] = (source, known[3], known[2])
+            return known[1], []
         found = self.cache.get("source", key)
         if isinstance(found, tuple) and len(found) == 4:
             article, elided, meta, offset = found
@@ -263,6 +289,8 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 if elided:
                     article = dataclasses.replace(article, body=markdown_text.strip())
                 self.meta[src_uri] = (source, markdown_text, meta)
+                if _serving:
+                    self.parsed[src_uri] = (key, article, meta, markdown_text)
                 return article, []
         article, faults = parse_article(src_uri, source, settings, exists=exists,
                                         directory_urls=directory_urls)
@@ -274,6 +302,8 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             elided = article.body == markdown_text.strip() and page_text[offset:] == markdown_text
             stored = dataclasses.replace(article, body="") if elided else article
             self.cache.put("source", key, (stored, elided, meta, offset))
+            if _serving:
+                self.parsed[src_uri] = (key, article, meta, markdown_text)
         return article, faults
 
     def front_matter(self, src_uri: str, source: str) -> tuple[str, dict[str, Any]]:
@@ -291,7 +321,9 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     @event_priority(LAST)
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         global _rebuilding
+        global _active
         timing.annotate("cache", "on" if self.cache.enabled else "off")
+        _active = self
         _rebuilding = False
         _also_written.clear()
         if _serving:
@@ -321,8 +353,53 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         )
         self.setup_key = digest(("markdown", self.code, loose(self.setup)))
         self.targets = {f.src_uri: Target(f.src_uri, f.url, _excluded(f)) for f in files}
+        if _serving:
+            yml = self.config_file.read_bytes() if self.config_file and self.config_file.is_file() else b""
+            self.early_key = digest(("early", self.setup_key, yml, _config_view(config),
+                                     _theme_digest(config)))
+            docs = os.path.join(os.path.abspath(config.docs_dir), "")
+            self.assets = {f.src_uri: _stamp(f.abs_src_path) for f in files
+                           if f.abs_src_path and f.abs_src_path.startswith(docs)
+                           and f.src_uri not in self.sources}
+            self._keep_pages(files)
         with timing.phase("markdown", count=False):  # entries count pages, not this look-ahead
             self._prerender(config, files, nav)
+
+    def _keep_pages(self, files: Files) -> None:
+        """`mkdocs serve`: leave out of this build the pages the edit cannot have changed.
+
+        Only when the site's structure is the last build's (``masthead.incremental``): the same
+        settings, templates' folders, code, files and links, and every changed story kept its
+        shape. Then a page is rebuilt if it is a changed story, shows one (noted when the last
+        build digested its context), or its related stories changed. The others are excluded
+        from MkDocs' loops here (put back after the build) and their files stay on disk.
+        """
+        before = self.previous
+        if before is None or self.output is None or before.early_key != self.early_key:
+            return
+        if before.targets != self.targets or before.assets != self.assets:
+            return
+        room = self.newsroom
+        catalog = room.require_catalog()
+        if before.lists != _lists(room):
+            return
+        changed = changed_sources(before.sources, self.sources)
+        if not structure_kept(before.articles, catalog.by_src, changed) or self.related.changed is None:
+            return
+        self.changed = changed
+        rebuild = changed | self.related.changed
+        for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
+            uri = file.src_uri
+            deps = before.deps.get(uri)
+            if deps is None or uri in rebuild or not deps.isdisjoint(changed) or uri not in before.noted:
+                continue
+            if uri not in catalog.by_src and uri not in room.generated:
+                continue  # not Masthead's page: MkDocs renders it as it likes
+            if not self.output.keep(file.abs_dest_path):
+                continue
+            self.kept[uri] = file
+            self.inclusions[uri] = file.inclusion
+            file.inclusion = InclusionLevel.EXCLUDED
 
     def _prerender(self, config: MkDocsConfig, files: Files, nav: Navigation) -> None:
         """Give Masthead's pages their page class; render what the cache lacks, in a pool if it pays."""
@@ -408,6 +485,42 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.site_key = digest(("page", self.code, yml, _config_view(config),
                                 _theme_digest(config),
                                 loose(env.filters), loose(env.globals)))
+        if self.kept and (self.previous is None or self.previous.site_key != self.site_key):
+            self._build_kept(config, files)  # the templates' world changed after all
+        assert self.previous is not None or not self.kept
+        for uri in self.kept:  # what the kept pages' Markdown said and holds, as the last build
+            messages, anchors = self.previous.noted[uri]  # type: ignore[union-attr]
+            _replay(messages)
+            self.noted[uri] = (messages, anchors)
+            page = self.kept[uri].page
+            if page is not None:
+                page.present_anchor_ids = set(anchors)
+
+    def _build_kept(self, config: MkDocsConfig, files: Files) -> None:
+        """Read and render the pages ``_keep_pages`` left out, as MkDocs would have."""
+        kept, self.kept = self.kept, {}
+        self.changed = set()
+        self._restore_inclusions(kept)
+        for file in kept.values():
+            if file.page is None:
+                Page(None, file, config)
+            if type(file.page) is Page:
+                MastheadPage.adopt(file.page, self)
+            assert file.page is not None
+            _populate_page(file.page, config, files)
+
+    def _restore_inclusions(self, kept: dict[str, File]) -> None:
+        for uri, file in kept.items():
+            file.inclusion = self.inclusions.pop(uri, file.inclusion)
+
+    # Last: the sitemap lists every page of the site, kept ones too.
+    @event_priority(LAST)
+    def on_template_context(self, context: TemplateContext, *, template_name: str,
+                            config: MkDocsConfig) -> TemplateContext:
+        if self.kept and self.files is not None:
+            context["pages"] = [f for f in self.files if f.is_documentation_page()
+                                and _included(self.inclusions.get(f.src_uri, f.inclusion))]
+        return context
 
     def page_key(self, template: str, context: dict[str, Any]) -> str | None:
         """Digest of everything a page's template can read; None if something cannot be read."""
@@ -426,11 +539,14 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             elif name == "pages":
                 value = self._pages_key(value)
             view[name] = value
+        found: set[str] = set()
         try:
-            return quick_digest(view, self.memo)
+            key = quick_digest(view, self.memo, found=found, track=story_of)
         except Unfingerprintable:
             self.uncacheable += 1
             return None
+        self.deps[page.file.src_uri] = frozenset(found)
+        return key
 
     def _nav_key(self, nav: Any) -> str:
         if self.nav_key is None:
@@ -455,10 +571,18 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     # First: pages this rebuild no longer makes are gone before anything reads the site
     # (the search index).
     @event_priority(FIRST)
-    def _post_build_first(self, /, *_: Any, **__: Any) -> None:
+    def _post_build_first(self, /, *_: Any, config: MkDocsConfig, **__: Any) -> None:
+        self._restore_inclusions(self.kept)
+        if self.kept:
+            site = os.path.abspath(config.site_dir)
+            for channel in syndication.channels(self.newsroom, config.site_description or "").values():
+                if self.keeps_feed(channel):
+                    for name in FEED_FILES.values():
+                        written(os.path.normpath(os.path.join(site, channel.folder, name)))
         if self.output is not None:
             self.output.finish()
             timing.annotate("pages_kept", self.output.kept)
+            timing.annotate("pages_left_out", len(self.kept))
 
     # Last but one: after every other plugin, before the phase clock writes its report.
     @event_priority(LAST + 1)
@@ -469,11 +593,47 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         timing.annotate("uncacheable_pages", self.uncacheable)
         with timing.phase("cache"):
             activate(None)
-            self.cache.close(prune=True)
+            # A rebuild that kept pages did not use their entries: pruning would drop them.
+            self.cache.close(prune=not self.kept)
+        if _serving:
+            self._remember()
+        _forget(self)
+
+    def _remember(self) -> None:
+        """What the next rebuild of `mkdocs serve` compares with (see ``_keep_pages``)."""
+        before, room = self.previous, self.newsroom
+        deps, noted = dict(self.deps), dict(self.noted)
+        if before is not None:
+            for uri in self.kept:
+                deps[uri] = before.deps[uri]
+        _memories[_site_key(self.site_dir)] = ServeMemory(
+            early_key=self.early_key, site_key=self.site_key, targets=self.targets,
+            assets=self.assets, sources=self.sources, parsed=self.parsed, lists=_lists(room),
+            articles=room.require_catalog().by_src, deps=deps, noted=noted, html=self.html,
+            related=self.related)
+
+    # -- for the event file ----------------------------------------------------------------------
+
+    def keeps_feed(self, channel: Channel) -> bool:
+        """The channel's files from the last build are right: pages were kept and no story of
+        the channel changed (then the site's lists, so the channel's stories, are the same)."""
+        return bool(self.kept) and all(a.src_uri not in self.changed for a in channel.articles)
+
+    def article_html(self, fresh: dict[str, str]) -> dict[str, str]:
+        """Each story's HTML for the feeds: this build's, and the last build's for kept pages."""
+        merged = dict(fresh)
+        if self.previous is not None:
+            for uri in self.kept:
+                if uri in self.previous.html and uri not in merged:
+                    merged[uri] = self.previous.html[uri]
+        self.html = merged
+        return merged
 
     on_post_build = CombinedEvent(_post_build_first, _post_build_last)
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._restore_inclusions(self.kept)
+        _forget(self)
         activate(None)
         self.cache.close(prune=False)
         if self.output is not None:
@@ -527,6 +687,82 @@ def index_later(site: Path, index: Callable[[Path], Any], log: logging.LoggerAda
 
 
 _also_written: set[str] = set()  # files this build put in the site with an older time
+_active: Speed | None = None  # the build under way
+Parsed = tuple[str, Article, dict[str, Any], str]  # (cache key, article, page.meta, Markdown)
+
+
+@dataclasses.dataclass
+class ServeMemory:
+    """What one build of `mkdocs serve` knew, for the next rebuild of the same site folder."""
+
+    early_key: str  # Markdown setup, mkdocs.yml, config, theme folders, code
+    site_key: str  # ... and the templates' filters and globals
+    targets: dict[str, Target]  # every file: its URL and whether it is excluded
+    assets: dict[str, tuple[int, int]]  # docs/ files that are not stories: (mtime_ns, size)
+    sources: dict[str, str]  # story path -> its text
+    parsed: dict[str, Parsed]
+    lists: tuple[tuple[str, ...], ...]  # the catalog's lists and the generated pages, by path
+    articles: Mapping[str, Article]
+    deps: dict[str, frozenset[str]]  # page -> the stories its context showed
+    noted: dict[str, tuple[Any, frozenset[str]]]  # page -> (Markdown's messages, its anchors)
+    html: dict[str, str]  # story -> its HTML, for feeds
+    related: RelatedMemo
+
+
+_memories: dict[str, ServeMemory] = {}  # site folder -> its last build (at most one: serve's)
+
+
+def _site_key(site_dir: str) -> str:
+    return os.path.normpath(os.path.abspath(site_dir))
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _lists(room: Newsroom) -> tuple[tuple[str, ...], ...]:
+    catalog = room.require_catalog()
+    return (tuple(a.src_uri for a in catalog.articles), tuple(a.src_uri for a in catalog.drafts),
+            tuple(a.src_uri for a in catalog.scheduled), tuple(room.generated))
+
+
+def _replay(messages: Any) -> None:
+    for name, level, message in messages:
+        logging.getLogger(name).log(level, message)
+
+
+def _forget(speed: Speed) -> None:
+    global _active
+    if _active is speed:
+        _active = None
+
+
+def kept_documents() -> list[str]:
+    """Site-relative paths of the pages this build left as they were (`mkdocs serve`)."""
+    return [f.dest_uri for f in _active.kept.values()] if _active is not None else []
+
+
+def kept_stories() -> dict[str, str]:
+    """Kept stories' HTML from the last build (before pictures), by path: their body images
+    are still published."""
+    if _active is None or _active.previous is None:
+        return {}
+    html = _active.previous.html
+    return {uri: html[uri] for uri in _active.kept if uri in html}
+
+
+def article_html(fresh: dict[str, str]) -> dict[str, str]:
+    """Stories' HTML for the feeds: ``fresh`` (this build's) and the kept stories' (see Speed)."""
+    return _active.article_html(fresh) if _active is not None else fresh
+
+
+def keeps_feed(channel: Channel) -> bool:
+    """The channel's files from the last build are still right (see ``Speed.keeps_feed``)."""
+    return _active is not None and _active.keeps_feed(channel)
 
 
 def written(path: str) -> None:
@@ -623,6 +859,15 @@ class KeptOutput:
         self.fresh[path] = data_digest
         return False
 
+    def keep(self, path: str) -> bool:
+        """The page at ``path`` is not built again; False if it is not as the last build left it."""
+        seen = self.before.get(path)
+        if seen is None or _stamp(path) != (seen[2], seen[1]):
+            return False
+        self.now[path] = seen
+        self.kept += 1
+        return True
+
     def finish(self) -> None:
         for path, data_digest in self.fresh.items():
             with contextlib.suppress(OSError):
@@ -655,6 +900,10 @@ class KeptOutput:
     def abandon(self) -> None:
         self.unhide()
         logging.getLogger("mkdocs.commands.build").removeFilter(self.notices)
+
+
+def _included(level: InclusionLevel) -> bool:
+    return bool(level.is_included())  # type: ignore[no-untyped-call]
 
 
 def _excluded(file: File) -> bool:

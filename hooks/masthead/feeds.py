@@ -13,7 +13,7 @@ import email.utils
 import html
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -287,11 +287,18 @@ def json_feed(channel: Channel, ctx: FeedContext) -> bytes:
 WRITERS = {"rss": rss, "atom": atom, "json": json_feed}
 
 
-def write_channels(channels: Sequence[Channel], ctx: FeedContext, site_dir: Path) -> int:
-    """Write every channel's three files below ``site_dir``; return how many files."""
+def write_channels(channels: Sequence[Channel], ctx: FeedContext, site_dir: Path,
+                   keep: Callable[[Channel], bool] | None = None) -> int:
+    """Write every channel's three files below ``site_dir``; return how many files.
+
+    ``keep(channel)``: its files already in ``site_dir`` are right (`mkdocs serve`, no story of
+    the channel changed); they are left as they are."""
     count = 0
     for channel in channels:
         folder = site_dir / channel.folder
+        if keep is not None and keep(channel) and all((folder / name).is_file() for name in FILES.values()):
+            count += len(FILES)
+            continue
         folder.mkdir(parents=True, exist_ok=True)
         for kind, writer in WRITERS.items():
             (folder / FILES[kind]).write_bytes(writer(channel, ctx))

@@ -21,14 +21,17 @@ import zoneinfo
 from collections.abc import Callable, Mapping
 from typing import Any
 
-Memo = dict[int, tuple[object, bytes]]
+# id -> (the object, kept alive; its digest; what ``track`` found inside it)
+Memo = dict[int, tuple[object, bytes, frozenset[str]]]
+Track = Callable[[Any], "str | None"]
 
 
 class Unfingerprintable(TypeError):
     """A value whose content cannot be read completely (a function, an open file, ...)."""
 
 
-def quick_digest(value: Any, memo: Memo | None = None) -> str:
+def quick_digest(value: Any, memo: Memo | None = None, *, found: set[str] | None = None,
+                 track: Track | None = None) -> str:
     """Hex SHA-256 of ``value`` pickled: fast, for values built the same way in every build.
 
     Equal pickles mean equal values, so a hit is never stale; values that are equal but were
@@ -37,22 +40,30 @@ def quick_digest(value: Any, memo: Memo | None = None) -> str:
 
     With ``memo``, a frozen dataclass (an article, listed on many pages) is pickled once per
     build and stands for its digest afterwards; the memo keeps it alive so its id stays its own.
+
+    With ``memo``, ``track`` and ``found``: ``track(obj)`` is asked of every frozen dataclass in
+    ``value`` (also those inside memoized ones) and the names it returns are added to ``found``
+    (`mkdocs serve` notes which stories each page shows this way).
     """
-    return _DigestPickler.run(value, memo)
+    return _DigestPickler.run(value, memo, found, track)
 
 
 class _DigestPickler(pickle.Pickler):
-    def __init__(self, buffer: io.BytesIO, root: Any, memo: Memo | None) -> None:
+    def __init__(self, buffer: io.BytesIO, root: Any, memo: Memo | None, found: set[str] | None,
+                 track: Track | None) -> None:
         super().__init__(buffer, protocol=5)
         # No memo of pickle's own: a string shared by two articles pickles like two equal strings.
         self.fast = True
-        self.root, self.digests = root, memo
+        self.root, self.digests, self.found, self.track = root, memo, found, track
 
     @classmethod
-    def run(cls, value: Any, memo: Memo | None) -> str:
+    def run(cls, value: Any, memo: Memo | None, found: set[str] | None = None,
+            track: Track | None = None) -> str:
         buffer = io.BytesIO()
+        if track is not None and found is not None and (name := track(value)) is not None:
+            found.add(name)
         try:
-            cls(buffer, value, memo).dump(value)
+            cls(buffer, value, memo, found, track).dump(value)
         except Unfingerprintable:
             raise
         except Exception as exc:  # pickle raises several types; RecursionError on a cycle
@@ -68,8 +79,12 @@ class _DigestPickler(pickle.Pickler):
             return NotImplemented
         known = self.digests.get(id(obj))
         if known is None:
-            known = (obj, self.run(obj, self.digests).encode())
+            inside: set[str] = set()
+            text = self.run(obj, self.digests, inside, self.track)
+            known = (obj, text.encode(), frozenset(inside))
             self.digests[id(obj)] = known
+        if self.found is not None:
+            self.found |= known[2]
         return (_Digested, (known[1].decode(),))
 
 
@@ -159,7 +174,7 @@ def _dataclass(put: Callable[[bytes], object], value: Any, memo: Memo | None,
         _feed(h.update, getattr(value, f.name), memo, depth + 1)
     done = h.digest()
     if memo is not None and frozen:
-        memo[id(value)] = (value, done)
+        memo[id(value)] = (value, done, frozenset())
     put(done)
 
 

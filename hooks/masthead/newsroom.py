@@ -58,6 +58,7 @@ class Newsroom:
     related_settings: RelatedSettings = field(default_factory=RelatedSettings)
     related: dict[str, tuple[Article, ...]] = field(default_factory=dict)
     parse: Callable[..., tuple[Article | None, list[Fault]]] = parse_article  # or a cached one
+    relate: Callable[..., dict[str, tuple[Article, ...]]] = related_stories  # or a memo (serve)
     # Bilingual editions (editions.py): none configured = one view of the whole site, as before.
     editions: tuple[ed.Edition, ...] = ()
     views: dict[str, ed.EditionView] = field(default_factory=dict)
@@ -143,7 +144,7 @@ class Newsroom:
             self.related = {}
             for view in self.views.values():
                 own = view.catalog
-                self.related.update(related_stories(own.articles, [*own.drafts, *own.scheduled],
+                self.related.update(self.relate(own.articles, [*own.drafts, *own.scheduled],
                                                     self.related_settings, catalog.by_src))
         return catalog
 

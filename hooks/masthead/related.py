@@ -578,6 +578,13 @@ class RelatedIndex:
 _BINS = 64  # text scores binned by their square root: finer where scores are low
 
 
+def related_inputs(article: Article, limits: Limits = DEFAULT_LIMITS) -> tuple[str, str, str]:
+    """The texts of a story that ``RelatedIndex`` reads (``_tokens``); besides them it reads only
+    the story's path, tags, section, date, language and pins. `mkdocs serve` reuses the last
+    build's related stories when none of these changed for any story."""
+    return article.title, article.standfirst, article.body[:limits.body_tokens * 12]
+
+
 def _shortlist(queries: Ints, text: Floats, count: int, size: int) -> npt.NDArray[np.bool_]:
     """Which entries are among about the ``size`` best ``text`` of their query (ties and bin
     width may keep a few more): a histogram per query instead of a sort per query."""

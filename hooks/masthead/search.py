@@ -214,6 +214,11 @@ class SearchSource:
         target.write_bytes(data)
         self._digests[dest_path] = digest
 
+    def keep(self, dest_path: str) -> None:
+        """The page at ``dest_path`` is the one put by the last build (`mkdocs serve` kept it)."""
+        if dest_path in self._digests:
+            self._seen.add(dest_path)
+
     def finish(self) -> Path | None:
         """Remove documents of pages this build did not write; the folder to index, or None
         when there is no story to index (Pagefind refuses a folder without pages; given the

@@ -8,7 +8,7 @@ the pages. Both are plain functions over ``Newsroom``; the MkDocs event file onl
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,8 +120,10 @@ def not_found_context(room: Newsroom, site_url: str, site_description: str = "")
 
 
 def write_all(room: Newsroom, site_dir: Path, html: Mapping[str, str], *, site_url: str,
-              site_description: str = "") -> Report | None:
-    """Feeds, sitemap.xml(.gz), news_sitemap.xml and robots.txt; None without a site_url."""
+              site_description: str = "", keep_feed: Callable[[Channel], bool] | None = None,
+              ) -> Report | None:
+    """Feeds, sitemap.xml(.gz), news_sitemap.xml and robots.txt; None without a site_url.
+    ``keep_feed``: see ``feeds.write_channels``."""
     if not site_url:
         return None
     s = room.settings
@@ -132,7 +134,8 @@ def write_all(room: Newsroom, site_dir: Path, html: Mapping[str, str], *, site_u
         s.copyright_since, 1, 1, tzinfo=s.timezone)
     ctx = FeedContext(settings=s, feed_settings=fs, site_url=site_url, html=html,
                       fallback_date=fallback)
-    count = feeds.write_channels(list(channels(room, site_description).values()), ctx, site_dir)
+    count = feeds.write_channels(list(channels(room, site_description).values()), ctx, site_dir,
+                                 keep_feed)
 
     lastmod = _lastmod(room, base)
     locs = sitemaps.read_locs(site_dir / sitemaps.SITEMAP) or list(lastmod)

@@ -1,0 +1,122 @@
+"""What one edit can change, for the rebuilds of `mkdocs serve` (the MkDocs glue is in masthead_perf).
+
+A rebuild after an edit that leaves every story's *shape* alone (everything but the texts that
+only pages showing the story draw: see ``CONTENT_FIELDS``) keeps the site's structure: the same
+lists, sections, tags, archives, pages and feeds, in the same order. Then a page can differ from
+the last build only if it shows a story whose text changed (the stories each page showed were
+noted when the last build digested its context) or its related stories changed; every other page
+is kept as it is on disk. Anything else (a story added, removed, re-dated, re-tagged, a setting,
+a template, a picture) rebuilds every page as before (each from the render cache if it can).
+
+Plain Python over articles; nothing here knows MkDocs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .article import Article
+from .related import RelatedSettings, related_inputs, related_stories
+
+# What pages that list a story show of it, and what its own page shows; the story's other fields
+# decide where it is listed (date, section, tags, language, authors, draft, pins, ...).
+CONTENT_FIELDS = frozenset({"title", "summary", "standfirst", "dateline", "image_alt",
+                            "reading_minutes", "body"})
+_SHAPE_FIELDS = tuple(f.name for f in dataclasses.fields(Article) if f.name not in CONTENT_FIELDS)
+
+
+def same_shape(old: Article, new: Article) -> bool:
+    """``old`` and ``new`` differ at most in their texts (``CONTENT_FIELDS``)."""
+    return all(getattr(old, name) == getattr(new, name) for name in _SHAPE_FIELDS)
+
+
+def story_of(value: Any) -> str | None:
+    """The path of a story found in a page's context (``fingerprint.quick_digest``'s ``track``)."""
+    return value.src_uri if isinstance(value, Article) else None
+
+
+def changed_sources(before: Mapping[str, str], now: Mapping[str, str]) -> set[str]:
+    """Paths whose text differs, added or removed."""
+    changed = {src for src, text in now.items() if before.get(src) != text}
+    return changed | (before.keys() - now.keys())
+
+
+def structure_kept(before: Mapping[str, Article], now: Mapping[str, Article], changed: set[str]) -> bool:
+    """Every changed story is still there and kept its shape: no list of the site changed."""
+    for src in changed:
+        old, new = before.get(src), now.get(src)
+        if old is None or new is None or not same_shape(old, new):
+            return False
+    return True
+
+
+Relate = Callable[[Sequence[Article], Sequence[Article], RelatedSettings, Mapping[str, Article]],
+                  dict[str, tuple[Article, ...]]]
+
+
+@dataclass
+class _Call:
+    published: tuple[Article, ...]
+    others: tuple[Article, ...]
+    settings: RelatedSettings
+    known: frozenset[str]
+    result: dict[str, tuple[Article, ...]]
+
+
+@dataclass
+class RelatedMemo:
+    """``related_stories`` that gives the last build's answer again when none of its inputs changed.
+
+    Calls are matched by their order in the build (``Newsroom.load`` asks once per edition). When
+    an input changed, the answer is computed again and ``changed`` holds the stories whose list
+    of related stories differs from the last build's (by path); None when there is nothing to
+    compare with.
+    """
+
+    before: list[_Call] = field(default_factory=list)
+    now: list[_Call] = field(default_factory=list)
+    changed: set[str] | None = field(default_factory=set)
+    reused: int = 0
+    compute: Relate = related_stories
+
+    def __call__(self, published: Sequence[Article], others: Sequence[Article],
+                 settings: RelatedSettings, known: Mapping[str, Article]) -> dict[str, tuple[Article, ...]]:
+        call = _Call(tuple(published), tuple(others), settings, frozenset(known), {})
+        old = self.before[len(self.now)] if len(self.now) < len(self.before) else None
+        if old is not None and _same_inputs(old, call):
+            live = {a.src_uri: a for a in call.published}
+            call.result = {src: tuple(live[a.src_uri] for a in found) for src, found in old.result.items()}
+            self.reused += 1
+        else:
+            call.result = self.compute(published, others, settings, known)
+            if old is None:
+                self.changed = None
+            elif self.changed is not None:
+                self.changed |= _differ(old.result, call.result)
+        self.now.append(call)
+        return call.result
+
+    def next_build(self) -> RelatedMemo:
+        """The memo for the next build: this build's calls are what it compares with."""
+        return RelatedMemo(before=self.now, compute=self.compute)
+
+
+def _same_inputs(old: _Call, new: _Call) -> bool:
+    if old.settings != new.settings or old.known != new.known:
+        return False
+    for before, now in ((old.published, new.published), (old.others, new.others)):
+        if len(before) != len(now):
+            return False
+        for a, b in zip(before, now, strict=True):
+            if a is not b and (not same_shape(a, b) or related_inputs(a) != related_inputs(b)):
+                return False
+    return True
+
+
+def _differ(old: Mapping[str, tuple[Article, ...]], new: Mapping[str, tuple[Article, ...]]) -> set[str]:
+    paths = {src: tuple(a.src_uri for a in found) for src, found in old.items()}
+    changed = {src for src, found in new.items() if paths.get(src) != tuple(a.src_uri for a in found)}
+    return changed | (old.keys() - new.keys())
