@@ -24,6 +24,7 @@ from typing import Any
 # id -> (the object, kept alive; its digest; what ``track`` found inside it)
 Memo = dict[int, tuple[object, bytes, frozenset[str]]]
 Track = Callable[[Any], "str | None"]
+OPAQUE = "\0opaque"  # what ``track`` returns for a value whose insides it does not want to hear of
 
 
 class Unfingerprintable(TypeError):
@@ -43,7 +44,8 @@ def quick_digest(value: Any, memo: Memo | None = None, *, found: set[str] | None
 
     With ``memo``, ``track`` and ``found``: ``track(obj)`` is asked of every frozen dataclass in
     ``value`` (also those inside memoized ones) and the names it returns are added to ``found``
-    (`mkdocs serve` notes which stories each page shows this way).
+    (`mkdocs serve` notes which stories each page shows this way); nothing inside a value for
+    which it returns ``OPAQUE`` is asked.
     """
     return _DigestPickler.run(value, memo, found, track)
 
@@ -61,7 +63,10 @@ class _DigestPickler(pickle.Pickler):
             track: Track | None = None) -> str:
         buffer = io.BytesIO()
         if track is not None and found is not None and (name := track(value)) is not None:
-            found.add(name)
+            if name == OPAQUE:
+                found = track = None
+            else:
+                found.add(name)
         try:
             cls(buffer, value, memo, found, track).dump(value)
         except Unfingerprintable:

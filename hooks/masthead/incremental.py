@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .article import Article
+from .fingerprint import OPAQUE
 from .related import RelatedSettings, related_inputs, related_stories
+from .tags import Tag
 
 # What pages that list a story show of it, and what its own page shows; the story's other fields
 # decide where it is listed (date, section, tags, language, authors, draft, pins, ...).
@@ -34,8 +36,18 @@ def same_shape(old: Article, new: Article) -> bool:
 
 
 def story_of(value: Any) -> str | None:
-    """The path of a story found in a page's context (``fingerprint.quick_digest``'s ``track``)."""
-    return value.src_uri if isinstance(value, Article) else None
+    """The path of a story found in a page's context (``fingerprint.quick_digest``'s ``track``).
+
+    A tag's stories are not what its page shows (that is its listing, which holds the stories of
+    that page): templates draw a tag's name, URL and count, and the count does not change
+    without the site's structure changing. So a tag stands for none of its stories; otherwise
+    every page of a tag with thousands of stories would be rebuilt for an edit of any of them.
+    (A template that lists a tag's stories beyond its own listing must hand them over in the
+    context as stories, e.g. a ``ListingPage``; the serve tests compare with a clean build.)
+    """
+    if isinstance(value, Article):
+        return value.src_uri
+    return OPAQUE if isinstance(value, Tag) else None
 
 
 def changed_sources(before: Mapping[str, str], now: Mapping[str, str]) -> set[str]:
