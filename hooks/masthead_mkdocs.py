@@ -263,8 +263,10 @@ def on_post_build(config: MkDocsConfig, **_: Any) -> None:
                                         masthead_perf.article_html(_article_html),
                                         site_url=config.site_url or "",
                                         site_description=config.site_description or "",
-                                        keep_feed=masthead_perf.keeps_feed)
+                                        keep_feed=masthead_perf.keeps_feed,
+                                        known_sitemap=masthead_perf.kept_sitemap())
     log.info(written.summary() if written else "Masthead: no site_url, so no feeds or sitemaps")
+    masthead_perf.note_sitemap(written.sitemap if written else None)
     if _site_dir is not None:
         output.publish(_site_dir)
         config.site_dir = str(_site_dir)

@@ -256,6 +256,7 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.kept: dict[str, File] = {}  # pages left as the last build wrote them
         self.inclusions: dict[str, InclusionLevel] = {}
         self.html: dict[str, str] = {}
+        self.sitemap: bytes | None = None
         self.related = self.previous.related.next_build() if self.previous else RelatedMemo()
         newsroom.parse = self.parse
         if _serving:
@@ -610,7 +611,7 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             early_key=self.early_key, site_key=self.site_key, targets=self.targets,
             assets=self.assets, sources=self.sources, parsed=self.parsed, lists=_lists(room),
             articles=room.require_catalog().by_src, deps=deps, noted=noted, html=self.html,
-            related=self.related)
+            related=self.related, sitemap=self.sitemap)
 
     # -- for the event file ----------------------------------------------------------------------
 
@@ -707,6 +708,7 @@ class ServeMemory:
     noted: dict[str, tuple[Any, frozenset[str]]]  # page -> (Markdown's messages, its anchors)
     html: dict[str, str]  # story -> its HTML, for feeds
     related: RelatedMemo
+    sitemap: bytes | None  # sitemap.xml as Masthead wrote it
 
 
 _memories: dict[str, ServeMemory] = {}  # site folder -> its last build (at most one: serve's)
@@ -758,6 +760,18 @@ def kept_stories() -> dict[str, str]:
 def article_html(fresh: dict[str, str]) -> dict[str, str]:
     """Stories' HTML for the feeds: ``fresh`` (this build's) and the kept stories' (see Speed)."""
     return _active.article_html(fresh) if _active is not None else fresh
+
+
+def kept_sitemap() -> bytes | None:
+    """The last build's sitemap.xml when this rebuild kept pages (the same pages and dates)."""
+    if _active is None or not _active.kept or _active.previous is None:
+        return None
+    return _active.previous.sitemap
+
+
+def note_sitemap(data: bytes | None) -> None:
+    if _active is not None:
+        _active.sitemap = data
 
 
 def keeps_feed(channel: Channel) -> bool:

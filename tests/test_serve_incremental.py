@@ -201,9 +201,8 @@ def test_a_new_story_and_a_deleted_story_show_up_in_the_next_rebuild(
 # -- the pure parts --------------------------------------------------------------------------------
 
 
-def _story(title: str, body: str = "Text.", **fields: Any) -> Any:
-    found, faults = parse_article("news/a.md", article(title, body=body, **fields),
-                                  load_settings(settings()))
+def _story(title: str, body: str = "Text.", src: str = "news/a.md", **fields: Any) -> Any:
+    found, faults = parse_article(src, article(title, body=body, **fields), load_settings(settings()))
     assert found is not None and not faults
     return found
 
@@ -229,9 +228,8 @@ def test_related_memo_reuses_the_last_answer_until_a_text_it_reads_changes() -> 
         return {a.src_uri: tuple(b for b in published if b is not a) for a in published}
 
     def stories(title: str) -> list[Any]:
-        return [_story("Alpha", date="2025-03-14 09:30"), *[
-            parse_article(f"news/{n}.md", article(t, date=f"2025-03-1{i} 08:00"), load_settings(settings()))[0]
-            for i, (n, t) in enumerate((("b", "Beta"), ("c", title)))]]
+        return [_story(t, src=f"news/{n}.md", date=f"2025-03-1{i} 08:00")
+                for i, (n, t) in enumerate((("a", "Alpha"), ("b", "Beta"), ("c", title)))]
 
     first = RelatedMemo(compute=compute)
     old = stories("Gamma")
@@ -240,7 +238,8 @@ def test_related_memo_reuses_the_last_answer_until_a_text_it_reads_changes() -> 
     new = stories("Gamma")  # equal stories, new objects: the texts are compared
     result = same(new, [], RelatedSettings(), {a.src_uri: a for a in new})
     assert calls == [3] and same.reused == 1 and same.changed == set()
-    assert all(b is next(x for x in new if x.src_uri == b.src_uri) for found in result.values() for b in found)
+    live = {a.src_uri: a for a in new}
+    assert all(b is live[b.src_uri] for found in result.values() for b in found)  # today's stories
     edited = same.next_build()
     newer = stories("Gamma rays")
     edited(newer, [], RelatedSettings(), {a.src_uri: a for a in newer})

@@ -35,6 +35,7 @@ FORMAT = 3  # bump when the layout of cached values changes (the file is then em
 KEEP_DAYS = 2  # entries no build used for this long are dropped
 KEEP_SITES = 3  # ... and all entries the last build did not use, when there are this many sites' worth
 FLUSH_BYTES = 32 << 20  # new entries are stored whenever this much has been made
+LIST_AFTER = 200  # lookups before all stored keys are read at once (see RenderCache._list_entries)
 ENV_DIR = "MASTHEAD_CACHE_DIR"  # where to keep it instead of .cache/masthead/
 ENV_OFF = "MASTHEAD_CACHE"  # "off": no cache at all
 # Libraries whose behaviour is part of every cached result.
@@ -86,7 +87,9 @@ class RenderCache:
         self.db: sqlite3.Connection | None = None
         self.pending: dict[tuple[str, str], bytes] = {}
         self.pending_bytes = 0
-        self.stored: dict[tuple[str, str], int] = {}
+        self.stored: dict[tuple[str, str], int] = {}  # (kind, key) -> day, of those known
+        self.knows_all = False  # ``stored`` lists every entry of the file
+        self.asked = 0
         self.today = int(time.time() // 86400)
         self.recalled: dict[tuple[str, tuple[Any, ...]], Any] = {}  # memoized calls, this build
         self.used: set[tuple[str, str]] = set()
@@ -106,9 +109,6 @@ class RenderCache:
             # ``day``: the last day (days since 1970) a build used the entry.
             self.db.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, value BLOB, "
                             "day INTEGER, PRIMARY KEY (kind, key)) WITHOUT ROWID")
-            # What is stored, so that a miss (every lookup of a cold build) costs no query.
-            self.stored = {(kind, key): day for kind, key, day
-                           in self.db.execute("SELECT kind, key, day FROM entries")}
             ignore = folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# Masthead's render cache: safe to delete.\n*\n", encoding="utf-8")
@@ -124,13 +124,17 @@ class RenderCache:
         if self.db is None:
             return None
         blob = self.pending.get((kind, key))
-        if blob is None and (kind, key) in self.stored:
+        self.asked += 1
+        if not self.knows_all and self.asked > LIST_AFTER:
+            self._list_entries()
+        if blob is None and (not self.knows_all or (kind, key) in self.stored):
             try:
-                row = self.db.execute("SELECT value FROM entries WHERE kind = ? AND key = ?",
+                row = self.db.execute("SELECT value, day FROM entries WHERE kind = ? AND key = ?",
                                       (kind, key)).fetchone()
             except sqlite3.Error:
                 row = None
-            blob = row[0] if row else None
+            if row:
+                blob, self.stored[(kind, key)] = row
         if blob is None:
             self.misses[kind] = self.misses.get(kind, 0) + 1
             return None
@@ -152,6 +156,20 @@ class RenderCache:
         self.used.add((kind, key))
         if self.pending_bytes > FLUSH_BYTES:  # keep memory flat at 10 000 articles
             self._store()
+
+    def _list_entries(self) -> None:
+        """Learn every stored key at once, so that a miss (every lookup of a cold build) costs no
+        query. Done on the ``LIST_AFTER``-th lookup: a rebuild of `mkdocs serve` asks for a few
+        dozen entries and should not read the keys of a whole site."""
+        self.knows_all = True
+        if self.db is None:
+            return
+        try:
+            listed = {(kind, key): day for kind, key, day
+                      in self.db.execute("SELECT kind, key, day FROM entries")}
+        except sqlite3.Error:
+            return
+        self.stored = {**listed, **self.stored}
 
     def _store(self) -> None:
         if self.db is None or not self.pending:

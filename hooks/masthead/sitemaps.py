@@ -37,6 +37,12 @@ def read_locs(sitemap: Path) -> list[str]:
     return [str(loc.text).strip() for loc in tree.iter(f"{{{SITEMAP_NS}}}loc") if loc.text]
 
 
+def locs_of(data: bytes) -> list[str]:
+    """The page URLs of a sitemap document, in its order."""
+    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    return [str(loc.text).strip() for loc in root.iter(f"{{{SITEMAP_NS}}}loc") if loc.text]
+
+
 def sitemap(locs: Iterable[str], lastmod: Mapping[str, dt.datetime], zone: dt.tzinfo,
             alternates: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> bytes:
     """A sitemap 0.9 document: each URL once, with lastmod where the date is known, and the

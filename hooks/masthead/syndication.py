@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ class Report:
     feeds: int
     sitemap_urls: int
     news_urls: int
+    sitemap: bytes = field(default=b"", repr=False)  # sitemap.xml as written
 
     def summary(self) -> str:
         return (f"Masthead: {self.feeds} feed files, sitemap of {self.sitemap_urls} pages, "
@@ -121,9 +122,11 @@ def not_found_context(room: Newsroom, site_url: str, site_description: str = "")
 
 def write_all(room: Newsroom, site_dir: Path, html: Mapping[str, str], *, site_url: str,
               site_description: str = "", keep_feed: Callable[[Channel], bool] | None = None,
-              ) -> Report | None:
+              known_sitemap: bytes | None = None) -> Report | None:
     """Feeds, sitemap.xml(.gz), news_sitemap.xml and robots.txt; None without a site_url.
-    ``keep_feed``: see ``feeds.write_channels``."""
+
+    `mkdocs serve`: ``keep_feed``, see ``feeds.write_channels``; ``known_sitemap``, the last
+    build's sitemap.xml when no page, date or pairing of versions changed since."""
     if not site_url:
         return None
     s = room.settings
@@ -137,15 +140,19 @@ def write_all(room: Newsroom, site_dir: Path, html: Mapping[str, str], *, site_u
     count = feeds.write_channels(list(channels(room, site_description).values()), ctx, site_dir,
                                  keep_feed)
 
-    lastmod = _lastmod(room, base)
-    locs = sitemaps.read_locs(site_dir / sitemaps.SITEMAP) or list(lastmod)
-    written = set(locs)
-    alternates = editions.sitemap_alternates(
-        room.version_table, room.editions,
-        lambda uri: article_url(uri, directory_urls=room.directory_urls), base,
-        lambda uri: absolute(base, article_url(uri, directory_urls=room.directory_urls)) in written,
-        room.page_lang)
-    data = sitemaps.sitemap(locs, lastmod, s.timezone, alternates)
+    if known_sitemap is None:
+        lastmod = _lastmod(room, base)
+        locs = sitemaps.read_locs(site_dir / sitemaps.SITEMAP) or list(lastmod)
+        written = set(locs)
+        alternates = editions.sitemap_alternates(
+            room.version_table, room.editions,
+            lambda uri: article_url(uri, directory_urls=room.directory_urls), base,
+            lambda uri: absolute(base, article_url(uri, directory_urls=room.directory_urls)) in written,
+            room.page_lang)
+        data = sitemaps.sitemap(locs, lastmod, s.timezone, alternates)
+    else:
+        data = known_sitemap
+        locs = sitemaps.locs_of(data)
     (site_dir / sitemaps.SITEMAP).write_bytes(data)
     (site_dir / (sitemaps.SITEMAP + ".gz")).write_bytes(sitemaps.gzipped(data))
 
@@ -160,7 +167,7 @@ def write_all(room: Newsroom, site_dir: Path, html: Mapping[str, str], *, site_u
     robots = site_dir / sitemaps.ROBOTS
     existing = robots.read_text(encoding="utf-8") if robots.is_file() else ""
     robots.write_text(sitemaps.robots(existing, listed), encoding="utf-8")
-    return Report(feeds=count, sitemap_urls=len(dict.fromkeys(locs)), news_urls=len(stories))
+    return Report(feeds=count, sitemap_urls=len(dict.fromkeys(locs)), news_urls=len(stories), sitemap=data)
 
 
 def _lastmod(room: Newsroom, base: str) -> dict[str, dt.datetime]:
