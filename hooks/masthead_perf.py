@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from mkdocs.commands.build import _populate_page
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
-from mkdocs.structure.files import InclusionLevel
+from mkdocs.structure.files import InclusionLevel, set_exclusions
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data
@@ -335,14 +335,30 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     # First: put the previous build's pages back before anything is written.
     @event_priority(FIRST)
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> None:
+    def _files_first(self, files: Files, /, *, config: MkDocsConfig) -> None:
         if self.output is not None:
             self.output.unhide()
 
-    # Last: the files and the nav are final; MkDocs starts reading pages right after.
+    # Last: every file is there (generated pages, drafts marked); MkDocs makes the nav and a
+    # Page for every page right after: pages kept by `mkdocs serve` are left out before that.
     @event_priority(LAST)
-    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
-        self.files = files
+    def _files_last(self, files: Files, /, *, config: MkDocsConfig) -> None:
+        self._know_files(files, config)
+        if _serving:
+            yml = self.config_file.read_bytes() if self.config_file and self.config_file.is_file() else b""
+            self.early_key = digest(("early", self.setup_key, yml, _config_view(config),
+                                     _theme_digest(config)))
+            docs = os.path.join(os.path.abspath(config.docs_dir), "")
+            self.assets = {f.src_uri: _stamp(f.abs_src_path) for f in files
+                           if f.abs_src_path and f.abs_src_path.startswith(docs)
+                           and f.src_uri not in self.sources}
+            self._keep_pages(files, _nav_sources(config.nav))
+
+    on_files = CombinedEvent(_files_first, _files_last)
+
+    def _know_files(self, files: Files, config: MkDocsConfig) -> None:
+        """The Markdown setup and every file's URL and inclusion, as MkDocs will settle them."""
+        set_exclusions(files, config)  # what MkDocs does right after on_files: the same levels
         links = config.validation.links
         self.setup = Setup(
             extensions=tuple(config.markdown_extensions),
@@ -354,19 +370,15 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         )
         self.setup_key = digest(("markdown", self.code, loose(self.setup)))
         self.targets = {f.src_uri: Target(f.src_uri, f.url, _excluded(f)) for f in files}
-        if _serving:
-            yml = self.config_file.read_bytes() if self.config_file and self.config_file.is_file() else b""
-            self.early_key = digest(("early", self.setup_key, yml, _config_view(config),
-                                     _theme_digest(config)))
-            docs = os.path.join(os.path.abspath(config.docs_dir), "")
-            self.assets = {f.src_uri: _stamp(f.abs_src_path) for f in files
-                           if f.abs_src_path and f.abs_src_path.startswith(docs)
-                           and f.src_uri not in self.sources}
-            self._keep_pages(files)
+
+    # Last: the files and the nav are final; MkDocs starts reading pages right after.
+    @event_priority(LAST)
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
+        self.files = files  # the setup and targets are on_files' (before pages were left out)
         with timing.phase("markdown", count=False):  # entries count pages, not this look-ahead
             self._prerender(config, files, nav)
 
-    def _keep_pages(self, files: Files) -> None:
+    def _keep_pages(self, files: Files, in_nav: set[str]) -> None:
         """`mkdocs serve`: leave out of this build the pages the edit cannot have changed.
 
         Only when the site's structure is the last build's (``masthead.incremental``): the same
@@ -394,8 +406,8 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             deps = before.deps.get(uri)
             if deps is None or uri in rebuild or not deps.isdisjoint(changed) or uri not in before.noted:
                 continue
-            if uri not in catalog.by_src and uri not in room.generated:
-                continue  # not Masthead's page: MkDocs renders it as it likes
+            if (uri not in catalog.by_src and uri not in room.generated) or uri in in_nav:
+                continue  # not Masthead's page (MkDocs renders it as it likes), or in the nav
             if not self.output.keep(file.abs_dest_path):
                 continue
             self.kept[uri] = file
@@ -518,8 +530,9 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     @event_priority(LAST)
     def on_template_context(self, context: TemplateContext, *, template_name: str,
                             config: MkDocsConfig) -> TemplateContext:
-        if self.kept and self.files is not None:
-            context["pages"] = [f for f in self.files if f.is_documentation_page()
+        if self.kept and self.files is not None:  # kept pages have no Page: write_all keeps
+            context["pages"] = [f for f in self.files if f.is_documentation_page()  # the sitemap
+                                and f.page is not None
                                 and _included(self.inclusions.get(f.src_uri, f.inclusion))]
         return context
 
@@ -914,6 +927,17 @@ class KeptOutput:
     def abandon(self) -> None:
         self.unhide()
         logging.getLogger("mkdocs.commands.build").removeFilter(self.notices)
+
+
+def _nav_sources(nav: Any) -> set[str]:
+    """Every page path named in mkdocs.yml's ``nav``."""
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, dict):
+        nav = list(nav.values())
+    if isinstance(nav, list):
+        return set().union(*(_nav_sources(item) for item in nav))
+    return set()
 
 
 def _included(level: InclusionLevel) -> bool:
