@@ -257,6 +257,7 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.inclusions: dict[str, InclusionLevel] = {}
         self.html: dict[str, str] = {}
         self.sitemap: bytes | None = None
+        self.warnings = _WarningCount()  # while pages are built (serve)
         self.related = self.previous.related.next_build() if self.previous else RelatedMemo()
         newsroom.parse = self.parse
         if _serving:
@@ -375,6 +376,8 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     @event_priority(LAST)
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
         self.files = files  # the setup and targets are on_files' (before pages were left out)
+        if _serving:  # a page that warns is never kept: the next rebuild builds it and warns again
+            logging.getLogger("mkdocs").addHandler(self.warnings)
         with timing.phase("markdown", count=False):  # entries count pages, not this look-ahead
             self._prerender(config, files, nav)
 
@@ -586,6 +589,7 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     # (the search index).
     @event_priority(FIRST)
     def _post_build_first(self, /, *_: Any, config: MkDocsConfig, **__: Any) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
         self._restore_inclusions(self.kept)
         if self.kept:
             site = os.path.abspath(config.site_dir)
@@ -609,7 +613,7 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             activate(None)
             # A rebuild that kept pages did not use their entries: pruning would drop them.
             self.cache.close(prune=not self.kept)
-        if _serving:
+        if _serving and not self.warnings.count:
             self._remember()
         _forget(self)
 
@@ -646,6 +650,7 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     on_post_build = CombinedEvent(_post_build_first, _post_build_last)
 
     def on_build_error(self, *, error: Exception) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
         self._restore_inclusions(self.kept)
         _forget(self)
         activate(None)
@@ -801,6 +806,15 @@ def wait_for_index() -> None:
     """Let a background search index finish (before the pages it reads are touched again)."""
     if _index_thread is not None:
         _index_thread.join()
+
+
+class _WarningCount(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
 
 
 class _SkipNotices(logging.Filter):

@@ -163,6 +163,21 @@ def test_an_edit_that_makes_a_story_related_adds_it_to_other_related_lists(
     assert served.same_as_clean_build(tmp_path)
 
 
+def test_a_page_that_warned_is_built_again_so_its_warning_is_not_lost(
+    served: Served, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit(served.site, "economy/s1.md", "say glaciologists.", "say [glaciologists](missing.md).")
+    with caplog.at_level("WARNING"):
+        served.rebuild(monkeypatch)
+    assert "missing.md" in caplog.text  # not strict here: a warning, the site is built
+    caplog.clear()
+    edit(served.site, "news/s4.md", "Freight trains stop", "Freight trains stop for a week")
+    with caplog.at_level("WARNING"):
+        notes = served.rebuild(monkeypatch)
+    assert "missing.md" in caplog.text
+    assert notes["pages_left_out"] == 0  # after a build that warned, nothing is kept
+
+
 # -- edits that change the structure: every page is built again (from the cache if it can) -------
 
 
