@@ -259,6 +259,14 @@ def test_related_memo_reuses_the_last_answer_until_a_text_it_reads_changes() -> 
     newer = stories("Gamma rays")
     edited(newer, [], RelatedSettings(), {a.src_uri: a for a in newer})
     assert calls == [3, 3] and edited.changed == set()  # computed again; the same lists by path
+    lead = " ".join(f"word{i}" for i in range(300))  # longer than the lead related stories read
+    long_before = [_story("Alpha", body=lead), _story("Beta", src="news/b.md")]
+    tail = RelatedMemo(compute=compute)
+    tail(long_before, [], RelatedSettings(), {})
+    appended = tail.next_build()
+    long_after = [_story("Alpha", body=lead + "\n\nEdited at the end."), long_before[1]]
+    appended(long_after, [], RelatedSettings(), {})
+    assert appended.reused == 1  # the end of a long story is not what related stories read
     assert RelatedMemo(compute=compute).changed == set()
     fresh = RelatedMemo(compute=compute)
     fresh(newer, [], RelatedSettings(), {})

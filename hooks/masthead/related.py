@@ -329,9 +329,8 @@ class RelatedIndex:
 
     def _tokens(self, article: Article) -> list[str]:
         """Title and summary tokens repeated by their weight, then the lead of the body."""
-        tok, w, limit = self.tokenizer, self.weights, self.limits.body_tokens
-        body = tok.tokens(plain_text(article.body[:limit * 12]), limit)
-        return tok.tokens(article.title) * w.title + tok.tokens(article.standfirst) * w.summary + body
+        title, standfirst, body = related_inputs(article, self.tokenizer, self.limits)
+        return title * self.weights.title + standfirst * self.weights.summary + body
 
     def _index_terms(self) -> None:
         n = len(self.articles)
@@ -578,11 +577,14 @@ class RelatedIndex:
 _BINS = 64  # text scores binned by their square root: finer where scores are low
 
 
-def related_inputs(article: Article, limits: Limits = DEFAULT_LIMITS) -> tuple[str, str, str]:
-    """The texts of a story that ``RelatedIndex`` reads (``_tokens``); besides them it reads only
-    the story's path, tags, section, date, language and pins. `mkdocs serve` reuses the last
-    build's related stories when none of these changed for any story."""
-    return article.title, article.standfirst, article.body[:limits.body_tokens * 12]
+def related_inputs(article: Article, tokenizer: Tokenizer | None = None,
+                   limits: Limits = DEFAULT_LIMITS) -> tuple[list[str], list[str], list[str]]:
+    """The tokens of a story's title, standfirst and lead: all ``RelatedIndex`` reads of its
+    texts; besides them it reads only the story's path, tags, section, date, language and pins.
+    `mkdocs serve` reuses the last build's related stories when none of these changed."""
+    tok = tokenizer or Tokenizer()
+    body = tok.tokens(plain_text(article.body[:limits.body_tokens * 12]), limits.body_tokens)
+    return tok.tokens(article.title), tok.tokens(article.standfirst), body
 
 
 def _shortlist(queries: Ints, text: Floats, count: int, size: int) -> npt.NDArray[np.bool_]:
