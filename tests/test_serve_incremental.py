@@ -175,11 +175,16 @@ class Warnings(logging.Handler):
         self.messages.append(record.getMessage())
 
     def __enter__(self) -> Warnings:
-        logging.getLogger("mkdocs").addHandler(self)
+        logger = logging.getLogger("mkdocs")
+        self.saved = logger.level  # an earlier test may have quietened MkDocs (`mkdocs build -q`)
+        logger.setLevel(logging.INFO)
+        logger.addHandler(self)
         return self
 
     def __exit__(self, *_: object) -> None:
-        logging.getLogger("mkdocs").removeHandler(self)
+        logger = logging.getLogger("mkdocs")
+        logger.removeHandler(self)
+        logger.setLevel(self.saved)
 
     def about(self, text: str) -> bool:
         return any(text in message for message in self.messages)
