@@ -49,18 +49,8 @@ _article_html: dict[str, str] = {}  # src_uri -> rendered story, for full-conten
 _search_source = SearchSource()  # what Pagefind reads; kept across `mkdocs serve` rebuilds
 
 
-class _WarningCounter(logging.Handler):
-    """Counts warnings, so a --strict build that MkDocs will abort is never swapped in."""
 
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-
-
-_warnings = _WarningCounter()
+_warnings = masthead_perf.WarningCount()  # a --strict build MkDocs will abort is never swapped in
 
 
 def _room() -> Newsroom:

@@ -257,7 +257,7 @@ class Speed(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.inclusions: dict[str, InclusionLevel] = {}
         self.html: dict[str, str] = {}
         self.sitemap: bytes | None = None
-        self.warnings = _WarningCount()  # while pages are built (serve)
+        self.warnings = WarningCount()  # while pages are built (serve)
         self.related = self.previous.related.next_build() if self.previous else RelatedMemo()
         newsroom.parse = self.parse
         if _serving:
@@ -808,7 +808,9 @@ def wait_for_index() -> None:
         _index_thread.join()
 
 
-class _WarningCount(logging.Handler):
+class WarningCount(logging.Handler):
+    """Counts the warnings logged where it is attached."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.count = 0

@@ -108,3 +108,15 @@ def site_maker(tmp_path: Path) -> Callable[..., Site]:
         return write_site(root, files, masthead, site_url, **config)
 
     return make
+
+
+def leave_serve_mode() -> None:
+    """Forget what in-process `mkdocs serve` builds left in masthead_perf (tests that drive
+    MkDocs' build in this process call it when they are done)."""
+    perf = sys.modules.get("masthead_perf")
+    if perf is not None:
+        perf.wait_for_index()
+        perf.note_command("build")
+        perf._written.clear()
+        perf._memories.clear()
+        perf._rebuilding = False

@@ -20,7 +20,7 @@ import yaml
 
 from masthead.cache import RenderCache, activate, cache_dir, memo_key, memoized
 from masthead.fingerprint import Memo, Unfingerprintable, digest, quick_digest
-from tests.conftest import ROOT, Site, article
+from tests.conftest import ROOT, Site, article, leave_serve_mode
 
 MakeSite = Callable[..., Site]
 
@@ -355,12 +355,7 @@ def serving() -> Iterator[Any]:
     from mkdocs.commands.build import build as mkdocs_build
 
     yield mkdocs_build
-    perf = sys.modules.get("masthead_perf")
-    if perf is not None:
-        perf.wait_for_index()
-        perf.note_command("build")
-        perf._written.clear()
-        perf._rebuilding = False
+    leave_serve_mode()
 
 
 def test_serve_rebuild_rewrites_only_changed_pages_and_matches_a_clean_build_search_included(

@@ -21,7 +21,7 @@ from masthead.article import parse_article
 from masthead.incremental import RelatedMemo, changed_sources, same_shape, story_of, structure_kept
 from masthead.related import RelatedSettings
 from masthead.settings import load_settings
-from tests.conftest import Site, article, settings
+from tests.conftest import Site, article, leave_serve_mode, settings
 from tests.test_cache import same_tree
 
 MakeSite = Callable[..., Site]
@@ -96,13 +96,7 @@ def served(make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     first = session.rebuild(monkeypatch)
     assert first.get("pages_left_out", 0) == 0  # the first build builds everything
     yield session
-    perf = sys.modules.get("masthead_perf")
-    if perf is not None:
-        perf.wait_for_index()
-        perf.note_command("build")
-        perf._written.clear()
-        perf._memories.clear()
-        perf._rebuilding = False
+    leave_serve_mode()
 
 
 def edit(site: Site, path: str, old: str, new: str) -> None:
