@@ -441,7 +441,6 @@ def report(n: int, runs: dict[str, Run], corpus_seconds: float) -> str:
     if parted and parted.peak_rss:
         say(f"| search-parts peak RSS | {mb(parted.peak_rss)} (largest process "
             f"{mb(parted.peak_rss_one)}; at the peak: {parted.peak_parts or 'n/a'}) | | < 1,500 MB |")
-        say(f"| search-parts / warm masthead | {ratio(parted, warm_run)} | {cpu_ratio(parted, warm_run)} | |")
     return "\n".join(out)
 
 
