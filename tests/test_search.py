@@ -20,6 +20,7 @@ from masthead.search import (
     SearchError,
     SearchSource,
     build_index,
+    documents_digest,
     page_view,
     script_json,
     search_document,
@@ -303,6 +304,13 @@ def test_search_source_writes_changed_documents_only_and_drops_pages_no_longer_b
     source.finish()
     assert (root / "news/a/index.html").stat().st_mtime_ns == kept
     assert not (root / "news/b/index.html").exists()
+    # The digest it keeps while writing is the digest of what the folder holds (the search
+    # cache's key comes from it instead of reading every document again).
+    assert source.digest() == documents_digest(root)
+    source.start()
+    source.put("news/a/index.html", page.format("one, edited"))
+    source.finish()
+    assert source.digest() == documents_digest(root)
 
 
 # -- the search page and the masthead box --------------------------------------------------------

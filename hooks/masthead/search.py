@@ -205,7 +205,7 @@ class SearchSource:
         if document is None:
             return
         data = document.encode("utf-8")
-        digest = hashlib.blake2b(data, digest_size=16).digest()
+        digest = _document_digest(data)
         self._seen.add(dest_path)
         if self._digests.get(dest_path) == digest:
             return
@@ -227,6 +227,26 @@ class SearchSource:
             (self.root / gone).unlink(missing_ok=True)
             del self._digests[gone]
         return self.root if self._digests else None
+
+    def digest(self) -> str:
+        """Digest of the folder's documents (their paths and bytes), from what :meth:`put`
+        computed: the same as :func:`documents_digest` of the folder, without reading it."""
+        h = hashlib.sha256()
+        for path, digest in sorted(self._digests.items()):
+            h.update(path.encode() + b"\0" + digest)
+        return h.hexdigest()
+
+
+def _document_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def documents_digest(folder: Path) -> str:
+    """Digest of the documents in ``folder`` (their paths and bytes), as :meth:`SearchSource.digest`."""
+    h = hashlib.sha256()
+    for path in sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()):
+        h.update(path.encode() + b"\0" + _document_digest((folder / path).read_bytes()))
+    return h.hexdigest()
 
 
 # Pagefind holds every page it indexes in memory until it writes the bundle: ~210 KB per story
@@ -259,7 +279,8 @@ def load_search_settings(settings: Settings) -> int | None:
 
 
 def build_index(site_dir: Path, *, executable: Path | None = None, source: Path | None = None,
-                pages_per_part: int | None = None, keep: Path | None = None) -> IndexReport:
+                pages_per_part: int | None = None, keep: Path | None = None,
+                source_digest: str | None = None) -> IndexReport:
     """Index the built site in ``site_dir`` into ``site_dir/pagefind/``.
 
     ``source``: a :class:`SearchSource` folder to read instead of the site's pages. When it holds
@@ -272,6 +293,7 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
     from (the search documents, the Pagefind binary, this code, the parts); a later build whose
     documents are the same (a template, style or setting changed outside the story bodies, or
     nothing did) links the kept bundle into the site instead of running Pagefind.
+    ``source_digest``: :meth:`SearchSource.digest` of ``source`` (else the folder is read).
 
     Pagefind writes into a staging folder that replaces the old bundle only when every run
     succeeded, so a failed run never leaves half an index; the few files Pagefind writes in a
@@ -283,7 +305,9 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
     target = site_dir / BUNDLE_DIR
     shutil.rmtree(staging, ignore_errors=True)
     started = time.perf_counter()
-    kept = keep / _bundle_key(exe, source, pages_per_part) if keep is not None and source else None
+    kept = None
+    if keep is not None and source is not None:
+        kept = keep / _bundle_key(exe, source_digest or documents_digest(source), pages_per_part)
     reused = kept is not None and (kept / PARTS_FILE).is_file()
     split: list[Path] = []
     try:
@@ -323,19 +347,15 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
                        parts=len(manifest["parts"]), reused=reused)
 
 
-def _bundle_key(exe: Path, source: Path, pages_per_part: int | None) -> str:
-    """Digest of what a bundle is made from: the documents (paths and bytes), the binary, this
-    code and the parts."""
-    h = hashlib.sha256(f"bundle 1; parts {pages_per_part}; ".encode())
+def _bundle_key(exe: Path, documents: str, pages_per_part: int | None) -> str:
+    """Digest of what a bundle is made from: the documents' digest, the binary, this code and the
+    parts."""
+    h = hashlib.sha256(f"bundle 2; parts {pages_per_part}; documents {documents}; ".encode())
     here = Path(__file__).parent
     for code in ("search.py", "pagefind_bundle.py"):
         h.update((here / code).read_bytes())
     binary = exe.stat()
     h.update(f"{exe.resolve()} {binary.st_size} {binary.st_mtime_ns};".encode())
-    for path in sorted(source.rglob("*")):
-        if path.is_file():
-            h.update(path.relative_to(source).as_posix().encode() + b"\0")
-            h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()[:32]
 
 
