@@ -364,12 +364,16 @@ def _link_tree(source: Path, target: Path) -> None:
     for path in sorted(source.rglob("*")):
         if path.is_dir():
             continue
-        dest = target / path.relative_to(source)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(path, dest)
-        except OSError:
-            shutil.copy2(path, dest)
+        _link(path, target / path.relative_to(source))
+
+
+def _link(source: Path, dest: Path) -> None:
+    """``dest`` as a hard link to ``source`` (a copy where links are not allowed)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copy2(source, dest)
 
 
 def _keep(bundle: Path, kept: Path) -> None:
@@ -411,12 +415,7 @@ def _split(source: Path, pages_per_part: int) -> list[Path]:
     for n, chunk in enumerate(chunks, start=1):
         folder = holder / str(n)
         for rel in chunk:
-            link = folder / rel
-            link.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(source / rel, link)
-            except OSError:  # links not allowed there
-                shutil.copyfile(source / rel, link)
+            _link(source / rel, folder / rel)
         folders.append(folder)
     return folders
 
