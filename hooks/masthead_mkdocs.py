@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 log = get_plugin_logger(__name__)
 _newsroom: Newsroom | None = None
 _media: Media | None = None  # the image pipeline and share cards (hooks/masthead/media.py)
+_indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="masthead-search")  # on_post_build
 _site_dir: Path | None = None  # the real output folder while the build writes to staging
 _command = "build"  # from on_startup: `mkdocs serve` builds into its own temporary folder
 _article_html: dict[str, str] = {}  # src_uri -> rendered story, for full-content feeds
@@ -120,6 +122,7 @@ def on_pre_build(config: MkDocsConfig, **_: Any) -> None:
     for warning in _room().require_catalog().warnings:  # outsized stories: built, within bounds
         log.warning(warning.format())
     _search_source.start()
+    _late_cards.clear()
 
 
 def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
@@ -242,22 +245,36 @@ def on_post_build(config: MkDocsConfig, **_: Any) -> None:
         return build_index(site, source=source, pages_per_part=pages_per_part,
                            keep=cache / "search" if cache else None, source_digest=digest)
 
+    indexing: Future[Any] | None = None
     if not masthead_perf.index_later(Path(config.site_dir), index, log):
-        try:
+        # Pagefind runs in a process of its own, on one CPU: the feeds are written meanwhile.
+        with timing.phase("search"):
+            indexing = _indexer.submit(index, Path(config.site_dir))
+    try:
+        with timing.phase("write"):  # feeds, sitemaps, robots.txt
+            written = syndication.write_all(_room(), Path(config.site_dir),
+                                            masthead_perf.article_html(_article_html),
+                                            site_url=config.site_url or "",
+                                            site_description=config.site_description or "",
+                                            keep_feed=masthead_perf.keeps_feed,
+                                            known_sitemap=masthead_perf.kept_sitemap())
+    finally:  # never leave Pagefind writing into a folder a failed build is about to drop
+        if indexing is not None:
             with timing.phase("search"):
-                report = index(Path(config.site_dir))
+                wait([indexing])
+    if indexing is not None:
+        try:
+            report = indexing.result()
         except SearchError as exc:  # on_build_error drops the staging folder: the old site stays
             raise PluginError(f"Masthead: {exc}") from None
         log.info(report.summary())
-    with timing.phase("write"):  # feeds, sitemaps, robots.txt
-        written = syndication.write_all(_room(), Path(config.site_dir),
-                                        masthead_perf.article_html(_article_html),
-                                        site_url=config.site_url or "",
-                                        site_description=config.site_description or "",
-                                        keep_feed=masthead_perf.keeps_feed,
-                                        known_sitemap=masthead_perf.kept_sitemap())
     log.info(written.summary() if written else "Masthead: no site_url, so no feeds or sitemaps")
     masthead_perf.note_sitemap(written.sitemap if written else None)
+    with timing.phase("images"):  # share cards drawn in the background while the above ran
+        timing.annotate("cards_drawn_later", _pictures().finish_cards())
+        for late in _late_cards:
+            late.copy_file()
+        _late_cards.clear()
     if _site_dir is not None:
         output.publish(_site_dir)
         config.site_dir = str(_site_dir)
@@ -265,6 +282,9 @@ def on_post_build(config: MkDocsConfig, **_: Any) -> None:
 
 def on_build_error(**_: Any) -> None:
     logging.getLogger("mkdocs").removeHandler(_warnings)
+    _late_cards.clear()
+    if _media is not None:
+        _media.cancel()
     if _site_dir is not None:
         output.discard(_site_dir)
 
@@ -280,6 +300,9 @@ class _CacheFile(File):
     def copy_file(self, dirty: bool = False) -> None:
         source, target = self.abs_src_path, self.abs_dest_path
         assert source is not None
+        if _pictures().drawing(Path(source)):
+            _late_cards.append(self)  # on_post_build copies it once drawn
+            return
         try:
             have, want = os.stat(target), os.stat(source)
             if have.st_size == want.st_size and have.st_mtime_ns >= want.st_mtime_ns:
@@ -295,6 +318,9 @@ class _CacheFile(File):
             masthead_perf.written(target)
         except OSError:  # another file system, or links not allowed
             super().copy_file(dirty)
+
+
+_late_cards: list[_CacheFile] = []  # share cards MkDocs reached before they were drawn
 
 
 def _pictures() -> Media:

@@ -327,6 +327,34 @@ def test_sample_newsroom_is_the_same_with_speed_off_cold_warm_and_pooled(tmp_pat
         assert same_tree(plain, other), other.name
 
 
+def test_share_cards_drawn_in_the_background_publish_what_one_process_draws(
+        make_site: MakeSite, tmp_path: Path) -> None:
+    files = {f"news/s{i:03d}.md": article(f"Story {i} 第{i}条", f"2025-03-{1 + i % 28:02d} {i % 24:02d}:00")
+             for i in range(40)}
+    site = make_site(files)
+    images = site.root / ".cache" / "masthead" / "images"
+    built = {}
+    for name, env in (("later", {"MASTHEAD_WORKERS": "2", "MASTHEAD_CARDS_POOL_MIN": "1"}),
+                      ("here", {"MASTHEAD_WORKERS": "1"})):
+        shutil.rmtree(images, ignore_errors=True)  # every card drawn again
+        target = tmp_path / name
+        result = site.build("--strict", "--site-dir", str(target),
+                            env={**env, "MASTHEAD_TIMINGS": str(target) + ".json"})
+        assert result.returncode == 0, result.stderr
+        built[name] = json.loads(Path(str(target) + ".json").read_text())["notes"]
+    assert built["later"]["cards_drawn_later"] == 40 and built["here"]["cards_drawn_later"] == 0
+    assert len(list((tmp_path / "later").rglob("card-*.png"))) >= 40
+    assert same_tree(tmp_path / "later", tmp_path / "here")
+    # A failed build stops the drawer and leaves the site as it was.
+    (site.root / "docs/news/s001.md").write_text(article("Broken", "2025-03-02 08:00",
+                                                           body="[gone](nowhere.md)"), encoding="utf-8")
+    shutil.rmtree(images)
+    result = site.build("--strict", "--site-dir", str(tmp_path / "later"),
+                        env={"MASTHEAD_WORKERS": "2", "MASTHEAD_CARDS_POOL_MIN": "1"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert same_tree(tmp_path / "later", tmp_path / "here")
+
+
 def test_the_pool_renders_what_one_process_renders(make_site: MakeSite, tmp_path: Path) -> None:
     files = {f"news/s{i:03d}.md": article(f"Story {i}", f"2025-03-{1 + i % 28:02d} {i % 24:02d}:00",
                                           body=f"Text {i}.\n\n[Prev](s{max(0, i - 1):03d}.md#text)\n\n"

@@ -158,6 +158,67 @@ def test_cards_drawn_by_worker_processes_are_the_cards_drawn_here(
     assert few.draw_missing(texts[:1], processes=2) == 0  # too few to start workers: drawn on demand
 
 
+def _texts(count: int) -> list[CardText]:
+    half = count // 2
+    return ([CardText(f"{ZH.title} {i}", ZH.section, ZH.date, ZH.site_name, "zh") for i in range(half)]
+            + [CardText(f"Plant {i} opens in Wuhan", "News", "14 March 2025", "Test Ledger", "en")
+               for i in range(count - half)])
+
+
+def test_cards_drawn_in_the_background_are_the_cards_drawn_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("masthead.cards.POOL_MIN_CARDS", 2)
+    logo = LOGO.read_bytes()
+    texts = _texts(150)
+    later = CardMaker(tmp_path / "later", logo)
+    assert later.draw_later(texts, processes=2) == 150
+    shares = [later.card(text) for text in texts]  # paths at once, before the drawing ends
+    assert later.wait() == 150
+    here = CardMaker(tmp_path / "here", logo)
+    for text, (variant, cached) in zip(texts, shares, strict=True):
+        assert not later.drawing(cached)
+        mine, drawn = here.card(text)
+        assert variant == mine and cached.read_bytes() == drawn.read_bytes()
+    assert later.misses == 150 and later.hits == 0  # counted once, by draw_later
+    assert later.draw_later(texts, processes=2) == 0 and later.wait() == 0  # all cached now
+    assert CardMaker(tmp_path / "one", logo).draw_later(texts, processes=1) == 0  # one CPU: on demand
+
+
+def test_a_broken_background_drawer_leaves_no_card_missing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("masthead.cards.POOL_MIN_CARDS", 2)
+    texts = _texts(300)
+    later = CardMaker(tmp_path / "later", None)
+    assert later.draw_later(texts, processes=2) == 300
+    assert later._later is not None
+    pool = later._later.pool
+    for process in list(pool._processes.values()):  # the drawer dies (out of memory, killed)
+        process.kill()
+    assert later.wait() == 300
+    here = CardMaker(tmp_path / "here", None)
+    for text in texts[::29]:
+        assert later.card(text)[1].read_bytes() == here.card(text)[1].read_bytes()
+    assert all(later.card(text)[1].is_file() for text in texts)
+
+
+def test_a_cancelled_background_drawer_draws_no_more(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("masthead.cards.POOL_MIN_CARDS", 2)
+    texts = _texts(300)
+    later = CardMaker(tmp_path / "later", None)
+    later.draw_later(texts, processes=2)
+    assert later._later is not None
+    pool = later._later.pool
+    later.cancel()  # the build failed
+    assert later.wait() == 0
+    pool.shutdown(wait=True)  # the chunks already handed to the drawer end
+    drawn = sorted((tmp_path / "later").rglob("*.png"))
+    assert len(drawn) < 300  # the rest of the queue was dropped
+    again = CardMaker(tmp_path / "later", None)  # the next build draws only what is missing
+    assert again.draw_later(texts, processes=2) == 300 - len(drawn)
+    again.wait()
+    assert len(list((tmp_path / "later").rglob("*.png"))) == 300
+
+
 # -- the drawer against Pillow drawing the same text in RGB ----------------------------------------
 
 

@@ -23,8 +23,10 @@ import threading
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache, partial
+from multiprocessing import get_context
 from pathlib import Path
 from typing import NamedTuple
 
@@ -38,7 +40,9 @@ from .images import CARD_SIZE, OUTPUT_DIR, Variant
 
 # Bump when a change here changes the pixels drawn: every cached card is then drawn again.
 CARD_VERSION = 4
-POOL_MIN_CARDS = 200  # fewer cards than this are drawn here: starting workers costs ~0.5 s
+# Fewer missing cards than this are drawn here, one by one: starting a process costs ~0.5 s.
+POOL_MIN_CARDS = int(os.environ.get("MASTHEAD_CARDS_POOL_MIN", "200"))
+LATER_CHUNK = 64  # cards per task of the background drawer (~0.1 s of drawing)
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "MastheadCardSans-Bold.otf"
 CHARS_PATH = FONT_PATH.with_suffix(".chars.txt")
 
@@ -548,6 +552,7 @@ class CardMaker:
         self.misses = 0
         self._lock = threading.Lock()  # builds draw cards from several threads
         self._drawn: set[str] = set()
+        self._later: _Later | None = None  # cards being drawn in the background (draw_later)
         h = hashlib.sha256()
         # zlib's version too: it writes the cards' bytes (the pixels depend on the others).
         h.update(f"{CARD_VERSION}\0{PIL.__version__}\0{zlib.ZLIB_RUNTIME_VERSION}\0".encode())
@@ -571,12 +576,15 @@ class CardMaker:
         return self.root / key[:2] / f"{key}.png"
 
     def _store(self, key: str, data: bytes) -> None:
-        cached = self._cached(key)
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".card-", dir=cached.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, cached)
+        _store(self.root, key, data)
+
+    def _missing(self, texts: Iterable[CardText]) -> dict[str, CardText]:
+        todo: dict[str, CardText] = {}
+        for text in texts:
+            key = self.key(text)
+            if key not in todo and key not in self._drawn and not self._cached(key).is_file():
+                todo[key] = text
+        return todo
 
     def draw_missing(self, texts: Iterable[CardText], processes: int) -> int:
         """Draw the cards of ``texts`` the cache lacks, in ``processes`` processes (this one and
@@ -585,11 +593,7 @@ class CardMaker:
         A newsroom's first build draws a card for every story without a photo; Pillow holds
         the GIL while it draws text, so threads would not help.
         """
-        todo: dict[str, CardText] = {}
-        for text in texts:
-            key = self.key(text)
-            if key not in todo and not self._cached(key).is_file():
-                todo[key] = text
+        todo = self._missing(texts)
         if len(todo) < POOL_MIN_CARDS or processes < 2:
             return 0  # card() draws them one by one
         items = sorted(todo.items())
@@ -602,6 +606,50 @@ class CardMaker:
             self.misses += len(todo)
             self._drawn.update(todo)
         return len(todo)
+
+    def draw_later(self, texts: Iterable[CardText], processes: int) -> int:
+        """Start drawing the cards of ``texts`` the cache lacks in one background process at the
+        lowest CPU priority, when there are enough to pay for starting it and a second CPU to
+        run it; :meth:`wait` finishes them. Returns how many it took.
+
+        The build keeps both CPUs busy only part of the time: Pagefind indexes on one thread,
+        reading, tags and feeds run in this process alone. The drawer uses the CPU they leave
+        idle and yields it to them otherwise, so a first build of 10 000 stories no longer
+        waits ~10 s for its cards. Their paths (:meth:`card`) do not depend on the drawing;
+        the files exist once :meth:`wait` returns.
+        """
+        todo = self._missing(texts)
+        if len(todo) < POOL_MIN_CARDS or processes < 2:
+            return 0  # card() draws them one by one
+        items = sorted(todo.items())
+        later = self._later or _Later(self.root, self.logo_bytes)
+        later.start([items[i:i + LATER_CHUNK] for i in range(0, len(items), LATER_CHUNK)])
+        self._later = later
+        with self._lock:
+            self.misses += len(todo)
+            self._drawn.update(todo)
+        return len(todo)
+
+    def drawing(self, cached: Path) -> bool:
+        """Whether ``cached`` (a path :meth:`card` gave) is a card still being drawn."""
+        return self._later is not None and cached.stem in self._later.keys
+
+    def wait(self) -> int:
+        """Every card :meth:`draw_later` took is in the cache (drawn here if the drawer failed);
+        how many it took."""
+        if self._later is None:
+            return 0
+        later, self._later = self._later, None
+        for items in later.finish():
+            for key, data in _draw_chunk(items, self.logo_bytes):
+                self._store(key, data)
+        return len(later.keys)
+
+    def cancel(self) -> None:
+        """The build failed: stop drawing (the cards drawn so far stay in the cache)."""
+        if self._later is not None:
+            self._later.cancel()
+            self._later = None
 
     def card(self, text: CardText) -> tuple[Variant, Path]:
         """The card for ``text`` (its site path) and the cached file to publish."""
@@ -618,6 +666,60 @@ class CardMaker:
             self._store(key, draw_card(text, self.logo()))
         path = f"{OUTPUT_DIR}/card-{key[:16]}.png"
         return Variant(path, CARD_SIZE[0], CARD_SIZE[1], "image/png"), cached
+
+
+def _store(root: Path, key: str, data: bytes) -> None:
+    """Put a card in the cache under ``root``: whole or not at all (a build reading it meanwhile
+    sees no file, never half of one)."""
+    cached = root / key[:2] / f"{key}.png"
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".card-", dir=cached.parent)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, cached)
+
+
+class _Later:
+    """One spawned process drawing cards into the cache at the lowest CPU priority."""
+
+    def __init__(self, root: Path, logo: bytes | None) -> None:
+        self.root, self.logo = root, logo
+        self.keys: set[str] = set()
+        self.tasks: list[tuple[Sequence[tuple[str, CardText]], Future[int]]] = []
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"),
+                                        initializer=_lowest_priority)
+
+    def start(self, chunks: list[Sequence[tuple[str, CardText]]]) -> None:
+        for items in chunks:
+            self.keys.update(key for key, _ in items)
+            self.tasks.append((items, self.pool.submit(_draw_into, items, self.logo, str(self.root))))
+
+    def finish(self) -> list[Sequence[tuple[str, CardText]]]:
+        """Wait for the drawer; the chunks it failed to draw (none unless it broke)."""
+        failed = []
+        for items, task in self.tasks:
+            try:
+                task.result()
+            except Exception:  # a broken worker (killed, out of memory): draw them here
+                failed.append(items)
+        self.pool.shutdown()
+        return failed
+
+    def cancel(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _lowest_priority() -> None:
+    """Worker initializer: run only when nothing else wants the CPU."""
+    with contextlib.suppress(AttributeError, OSError):  # os.nice: Unix only
+        os.nice(19)
+
+
+def _draw_into(items: Sequence[tuple[str, CardText]], logo: bytes | None, root: str) -> int:
+    """Background task: draw ``items`` and put them in the cache at ``root``."""
+    for key, data in _draw_chunk(items, logo):
+        _store(Path(root), key, data)
+    return len(items)
 
 
 _logos: dict[bytes, Image.Image] = {}

@@ -73,7 +73,7 @@ class Media:
         for a in local:
             self.store.get(a.image, Use(a.src_uri, self._line(a.src_uri, "image"), "image"))
         texts = [self.card_text(a) for a in stories if self._photo_card(a) is None]
-        self.cards.draw_missing(texts, self.workers or workers.wanted())
+        self.cards.draw_later(texts, self.workers or workers.wanted())  # finish_cards() waits
         threads = self.workers or 2
         if threads > 1 and len(stories) > 1:
             with ThreadPoolExecutor(max_workers=threads) as pool:
@@ -148,6 +148,20 @@ class Media:
             return found.full if found is not None else None
 
         return rewrite_body(content, page_url, lookup)
+
+    def drawing(self, cached: Path) -> bool:
+        """Whether the cached file ``cached`` (see :meth:`outputs`) is a share card still being
+        drawn in the background: publish it after :meth:`finish_cards`."""
+        return self.cards.drawing(cached)
+
+    def finish_cards(self) -> int:
+        """Every share card of the build is drawn (see :meth:`CardMaker.draw_later`); how many
+        were drawn in the background."""
+        return self.cards.wait()
+
+    def cancel(self) -> None:
+        """The build failed: stop drawing cards in the background."""
+        self.cards.cancel()
 
     def raise_faults(self) -> None:
         """Every broken image of the build at once (call after all pages are rendered)."""

@@ -420,11 +420,20 @@ def _split(source: Path, pages_per_part: int) -> list[Path]:
     return folders
 
 
+# Pagefind's binary allocates with jemalloc (prefixed build: it reads _RJEM_MALLOC_CONF), which
+# by default keeps freed pages for 10 s before giving them back. Pagefind frees the words of each
+# page while it builds the index from them, so with the pages returned at once its peak is ~19 %
+# lower (10 000 stories: 2.12 → 1.72 GB, same bundle bytes) for ~2 s more system time.
+_JEMALLOC_CONF = "_RJEM_MALLOC_CONF"
+_MEMORY_FIRST = "dirty_decay_ms:0,muzzy_decay_ms:0"
+
+
 def _run(exe: Path, site: Path, out: Path) -> None:
     """One Pagefind run over ``site`` into ``out``, made reproducible."""
     command = [str(exe), "--site", str(site), "--output-path", str(out), "--quiet"]
+    env = {_JEMALLOC_CONF: _MEMORY_FIRST, **os.environ}  # a value set by the developer wins
     try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        result = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     except OSError as exc:
         raise SearchError(f"cannot run the Pagefind search indexer {exe}: {exc} ({_INSTALL})") from None
     if result.returncode != 0:
