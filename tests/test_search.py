@@ -178,6 +178,39 @@ def test_the_index_of_the_search_documents_is_the_index_of_the_whole_site(
         assert path.is_dir() or path.read_bytes() == twin.read_bytes()
 
 
+def test_a_large_site_indexed_one_language_at_a_time_has_the_indexes_of_one_run(
+        built: Site, tmp_path: Path) -> None:
+    """Past LANGUAGE_PARTS_FROM pages Pagefind runs once per language (its peak memory is then
+    the largest language's): every file of a language's part is the file one run writes for
+    that language, so search results cannot change."""
+    source = tmp_path / "documents"
+    for page in sorted(built.out.rglob("*.html")):
+        document = search_document(page.read_text(encoding="utf-8"))
+        if document is not None:
+            target = source / page.relative_to(built.out)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(document, encoding="utf-8")
+    apart = tmp_path / "apart"
+    apart.mkdir()
+    report = build_index(apart, source=source, languages_apart_from=2)
+    assert report.parts == 2 and report.pages == {"en": 2, "zh": 1}
+    manifest = json.loads((apart / "pagefind" / "masthead-parts.json").read_text(encoding="utf-8"))
+    assert manifest == {"parts": [{"path": "", "languages": ["en"]},
+                                  {"path": "part-2/", "languages": ["zh"]}]}
+    whole = built.out / "pagefind"
+    for part, lang in (("", "en"), ("part-2/", "zh")):
+        files = sorted(p for p in (apart / "pagefind" / part).rglob(f"{lang}_*") if "part-" not in
+                       p.relative_to(apart / "pagefind" / part).as_posix())
+        assert len(files) >= 3  # meta, an index chunk, fragments, filters
+        for path in files:
+            twin = whole / path.relative_to(apart / "pagefind" / part)
+            assert path.read_bytes() == twin.read_bytes(), path.name
+    # At most that many pages, or one language: one run, as before.
+    single = tmp_path / "single"
+    single.mkdir()
+    assert build_index(single, source=source, languages_apart_from=3).parts == 1
+
+
 def page_urls(bundle: Path) -> list[str]:
     """The URLs of the pages a Pagefind bundle (one part) holds."""
     urls = []

@@ -255,6 +255,12 @@ def documents_digest(folder: Path) -> str:
 # which the search page merges. It is off unless set: Pagefind ignores a query word that an index
 # does not hold, so a part without one of the words matches on the others (more, looser results
 # than one index gives: tests/browser/test_search.py shows both).
+#
+# Without the setting, a site of more than LANGUAGE_PARTS_FROM stories still runs Pagefind once
+# per language: Pagefind keeps a separate index per language, and a language indexed alone gives
+# the very files it has in the one-run bundle (tested), so results do not change while the peak
+# is the largest language's instead of all of them (10 000 stories, 69 % English: 1.72 → 1.37 GB).
+LANGUAGE_PARTS_FROM = 2000
 PARTS_FILE = "masthead-parts.json"  # in the bundle: which parts there are, with their languages
 PART_DIR = "part-{n}"  # part n (2, 3, ...) of the bundle; part 1 is the bundle folder itself
 _PARTS_HINT = "write pages_per_part: 2000 (Pagefind then needs ~450 MB per run)"
@@ -280,14 +286,16 @@ def load_search_settings(settings: Settings) -> int | None:
 
 def build_index(site_dir: Path, *, executable: Path | None = None, source: Path | None = None,
                 pages_per_part: int | None = None, keep: Path | None = None,
-                source_digest: str | None = None) -> IndexReport:
+                source_digest: str | None = None,
+                languages_apart_from: int = LANGUAGE_PARTS_FROM) -> IndexReport:
     """Index the built site in ``site_dir`` into ``site_dir/pagefind/``.
 
     ``source``: a :class:`SearchSource` folder to read instead of the site's pages. When it holds
     more than ``pages_per_part`` pages, they are indexed in parts (by language, then sorted by
     path, of equal size), each by its own Pagefind run, into ``pagefind/`` and
     ``pagefind/part-2/``, …; the bundle's ``masthead-parts.json`` lists them and their languages
-    for the search page.
+    for the search page. Without ``pages_per_part``, more than ``languages_apart_from`` pages
+    are indexed one language per part (the same indexes as one run, less memory at once).
 
     ``keep``: a cache folder. The bundle is kept there under a digest of everything it is made
     from (the search documents, the Pagefind binary, this code, the parts); a later build whose
@@ -307,15 +315,16 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
     started = time.perf_counter()
     kept = None
     if keep is not None and source is not None:
-        kept = keep / _bundle_key(exe, source_digest or documents_digest(source), pages_per_part)
+        kept = keep / _bundle_key(exe, source_digest or documents_digest(source),
+                                  pages_per_part, languages_apart_from)
     reused = kept is not None and (kept / PARTS_FILE).is_file()
     split: list[Path] = []
     try:
         if kept is not None and reused:
             _link_tree(kept, staging)
         else:
-            if source is not None and pages_per_part:
-                split = _split(source, pages_per_part)
+            if source is not None:
+                split = _split(source, pages_per_part, languages_apart_from)
             parts: list[dict[str, Any]] = []
             for n, folder in enumerate(split or [source or site_dir], start=1):
                 out = staging if n == 1 else staging / PART_DIR.format(n=n)
@@ -347,10 +356,11 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
                        parts=len(manifest["parts"]), reused=reused)
 
 
-def _bundle_key(exe: Path, documents: str, pages_per_part: int | None) -> str:
+def _bundle_key(exe: Path, documents: str, pages_per_part: int | None, languages_apart_from: int) -> str:
     """Digest of what a bundle is made from: the documents' digest, the binary, this code and the
     parts."""
-    h = hashlib.sha256(f"bundle 2; parts {pages_per_part}; documents {documents}; ".encode())
+    h = hashlib.sha256(f"bundle 3; parts {pages_per_part} {languages_apart_from}; "
+                       f"documents {documents}; ".encode())
     here = Path(__file__).parent
     for code in ("search.py", "pagefind_bundle.py"):
         h.update((here / code).read_bytes())
@@ -392,14 +402,17 @@ def _keep(bundle: Path, kept: Path) -> None:
         shutil.rmtree(kept, ignore_errors=True)
 
 
-def _split(source: Path, pages_per_part: int) -> list[Path]:
+def _split(source: Path, pages_per_part: int | None, languages_apart_from: int) -> list[Path]:
     """Folders of hard links to the pages of ``source``, one per part; [] when one part will do.
 
-    Each language is cut into parts of equal size (sorted by path), so a part mostly holds one
-    language and a search page that searches one language opens only that language's parts.
+    Each language is cut into parts of equal size (sorted by path) of at most ``pages_per_part``
+    (a whole language per part without it, when there are more than ``languages_apart_from``
+    pages), so a part holds one language and a search page that searches one language opens
+    only that language's parts.
     """
     documents = sorted(p.relative_to(source).as_posix() for p in source.rglob("*.html"))
-    if len(documents) <= pages_per_part:
+    limit = pages_per_part or len(documents)
+    if len(documents) <= (pages_per_part or languages_apart_from):
         return []
     by_lang: dict[str, list[str]] = {}
     for rel in documents:
@@ -408,8 +421,10 @@ def _split(source: Path, pages_per_part: int) -> list[Path]:
         by_lang.setdefault(head.group(1) if head else "", []).append(rel)
     chunks: list[list[str]] = []
     for _, pages in sorted(by_lang.items()):
-        count = -(-len(pages) // pages_per_part)
+        count = -(-len(pages) // limit)
         chunks += [pages[n * len(pages) // count:(n + 1) * len(pages) // count] for n in range(count)]
+    if len(chunks) == 1:
+        return []  # one language
     holder = Path(tempfile.mkdtemp(prefix="masthead-search-parts-", dir=source.parent))
     folders = []
     for n, chunk in enumerate(chunks, start=1):
