@@ -6,6 +6,7 @@ import io
 import os
 import struct
 import zlib
+from concurrent import futures
 from pathlib import Path
 
 import numpy as np
@@ -184,14 +185,28 @@ def test_cards_drawn_in_the_background_are_the_cards_drawn_here(
     assert CardMaker(tmp_path / "one", logo).draw_later(texts, processes=1) == 0  # one CPU: on demand
 
 
+def test_the_background_drawer_ends_once_its_cards_are_drawn(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its process would otherwise hold ~60 MB until the end of the build, when Pagefind peaks."""
+    monkeypatch.setattr("masthead.cards.POOL_MIN_CARDS", 2)
+    later = CardMaker(tmp_path / "later", None)
+    assert later.draw_later(_texts(20), processes=2) == 20
+    drawer = later._later[0]
+    processes = list(drawer.pool._processes.values())
+    assert processes
+    futures.wait([task for _, task in drawer.tasks])
+    assert drawer.stopped.wait(timeout=120)
+    assert not any(process.is_alive() for process in processes)  # before wait() is called
+    assert later.wait() == 20
+
+
 def test_a_broken_background_drawer_leaves_no_card_missing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("masthead.cards.POOL_MIN_CARDS", 2)
     texts = _texts(300)
     later = CardMaker(tmp_path / "later", None)
     assert later.draw_later(texts, processes=2) == 300
-    assert later._later is not None
-    pool = later._later.pool
+    pool = later._later[0].pool
     for process in list(pool._processes.values()):  # the drawer dies (out of memory, killed)
         process.kill()
     assert later.wait() == 300
@@ -206,8 +221,7 @@ def test_a_cancelled_background_drawer_draws_no_more(tmp_path: Path, monkeypatch
     texts = _texts(300)
     later = CardMaker(tmp_path / "later", None)
     later.draw_later(texts, processes=2)
-    assert later._later is not None
-    pool = later._later.pool
+    pool = later._later[0].pool
     later.cancel()  # the build failed
     assert later.wait() == 0
     pool.shutdown(wait=True)  # the chunks already handed to the drawer end

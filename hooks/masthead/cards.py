@@ -552,7 +552,7 @@ class CardMaker:
         self.misses = 0
         self._lock = threading.Lock()  # builds draw cards from several threads
         self._drawn: set[str] = set()
-        self._later: _Later | None = None  # cards being drawn in the background (draw_later)
+        self._later: list[_Later] = []  # cards being drawn in the background (draw_later)
         h = hashlib.sha256()
         # zlib's version too: it writes the cards' bytes (the pixels depend on the others).
         h.update(f"{CARD_VERSION}\0{PIL.__version__}\0{zlib.ZLIB_RUNTIME_VERSION}\0".encode())
@@ -622,9 +622,9 @@ class CardMaker:
         if len(todo) < POOL_MIN_CARDS or processes < 2:
             return 0  # card() draws them one by one
         items = sorted(todo.items())
-        later = self._later or _Later(self.root, self.logo_bytes)
+        later = _Later(self.root, self.logo_bytes)
         later.start([items[i:i + LATER_CHUNK] for i in range(0, len(items), LATER_CHUNK)])
-        self._later = later
+        self._later.append(later)
         with self._lock:
             self.misses += len(todo)
             self._drawn.update(todo)
@@ -632,24 +632,23 @@ class CardMaker:
 
     def drawing(self, cached: Path) -> bool:
         """Whether ``cached`` (a path :meth:`card` gave) is a card still being drawn."""
-        return self._later is not None and cached.stem in self._later.keys
+        return any(cached.stem in later.keys for later in self._later)
 
     def wait(self) -> int:
         """Every card :meth:`draw_later` took is in the cache (drawn here if the drawer failed);
         how many it took."""
-        if self._later is None:
-            return 0
-        later, self._later = self._later, None
-        for items in later.finish():
-            for key, data in _draw_chunk(items, self.logo_bytes):
-                self._store(key, data)
-        return len(later.keys)
+        taken, self._later = self._later, []
+        for later in taken:
+            for items in later.finish():
+                for key, data in _draw_chunk(items, self.logo_bytes):
+                    self._store(key, data)
+        return sum(len(later.keys) for later in taken)
 
     def cancel(self) -> None:
         """The build failed: stop drawing (the cards drawn so far stay in the cache)."""
-        if self._later is not None:
-            self._later.cancel()
-            self._later = None
+        for later in self._later:
+            later.cancel()
+        self._later = []
 
     def card(self, text: CardText) -> tuple[Variant, Path]:
         """The card for ``text`` (its site path) and the cached file to publish."""
@@ -686,6 +685,8 @@ class _Later:
         self.root, self.logo = root, logo
         self.keys: set[str] = set()
         self.tasks: list[tuple[Sequence[tuple[str, CardText]], Future[int]]] = []
+        self.stopped = threading.Event()  # its process has ended
+        self._closing = threading.Lock()  # the pool's shutdown must not run twice at once
         self.pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"),
                                         initializer=_lowest_priority)
 
@@ -693,6 +694,20 @@ class _Later:
         for items in chunks:
             self.keys.update(key for key, _ in items)
             self.tasks.append((items, self.pool.submit(_draw_into, items, self.logo, str(self.root))))
+        for _, task in self.tasks:
+            task.add_done_callback(self._done)
+
+    def _done(self, _: Future[int]) -> None:
+        """The drawer's last card is drawn: let its process end now, not at the end of the build
+        (it would hold ~60 MB while Pagefind reaches its peak). Not from this thread: the pool
+        calls back from the thread that manages it."""
+        if all(task.done() for _, task in self.tasks):
+            threading.Thread(target=self._stop, name="masthead-cards-done", daemon=True).start()
+
+    def _stop(self) -> None:
+        with self._closing:
+            self.pool.shutdown()
+        self.stopped.set()
 
     def finish(self) -> list[Sequence[tuple[str, CardText]]]:
         """Wait for the drawer; the chunks it failed to draw (none unless it broke)."""
@@ -702,11 +717,13 @@ class _Later:
                 task.result()
             except Exception:  # a broken worker (killed, out of memory): draw them here
                 failed.append(items)
-        self.pool.shutdown()
+        with self._closing:
+            self.pool.shutdown()
         return failed
 
     def cancel(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        with self._closing:
+            self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _lowest_priority() -> None:
