@@ -140,25 +140,6 @@ def test_a_card_without_a_logo_still_shows_the_site_name(lang: str) -> None:
     assert ImageStat.Stat(card.crop((72, 70, 300, 115))).mean[0] < 235  # ink where the name is
 
 
-def test_cards_drawn_by_worker_processes_are_the_cards_drawn_here(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("masthead.cards.POOL_MIN_CARDS", 2)
-    logo = LOGO.read_bytes()
-    texts = [CardText(f"{ZH.title} {i}", ZH.section, ZH.date, ZH.site_name, "zh") for i in range(40)]
-    texts += [CardText(f"Plant {i} opens in Wuhan", "News", "14 March 2025", "Test Ledger", "en")
-              for i in range(40)]
-    pooled = CardMaker(tmp_path / "pool", logo)
-    assert pooled.draw_missing(texts, processes=2) == 80
-    assert pooled.draw_missing(texts, processes=2) == 0  # all cached now
-    here = CardMaker(tmp_path / "here", logo)
-    for text in texts[::7]:
-        _, cached = pooled.card(text)
-        assert cached.read_bytes() == here.card(text)[1].read_bytes()
-    assert pooled.misses == 80 and pooled.hits == 0  # drawn once, counted once
-    few = CardMaker(tmp_path / "few", logo)
-    assert few.draw_missing(texts[:1], processes=2) == 0  # too few to start workers: drawn on demand
-
-
 def _texts(count: int) -> list[CardText]:
     half = count // 2
     return ([CardText(f"{ZH.title} {i}", ZH.section, ZH.date, ZH.site_name, "zh") for i in range(half)]
@@ -183,6 +164,9 @@ def test_cards_drawn_in_the_background_are_the_cards_drawn_here(
     assert later.misses == 150 and later.hits == 0  # counted once, by draw_later
     assert later.draw_later(texts, processes=2) == 0 and later.wait() == 0  # all cached now
     assert CardMaker(tmp_path / "one", logo).draw_later(texts, processes=1) == 0  # one CPU: on demand
+    few = CardMaker(tmp_path / "few", logo)
+    monkeypatch.setattr("masthead.cards.POOL_MIN_CARDS", 200)
+    assert few.draw_later(texts, processes=2) == 0  # too few to start a process: drawn on demand
 
 
 def test_the_background_drawer_ends_once_its_cards_are_drawn(

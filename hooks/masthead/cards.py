@@ -25,7 +25,7 @@ import zlib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache, partial
+from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 from typing import NamedTuple
@@ -35,7 +35,6 @@ import numpy.typing as npt
 import PIL
 from PIL import Image, ImageDraw, ImageFont
 
-from . import workers
 from .images import CARD_SIZE, OUTPUT_DIR, Variant
 
 # Bump when a change here changes the pixels drawn: every cached card is then drawn again.
@@ -578,35 +577,6 @@ class CardMaker:
     def _store(self, key: str, data: bytes) -> None:
         _store(self.root, key, data)
 
-    def _missing(self, texts: Iterable[CardText]) -> dict[str, CardText]:
-        todo: dict[str, CardText] = {}
-        for text in texts:
-            key = self.key(text)
-            if key not in todo and key not in self._drawn and not self._cached(key).is_file():
-                todo[key] = text
-        return todo
-
-    def draw_missing(self, texts: Iterable[CardText], processes: int) -> int:
-        """Draw the cards of ``texts`` the cache lacks, in ``processes`` processes (this one and
-        spawned workers) when there are enough to pay for starting them. Returns how many.
-
-        A newsroom's first build draws a card for every story without a photo; Pillow holds
-        the GIL while it draws text, so threads would not help.
-        """
-        todo = self._missing(texts)
-        if len(todo) < POOL_MIN_CARDS or processes < 2:
-            return 0  # card() draws them one by one
-        items = sorted(todo.items())
-        chunks = [items[i:i + 16] for i in range(0, len(items), 16)]
-        draw = partial(_draw_chunk, logo=self.logo_bytes)
-        for _, done, _ in workers.spread(chunks, processes, draw, draw):
-            for key, data in done:
-                self._store(key, data)
-        with self._lock:
-            self.misses += len(todo)
-            self._drawn.update(todo)
-        return len(todo)
-
     def draw_later(self, texts: Iterable[CardText], processes: int) -> int:
         """Start drawing the cards of ``texts`` the cache lacks in one background process at the
         lowest CPU priority, when there are enough to pay for starting it and a second CPU to
@@ -618,7 +588,11 @@ class CardMaker:
         waits ~10 s for its cards. Their paths (:meth:`card`) do not depend on the drawing;
         the files exist once :meth:`wait` returns.
         """
-        todo = self._missing(texts)
+        todo: dict[str, CardText] = {}
+        for text in texts:
+            key = self.key(text)
+            if key not in todo and key not in self._drawn and not self._cached(key).is_file():
+                todo[key] = text
         if len(todo) < POOL_MIN_CARDS or processes < 2:
             return 0  # card() draws them one by one
         items = sorted(todo.items())
@@ -655,7 +629,7 @@ class CardMaker:
         key = self.key(text)
         cached = self._cached(key)
         if key in self._drawn:
-            pass  # drawn (and counted) by draw_missing in this build
+            pass  # being drawn (and counted) by draw_later in this build
         elif cached.is_file():
             with self._lock:
                 self.hits += 1
