@@ -211,6 +211,25 @@ def test_a_large_site_indexed_one_language_at_a_time_has_the_indexes_of_one_run(
     assert build_index(single, source=source, languages_apart_from=3).parts == 1
 
 
+def test_the_allocator_setting_given_to_pagefind_does_not_change_the_bundle(
+        built: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """search._run asks Pagefind's jemalloc to return memory at once (a lower peak); the index
+    must be the one Pagefind writes with its own defaults (a value set by the developer wins)."""
+    bundles = []
+    for name, conf in (("ours", None), ("defaults", "")):
+        site = tmp_path / name
+        shutil.copytree(built.out, site, ignore=shutil.ignore_patterns("pagefind"))
+        if conf is None:
+            monkeypatch.delenv("_RJEM_MALLOC_CONF", raising=False)
+        else:
+            monkeypatch.setenv("_RJEM_MALLOC_CONF", conf)
+        build_index(site)
+        bundles.append(site / "pagefind")
+    files = sorted(p.relative_to(bundles[0]) for p in bundles[0].rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(bundles[1]) for p in bundles[1].rglob("*") if p.is_file())
+    assert all((bundles[0] / f).read_bytes() == (bundles[1] / f).read_bytes() for f in files)
+
+
 def page_urls(bundle: Path) -> list[str]:
     """The URLs of the pages a Pagefind bundle (one part) holds."""
     urls = []
