@@ -96,7 +96,7 @@ def decode(data: bytes) -> Any:
     return item
 
 
-def _encode_head(major: int, arg: int) -> bytes:
+def encode_head(major: int, arg: int) -> bytes:
     if arg < 24:
         return bytes([major << 5 | arg])
     for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
@@ -111,18 +111,18 @@ def encode(item: Any) -> bytes:
     if isinstance(item, bool) or item is None:
         raise FormatError("booleans and null are kept as Raw")
     if isinstance(item, int):
-        return _encode_head(0, item) if item >= 0 else _encode_head(1, -1 - item)
+        return encode_head(0, item) if item >= 0 else encode_head(1, -1 - item)
     if isinstance(item, bytes):
-        return _encode_head(2, len(item)) + item
+        return encode_head(2, len(item)) + item
     if isinstance(item, str):
         data = item.encode("utf-8")
-        return _encode_head(3, len(data)) + data
+        return encode_head(3, len(data)) + data
     if isinstance(item, dict):
         item = _Map(item.items())
     if isinstance(item, _Map):
-        return _encode_head(5, len(item)) + b"".join(encode(k) + encode(v) for k, v in item)
+        return encode_head(5, len(item)) + b"".join(encode(k) + encode(v) for k, v in item)
     if isinstance(item, list):
-        return _encode_head(4, len(item)) + b"".join(encode(x) for x in item)
+        return encode_head(4, len(item)) + b"".join(encode(x) for x in item)
     raise FormatError(f"cannot encode {type(item).__name__}")
 
 

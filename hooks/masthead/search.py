@@ -22,12 +22,15 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import timing
 from .errors import Fault, MastheadError
 from .pagefind_bundle import ENTRY_FILE, FormatError, make_reproducible
+from .pagefind_merge import merge, sort_values_of
 from .settings import CONFIG_FILE, ROOT, Settings
 
 BUNDLE_DIR = "pagefind"
@@ -118,13 +121,16 @@ class IndexReport:
     files: int
     bytes: int
     seconds: float
-    parts: int = 1  # Pagefind runs, see build_index
+    parts: int = 1  # bundles the search page opens (one per language for a large site)
+    runs: int = 1  # Pagefind runs, joined per language (see build_index)
     reused: bool = False  # the stories were the same: the bundle kept by the last build
 
     def summary(self) -> str:
         langs = ", ".join(f"{lang} {n}" for lang, n in sorted(self.pages.items()))
         total = sum(self.pages.values())
         parts = f" in {self.parts} parts" if self.parts > 1 else ""
+        if self.runs > self.parts:
+            parts += f" by {self.runs} Pagefind runs"
         how = " (the same stories as the last build: its index, kept in the cache)" if self.reused else ""
         return (f"search index: {total} pages ({langs or 'none'}){parts}, {self.files} files, "
                 f"{self.bytes / 1024:.0f} KiB, {self.seconds:.1f} s{how}")
@@ -249,21 +255,21 @@ def documents_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
-# Pagefind holds every page it indexes in memory until it writes the bundle: ~210 KB per story
-# page (2.1 GB for 10 000), whatever the size of the HTML. ``extra.masthead.search.pages_per_part``
-# has a larger site indexed in parts of at most that many pages, one Pagefind run after the other,
-# which the search page merges. It is off unless set: Pagefind ignores a query word that an index
-# does not hold, so a part without one of the words matches on the others (more, looser results
-# than one index gives: tests/browser/test_search.py shows both).
+# Pagefind holds every page it indexes in memory until it writes the bundle: ~200 KB per story
+# page (2.1 GB for 10 000), whatever the size of the HTML. So it never indexes more than
+# ``extra.masthead.search.pages_per_part`` pages (default PAGES_PER_RUN) in one run: a language
+# with more is cut into runs whose bundles pagefind_merge.py joins into the index one run would
+# write (the same words, pages, filters and orders: tested), so results do not depend on it.
 #
-# Without the setting, a site of more than LANGUAGE_PARTS_FROM stories still runs Pagefind once
-# per language: Pagefind keeps a separate index per language, and a language indexed alone gives
-# the very files it has in the one-run bundle (tested), so results do not change while the peak
-# is the largest language's instead of all of them (10 000 stories, 69 % English: 1.72 → 1.37 GB).
+# A site of more than LANGUAGE_PARTS_FROM stories (or than pages_per_part) also gets one bundle
+# per language, which masthead-parts.json lists for the search page: Pagefind keeps a separate
+# index per language, and a language indexed alone gives the very files it has in the one-run
+# bundle (tested).
+PAGES_PER_RUN = 2000
 LANGUAGE_PARTS_FROM = 2000
 PARTS_FILE = "masthead-parts.json"  # in the bundle: which parts there are, with their languages
 PART_DIR = "part-{n}"  # part n (2, 3, ...) of the bundle; part 1 is the bundle folder itself
-_PARTS_HINT = "write pages_per_part: 2000 (Pagefind then needs ~450 MB per run)"
+_PARTS_HINT = "write pages_per_part: 2000 (Pagefind then needs ~400 MB per run)"
 
 
 def load_search_settings(settings: Settings) -> int | None:
@@ -291,11 +297,11 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
     """Index the built site in ``site_dir`` into ``site_dir/pagefind/``.
 
     ``source``: a :class:`SearchSource` folder to read instead of the site's pages. When it holds
-    more than ``pages_per_part`` pages, they are indexed in parts (by language, then sorted by
-    path, of equal size), each by its own Pagefind run, into ``pagefind/`` and
-    ``pagefind/part-2/``, …; the bundle's ``masthead-parts.json`` lists them and their languages
-    for the search page. Without ``pages_per_part``, more than ``languages_apart_from`` pages
-    are indexed one language per part (the same indexes as one run, less memory at once).
+    more than ``languages_apart_from`` or ``pages_per_part`` pages, each language is indexed into
+    a part of its own (``pagefind/``, ``pagefind/part-2/``, …, listed with their languages in the
+    bundle's ``masthead-parts.json`` for the search page), and a language of more than
+    ``pages_per_part`` pages (default PAGES_PER_RUN) by several Pagefind runs whose bundles are
+    joined into the one a single run writes (pagefind_merge.py).
 
     ``keep``: a cache folder. The bundle is kept there under a digest of everything it is made
     from (the search documents, the Pagefind binary, this code, the parts); a later build whose
@@ -309,6 +315,7 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
     the same bytes. Raises SearchError with Pagefind's own words.
     """
     exe = executable or pagefind_executable()
+    per_run = pages_per_part or PAGES_PER_RUN
     staging = site_dir / _STAGING
     target = site_dir / BUNDLE_DIR
     shutil.rmtree(staging, ignore_errors=True)
@@ -316,23 +323,37 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
     kept = None
     if keep is not None and source is not None:
         kept = keep / _bundle_key(exe, source_digest or documents_digest(source),
-                                  pages_per_part, languages_apart_from)
+                                  per_run, languages_apart_from)
     reused = kept is not None and (kept / PARTS_FILE).is_file()
-    split: list[Path] = []
+    groups: list[list[Path]] = []
+    runs = 0
     try:
         if kept is not None and reused:
             _link_tree(kept, staging)
         else:
             if source is not None:
-                split = _split(source, pages_per_part, languages_apart_from)
-            parts: list[dict[str, Any]] = []
-            for n, folder in enumerate(split or [source or site_dir], start=1):
-                out = staging if n == 1 else staging / PART_DIR.format(n=n)
-                _run(exe, folder, out)
-                if split:
-                    shutil.rmtree(folder)
-                parts.append({"path": "" if n == 1 else PART_DIR.format(n=n) + "/",
-                              "languages": sorted(indexed_pages(out))})
+                groups = _split(source, per_run, languages_apart_from)
+            timing.annotate("search_split_s", round(time.perf_counter() - started, 2))
+            outs: list[Path] = []
+            # A language's runs are joined in a thread while Pagefind indexes the next language.
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="masthead-merge") as joiner:
+                joining: list[Future[None]] = []
+                for n, folders in enumerate(groups or [[source or site_dir]], start=1):
+                    out = staging if n == 1 else staging / PART_DIR.format(n=n)
+                    outs.append(out)
+                    runs += len(folders)
+                    if len(folders) == 1:
+                        _run(exe, folders[0], out)
+                        if groups:
+                            shutil.rmtree(folders[0])
+                    else:
+                        joining.append(joiner.submit(_join, _run_all(exe, folders), folders, out))
+                    if any(job.done() and job.exception() for job in joining):
+                        break
+                for job in joining:
+                    job.result()
+            parts = [{"path": "" if n == 1 else PART_DIR.format(n=n) + "/",
+                      "languages": sorted(indexed_pages(out))} for n, out in enumerate(outs, start=1)]
             (staging / PARTS_FILE).write_text(json.dumps({"parts": parts}, sort_keys=True) + "\n",
                                               encoding="utf-8")
             if kept is not None:
@@ -348,21 +369,59 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
         staging.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        if split:
-            shutil.rmtree(split[0].parent, ignore_errors=True)
+        if groups:
+            shutil.rmtree(groups[0][0].parent, ignore_errors=True)
     files = [p for p in target.rglob("*") if p.is_file()]
     return IndexReport(pages=dict(sorted(pages.items())), files=len(files),
                        bytes=sum(p.stat().st_size for p in files), seconds=seconds,
-                       parts=len(manifest["parts"]), reused=reused)
+                       parts=len(manifest["parts"]), runs=runs, reused=reused)
 
 
-def _bundle_key(exe: Path, documents: str, pages_per_part: int | None, languages_apart_from: int) -> str:
+def _run_all(exe: Path, folders: list[Path]) -> list[Path]:
+    """Pagefind over each folder (pages of one language), one run after the other: the bundles."""
+    bundles = []
+    started = time.perf_counter()
+    for folder in folders:
+        bundle = folder.with_name(folder.name + "-bundle")
+        _run(exe, folder, bundle)
+        bundles.append(bundle)
+    timing.annotate(f"search_runs_s_{len(bundles)}x{folders[0].parent.name}",
+                    round(time.perf_counter() - started, 2))
+    return bundles
+
+
+def _join(bundles: list[Path], folders: list[Path], out: Path) -> None:
+    """The runs' ``bundles`` joined into ``out``; the runs' folders removed."""
+    started = time.perf_counter()
+
+    def sort_values(url: str) -> dict[str, str]:
+        relative = url.strip("/")
+        for folder in folders:
+            for name in (f"{relative}/index.html", relative):
+                path = folder / name
+                if relative and path.is_file():
+                    return sort_values_of(path.read_text(encoding="utf-8"))
+        raise FormatError(f"no search document for {url}")
+
+    try:
+        merge(bundles, out, sort_values)
+        make_reproducible(out)
+    except (FormatError, OSError, KeyError) as exc:
+        raise SearchError(f"the Pagefind runs' indexes cannot be joined ({exc}); use the Pagefind "
+                          "version pyproject.toml names") from None
+    finally:
+        for path in (*bundles, *folders):
+            shutil.rmtree(path, ignore_errors=True)
+    timing.annotate(f"search_merge_s_{folders[0].parent.name}", round(time.perf_counter() - started, 2))
+
+
+def _bundle_key(exe: Path, documents: str, per_run: int, languages_apart_from: int) -> str:
     """Digest of what a bundle is made from: the documents' digest, the binary, this code and the
     parts."""
-    h = hashlib.sha256(f"bundle 3; parts {pages_per_part} {languages_apart_from}; "
+    h = hashlib.sha256(f"bundle 4; parts {per_run} {languages_apart_from}; "
                        f"documents {documents}; ".encode())
     here = Path(__file__).parent
-    for code in ("search.py", "pagefind_bundle.py"):
+    for code in ("search.py", "pagefind_bundle.py", "pagefind_merge.py"):
         h.update((here / code).read_bytes())
     binary = exe.stat()
     h.update(f"{exe.resolve()} {binary.st_size} {binary.st_mtime_ns};".encode())
@@ -402,37 +461,32 @@ def _keep(bundle: Path, kept: Path) -> None:
         shutil.rmtree(kept, ignore_errors=True)
 
 
-def _split(source: Path, pages_per_part: int | None, languages_apart_from: int) -> list[Path]:
-    """Folders of hard links to the pages of ``source``, one per part; [] when one part will do.
-
-    Each language is cut into parts of equal size (sorted by path) of at most ``pages_per_part``
-    (a whole language per part without it, when there are more than ``languages_apart_from``
-    pages), so a part holds one language and a search page that searches one language opens
-    only that language's parts.
-    """
+def _split(source: Path, per_run: int, languages_apart_from: int) -> list[list[Path]]:
+    """Folders of hard links to the pages of ``source``: a list per language, of folders of at
+    most ``per_run`` pages of equal size (sorted by path); [] when one run will do (at most
+    ``languages_apart_from`` and ``per_run`` pages)."""
     documents = sorted(p.relative_to(source).as_posix() for p in source.rglob("*.html"))
-    limit = pages_per_part or len(documents)
-    if len(documents) <= (pages_per_part or languages_apart_from):
+    if len(documents) <= min(per_run, languages_apart_from):
         return []
     by_lang: dict[str, list[str]] = {}
     for rel in documents:
         with open(source / rel, encoding="utf-8") as handle:
             head = _HTML_LANG.search(handle.read(200))
         by_lang.setdefault(head.group(1) if head else "", []).append(rel)
-    chunks: list[list[str]] = []
-    for _, pages in sorted(by_lang.items()):
-        count = -(-len(pages) // limit)
-        chunks += [pages[n * len(pages) // count:(n + 1) * len(pages) // count] for n in range(count)]
-    if len(chunks) == 1:
-        return []  # one language
+    if len(by_lang) == 1 and len(documents) <= per_run:
+        return []
     holder = Path(tempfile.mkdtemp(prefix="masthead-search-parts-", dir=source.parent))
-    folders = []
-    for n, chunk in enumerate(chunks, start=1):
-        folder = holder / str(n)
-        for rel in chunk:
-            _link(source / rel, folder / rel)
-        folders.append(folder)
-    return folders
+    groups: list[list[Path]] = []
+    for _, pages in sorted(by_lang.items()):
+        count = -(-len(pages) // per_run)
+        folders = []
+        for n in range(count):
+            folder = holder / str(len(groups) + 1) / str(n + 1)
+            for rel in pages[n * len(pages) // count:(n + 1) * len(pages) // count]:
+                _link(source / rel, folder / rel)
+            folders.append(folder)
+        groups.append(folders)
+    return groups
 
 
 # Pagefind's binary allocates with jemalloc (prefixed build: it reads _RJEM_MALLOC_CONF), which

@@ -1,0 +1,171 @@
+"""Joining the bundles of several Pagefind runs (pagefind_merge.py): the index one run writes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import struct
+from pathlib import Path
+from typing import Any
+
+import cbor2
+import pytest
+
+from masthead.pagefind_bundle import FormatError
+from masthead.pagefind_merge import full_hash, sort_values_of
+from masthead.search import build_index
+
+WORDS = [
+    "battery", "batteries", "batt", "charging", "charger", "cell", "cells", "plant", "plants",
+    "price", "prices", "export", "exports", "tariff", "tariffs", "lidar", "robotaxi", "hybrid",
+    "hybrids", "sedan", "sedans", "truck", "trucks", "fleet", "dealer", "dealers", "margin",
+    "margins", "output", "quarter", "forecast", "supplier", "suppliers",
+    # Other spellings of one word: Pagefind indexes "boras" and keeps "Borås" beside it.
+    "Borås", "Boras", "Liège", "Ekström", "Tomás", "Tomas", "résumé", "resumé", "resume",
+]
+ZH = [
+    "电池", "充电", "出口", "关税", "工厂", "车队", "经销商", "利润",
+    "季度", "预测", "供应商", "电动", "混动", "卡车", "轿车",
+]
+
+
+def document(n: int, rng: random.Random) -> tuple[str, str]:
+    """A search document in the shape search.search_document writes, with a date that some
+    other documents share (exactly, or within the 128 s a 32-bit float cannot tell apart)."""
+    zh = n % 4 == 3
+    words = ZH if zh else WORDS
+    body = "".join(f"<p>{' '.join(rng.choice(words) for _ in range(rng.randint(40, 90)))}</p>"
+                   for _ in range(rng.randint(3, 6)))
+    heading = " ".join(rng.choice(words) for _ in range(3))
+    stamp = 1_700_000_000 + (n // 3) * 86_400 + (n % 3) * 7
+    section = ("news", "economy", "new-vehicles")[n % 3]
+    tags = sorted({rng.choice(words) for _ in range(2)})
+    html = (f'<!doctype html><html lang="{"zh" if zh else "en"}"><head><meta charset="utf-8">'
+            f"<title>Story {n}</title></head><body><article data-pagefind-body>"
+            f'<span hidden data-pagefind-ignore data-pagefind-meta="date[data-date]" '
+            f'data-pagefind-filter="section[data-slug]" data-pagefind-sort="date[data-sort]" '
+            f'data-date="2023-11-{1 + n % 28:02d}" data-slug="{section}" data-sort="{stamp}"></span>'
+            + "".join(f'<span hidden data-pagefind-filter="tag">{t}</span>' for t in tags)
+            + (f'<img data-pagefind-meta="image[src]" src="/i/{n}.png" alt="">' if n % 5 == 0 else "")
+            + f'<h1 data-pagefind-meta="title">Story {n} {heading}</h1><h2 id="h{n}">{heading}</h2>'
+            f"{body}</article></body></html>")
+    return f"{section}/story-{n:03d}/index.html", html
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("documents")
+    rng = random.Random(8)
+    for n in range(96):
+        path, html = document(n, rng)
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(html, encoding="utf-8")
+    return root
+
+
+def read(path: Path) -> Any:
+    data = gzip.decompress(path.read_bytes())
+    assert data.startswith(b"pagefind_dcd")
+    return cbor2.loads(data[len(b"pagefind_dcd"):])
+
+
+def f32(value: str) -> float:
+    result: float = struct.unpack("<f", struct.pack("<f", float(value)))[0]
+    return result
+
+
+def located(entries: list[Any], urls: list[str]) -> dict[str, Any]:
+    """A page list (``[step from the page before, locations, meta locations]``) by URL."""
+    page = 0
+    found = {}
+    for step, locations, meta_locations in entries:
+        page += step
+        found[urls[page]] = (locations, meta_locations)
+    return found
+
+
+def contents(bundle: Path, lang: str) -> dict[str, Any]:
+    """What a language's index holds, with page numbers replaced by the pages' URLs (the order
+    of pages is the order Pagefind found the files in, which differs between the two ways)."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    info = entry["languages"][lang]
+    version, pages, chunks, filters, sorts, keys = read(bundle / f"pagefind.{info['hash']}.pf_meta")
+    fragments = {}
+    urls = []
+    for name, word_count in pages:
+        data = gzip.decompress((bundle / "fragment" / f"{name}.pf_fragment").read_bytes())
+        record = json.loads(data.removeprefix(b"pagefind_dcd"))
+        urls.append(record["url"])
+        fragments[record["url"]] = (name, word_count, data)
+    words = {}
+    boundaries = []
+    for start, end, name in chunks:
+        listed = read(bundle / "index" / f"{name}.pf_index")[0]
+        boundaries.append((start, end, listed[0][0], listed[-1][0]))
+        for text, entries, variants in listed:
+            words[text] = (located(entries, urls),
+                           [(spelling, located(pages, urls)) for spelling, pages in variants])
+    filtered = {}
+    for name, chunk_name in filters:
+        chunk = read(bundle / "filter" / f"{chunk_name}.pf_filter")
+        filtered[name] = {value: sorted(urls[n] for n in numbers) for value, numbers in chunk[1]}
+    return {"version": version, "keys": keys, "count": info["page_count"], "fragments": fragments,
+            "words": words, "chunks": boundaries, "filters": filtered,
+            "sorts": {key: [urls[n] for n in order] for key, order in sorts}}
+
+
+def test_runs_joined_give_the_index_of_one_run(documents: Path, tmp_path: Path) -> None:
+    """96 documents (72 English, 24 Chinese) indexed at most 7 at a time: every word with its
+    pages and locations, the chunks the words are cut into and their bounds, the page fragments
+    and their file names, the filters and the date order are those of one Pagefind run."""
+    one = tmp_path / "one"
+    one.mkdir()
+    assert build_index(one, source=documents, languages_apart_from=1000).runs == 1
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    report = build_index(runs, source=documents, pages_per_part=7, languages_apart_from=1000)
+    assert report.pages == {"en": 72, "zh": 24}
+    assert (report.parts, report.runs) == (2, 11 + 4)
+    assert "in 2 parts by 15 Pagefind runs" in report.summary()
+    manifest = json.loads((runs / "pagefind/masthead-parts.json").read_text(encoding="utf-8"))
+    assert manifest == {"parts": [{"path": "", "languages": ["en"]},
+                                  {"path": "part-2/", "languages": ["zh"]}]}
+    for lang, part in (("en", ""), ("zh", "part-2/")):
+        whole = contents(one / "pagefind", lang)
+        joined = contents(runs / "pagefind" / part, lang)
+        if lang == "en":  # the English index spans chunks and has words spelled several ways
+            assert len(whole["chunks"]) > 1
+            assert any(len(variants) > 1 for _, variants in whole["words"].values())
+            assert "image" in whole["keys"]  # a meta key some runs' pages do not have
+        for key in ("version", "keys", "count", "fragments", "words", "chunks", "filters"):
+            assert joined[key] == whole[key], (lang, key)
+        # The date order: the same, but for pages whose dates a 32-bit float cannot tell apart
+        # (Pagefind keeps those in the order it found the files).
+        stamps = {url: f32(sort_values_of((documents / url.strip("/") / "index.html")
+                                          .read_text(encoding="utf-8"))["date"])
+                  for url in whole["fragments"]}
+        for order in (whole["sorts"]["date"], joined["sorts"]["date"]):
+            assert [stamps[url] for url in order] == sorted(stamps.values())
+        assert sorted(joined["sorts"]["date"]) == sorted(whole["sorts"]["date"])
+        assert lang == "zh" or len(set(stamps.values())) < len(stamps)  # ties to keep in order
+    # The files besides: scripts, styles and the language's wasm, as one run writes them.
+    for path in sorted((one / "pagefind").glob("*")):
+        if path.is_file() and path.suffix in (".js", ".css", ".pagefind"):
+            assert path.read_bytes() == (runs / "pagefind" / path.name).read_bytes(), path.name
+
+
+def test_joined_fragment_names_follow_pagefinds_rule() -> None:
+    """Names are the start of SHA-1 written byte by byte in hex without leading zeros."""
+    assert full_hash(b"") == "".join(format(b, "x") for b in bytes.fromhex(
+        "da39a3ee5e6b4b0d3255bfef95601890afd80709"))
+    assert full_hash(b"")[:8] == "da39a3ee"
+
+
+def test_sort_values_come_from_the_sort_attributes_of_the_document() -> None:
+    html = ('<span data-pagefind-sort="date[data-sort], weight[data-w]" data-sort="17" '
+            'data-w="a&amp;b"></span><p data-pagefind-sort="date[data-x]" data-x="99"></p>')
+    assert sort_values_of(html) == {"date": "17", "weight": "a&b"}
+    assert sort_values_of("<p>no sort</p>") == {}
+    with pytest.raises(FormatError, match="only key\\[attribute\\]"):
+        sort_values_of('<p data-pagefind-sort="date">2024</p>')
