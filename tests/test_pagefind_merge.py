@@ -169,3 +169,23 @@ def test_sort_values_come_from_the_sort_attributes_of_the_document() -> None:
     assert sort_values_of("<p>no sort</p>") == {}
     with pytest.raises(FormatError, match="only key\\[attribute\\]"):
         sort_values_of('<p data-pagefind-sort="date">2024</p>')
+
+
+def test_runs_are_cut_per_language_the_largest_first(tmp_path: Path) -> None:
+    """The language with most pages is indexed first (its runs are joined while Pagefind indexes
+    the others); each language in runs of at most ``per_run`` pages of equal size."""
+    from masthead.search import _split
+
+    source = tmp_path / "documents"
+    for n, lang in enumerate(["en", "zh", "zh", "zh", "en", "zh", "zh"]):
+        path = source / f"s{n}/index.html"
+        path.parent.mkdir(parents=True)
+        path.write_text(f'<!doctype html><html lang="{lang}"><body>{n}</body></html>', encoding="utf-8")
+    groups = _split(source, 2, 1000)
+    held = [[sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+             for folder in folders] for folders in groups]
+    assert held == [[["s1/index.html"], ["s2/index.html", "s3/index.html"],
+                     ["s5/index.html", "s6/index.html"]],
+                    [["s0/index.html", "s4/index.html"]]]
+    languages = {f"s{n}/index.html": "en" for n in range(7)}  # as SearchSource knows them
+    assert _split(source, 7, 1000, languages) == []  # one language that fits one run

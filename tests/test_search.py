@@ -352,11 +352,15 @@ def test_search_source_writes_changed_documents_only_and_drops_pages_no_longer_b
     assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html")) == [
         "news/a/index.html", "news/b/index.html"]
     kept = (root / "news/a/index.html").stat().st_mtime_ns
-    source.start()  # a `mkdocs serve` rebuild: a unchanged, b gone
+    assert source.languages() == {"news/a/index.html": "en", "news/b/index.html": "en"}
+    source.start()  # a `mkdocs serve` rebuild: a unchanged, b gone, c new in Chinese
     source.put("news/a/index.html", page.format("one"))
+    source.put("news/c/index.html", page.replace('lang="en"', 'lang="zh"').format("三"))
     source.finish()
     assert (root / "news/a/index.html").stat().st_mtime_ns == kept
     assert not (root / "news/b/index.html").exists()
+    # The languages build_index splits by, known without reading the documents again.
+    assert source.languages() == {"news/a/index.html": "en", "news/c/index.html": "zh"}
     # The digest it keeps while writing is the digest of what the folder holds (the search
     # cache's key comes from it instead of reading every document again).
     assert source.digest() == documents_digest(root)
@@ -480,13 +484,19 @@ def test_an_unknown_bundle_layout_is_refused_before_anything_changes(tmp_path: P
     assert {p: p.read_bytes() for p in bundle.rglob("*") if p.is_file()} == before
 
 
-def test_cbor_reader_and_writer_round_trip_what_pagefind_writes() -> None:
-    item = ["1.5.2", [["en_1", 300], ["zh_2", 70000]], -5, b"\x00\x01", "电池" * 20,
-            pagefind_bundle.Raw(b"\xf6"), pagefind_bundle.Raw(b"\xfb" + bytes(8))]
+def test_cbor_reader_and_writer_keep_the_bytes_pagefind_writes(built: Site) -> None:
+    item = ["1.5.2", [["en_1", 300], ["zh_2", 70000]], -5, b"\x00\x01", "电池" * 20, None]
     assert pagefind_bundle.decode(pagefind_bundle.encode(item)) == item
     assert pagefind_bundle.encode(300) == b"\x19\x01\x2c"  # shortest form, as Pagefind writes
-    with pytest.raises(pagefind_bundle.FormatError):
-        pagefind_bundle.decode(b"\x9f\x01\xff")  # indefinite length: not Pagefind's
+    for bad in (b"\x01\x02", b"\x82\x01", b"\x1c"):  # trailing bytes, cut short, reserved
+        with pytest.raises(pagefind_bundle.FormatError):
+            pagefind_bundle.decode(bad)
+    files = sorted((built.out / "pagefind").rglob("*.pf_*"))
+    assert {p.suffix for p in files} >= {".pf_meta", ".pf_index", ".pf_filter"}
+    for path in files:
+        if path.suffix != ".pf_fragment":  # JSON, not CBOR
+            data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
+            assert pagefind_bundle.encode(pagefind_bundle.decode(data)) == data, path.name
 
 
 def test_script_json_cannot_close_its_script_element() -> None:

@@ -7,18 +7,21 @@ and ``pagefind-entry.json`` change too, although they mean the same. The word in
 fragments, the wasm and the scripts are already identical between runs.
 
 This module rewrites those few files in a fixed order. Pagefind's files are gzip of
-``pagefind_dcd`` followed by CBOR; the small CBOR reader and writer here cover what Pagefind
-writes (integers, strings, arrays, maps; anything else is copied as it was).
+``pagefind_dcd`` followed by CBOR (read and written with cbor2; Pagefind writes definite
+lengths and the shortest forms, which cbor2 writes too, so a file read and written again keeps
+its bytes).
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import cbor2
 
 SIGNATURE = b"pagefind_dcd"
 ENTRY_FILE = "pagefind-entry.json"
@@ -28,102 +31,22 @@ class FormatError(ValueError):
     """A Pagefind file is not in the shape this module knows."""
 
 
-@dataclass(frozen=True)
-class Raw:
-    """A CBOR item kept byte for byte (floats, simple values, tags)."""
-
-    data: bytes
-
-
-# -- CBOR ------------------------------------------------------------------------------------------
-
-
-def _head(data: bytes, at: int) -> tuple[int, int, int]:
-    """(major type, argument, position after the head) of the item at ``at``."""
-    if at >= len(data):
-        raise FormatError("truncated CBOR")
-    first = data[at]
-    major, info = first >> 5, first & 31
-    if info < 24:
-        return major, info, at + 1
-    sizes = {24: 1, 25: 2, 26: 4, 27: 8}
-    if info not in sizes:
-        raise FormatError(f"unsupported CBOR length {info}")
-    end = at + 1 + sizes[info]
-    if end > len(data):
-        raise FormatError("truncated CBOR")
-    return major, int.from_bytes(data[at + 1:end], "big"), end
-
-
-def _decode(data: bytes, at: int) -> tuple[Any, int]:
-    """The item at ``at`` and the position after it."""
-    major, arg, after = _head(data, at)
-    if major == 0:
-        return arg, after
-    if major == 1:
-        return -1 - arg, after
-    if major in (2, 3):
-        chunk = data[after:after + arg]
-        if len(chunk) != arg:
-            raise FormatError("truncated CBOR string")
-        return (chunk if major == 2 else chunk.decode("utf-8")), after + arg
-    if major == 4:
-        items = []
-        for _ in range(arg):
-            item, after = _decode(data, after)
-            items.append(item)
-        return items, after
-    if major == 5:
-        pairs = _Map()
-        for _ in range(arg):
-            key, after = _decode(data, after)
-            value, after = _decode(data, after)
-            pairs.append((key, value))
-        return pairs, after
-    if major == 7:  # floats and simple values: kept as they are
-        return Raw(data[at:after]), after
-    raise FormatError("CBOR tags are not expected in Pagefind files")
-
-
-class _Map(list[tuple[Any, Any]]):
-    """A CBOR map, kept as ordered pairs so nothing is reordered unless asked."""
-
-
 def decode(data: bytes) -> Any:
-    item, end = _decode(data, 0)
-    if end != len(data):
-        raise FormatError("trailing bytes after CBOR item")
+    stream = io.BytesIO(data)
+    try:
+        item = cbor2.CBORDecoder(stream).decode()
+    except (cbor2.CBORDecodeError, ValueError) as exc:
+        raise FormatError(f"not CBOR as Pagefind writes it: {exc}") from None
+    if stream.tell() != len(data):
+        raise FormatError("trailing bytes after the CBOR item")
     return item
 
 
-def encode_head(major: int, arg: int) -> bytes:
-    if arg < 24:
-        return bytes([major << 5 | arg])
-    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if arg < 1 << (8 * size):
-            return bytes([major << 5 | info]) + arg.to_bytes(size, "big")
-    raise FormatError("integer too large for CBOR")
-
-
 def encode(item: Any) -> bytes:
-    if isinstance(item, Raw):
-        return item.data
-    if isinstance(item, bool) or item is None:
-        raise FormatError("booleans and null are kept as Raw")
-    if isinstance(item, int):
-        return encode_head(0, item) if item >= 0 else encode_head(1, -1 - item)
-    if isinstance(item, bytes):
-        return encode_head(2, len(item)) + item
-    if isinstance(item, str):
-        data = item.encode("utf-8")
-        return encode_head(3, len(data)) + data
-    if isinstance(item, dict):
-        item = _Map(item.items())
-    if isinstance(item, _Map):
-        return encode_head(5, len(item)) + b"".join(encode(k) + encode(v) for k, v in item)
-    if isinstance(item, list):
-        return encode_head(4, len(item)) + b"".join(encode(x) for x in item)
-    raise FormatError(f"cannot encode {type(item).__name__}")
+    try:
+        return cbor2.dumps(item)
+    except (cbor2.CBOREncodeError, ValueError) as exc:
+        raise FormatError(f"cannot encode {type(item).__name__}: {exc}") from None
 
 
 # -- Pagefind files --------------------------------------------------------------------------------
@@ -137,7 +60,12 @@ def read(path: Path) -> Any:
 
 
 def write(path: Path, item: Any) -> None:
-    path.write_bytes(gzip.compress(SIGNATURE + encode(item), mtime=0))
+    write_encoded(path, encode(item))
+
+
+def write_encoded(path: Path, data: bytes) -> None:
+    """``data`` (CBOR) as a Pagefind file."""
+    path.write_bytes(gzip.compress(SIGNATURE + data, compresslevel=6, mtime=0))
 
 
 def _key(item: Any) -> tuple[str, bytes]:
@@ -204,4 +132,4 @@ def make_reproducible(bundle: Path) -> None:
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-__all__ = ["FormatError", "Raw", "decode", "encode", "make_reproducible", "read", "write"]
+__all__ = ["FormatError", "decode", "encode", "make_reproducible", "read", "write", "write_encoded"]

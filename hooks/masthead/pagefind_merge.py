@@ -16,8 +16,8 @@ single run writes for the parts' pages taken in order (pages numbered part after
 
 The layouts are Pagefind 1.5's (``pyproject.toml`` pins it); a file in another shape raises
 FormatError and changes nothing outside ``out``. Pagefind's files are gzip of ``pagefind_dcd``
-followed by CBOR, read and written with cbor2 (its C decoder: the index of 7 000 stories is
-23 MB of CBOR, which the small reader in pagefind_bundle.py takes ~7 s to decode).
+followed by CBOR, read with cbor2 (the index of 7 000 stories is 23 MB of CBOR; its C decoder
+reads it in ~1 s, a pure-Python one took ~7 s); the words' page entries are copied as bytes.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from typing import Any
 
 import cbor2
 
-from .pagefind_bundle import ENTRY_FILE, SIGNATURE, FormatError, encode_head
+from .pagefind_bundle import ENTRY_FILE, SIGNATURE, FormatError, read, write_encoded
 
 # Pagefind cuts the sorted words into chunks of at least this many locations (word and meta
 # locations, +1 per page).
@@ -52,23 +52,20 @@ _INT = re.compile(r"[+-]?[0-9]+")
 _FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
+def encode_head(major: int, arg: int) -> bytes:
+    """The head of a CBOR item (major type 0: an unsigned integer; 4: an array of ``arg`` items)
+    in its shortest form, as Pagefind writes it."""
+    if arg < 24:
+        return bytes([major << 5 | arg])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if arg < 1 << (8 * size):
+            return bytes([major << 5 | info]) + arg.to_bytes(size, "big")
+    raise FormatError("integer too large for CBOR")
+
+
 def full_hash(data: bytes) -> str:
     """Pagefind's content hash: SHA-1, each byte in hex *without* a leading zero."""
     return "".join(format(byte, "x") for byte in hashlib.sha1(data).digest())
-
-
-def _read(path: Path) -> Any:
-    data = gzip.decompress(path.read_bytes())
-    if not data.startswith(SIGNATURE):
-        raise FormatError(f"{path.name} does not start with Pagefind's signature")
-    try:
-        return cbor2.loads(data[len(SIGNATURE):])
-    except (cbor2.CBORDecodeError, ValueError) as exc:
-        raise FormatError(f"{path.name}: {exc}") from None
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.write_bytes(gzip.compress(SIGNATURE + data, compresslevel=6, mtime=0))
 
 
 class _Part:
@@ -82,7 +79,7 @@ class _Part:
             raise FormatError(f"{bundle}: a part must hold one language, it holds {sorted(languages)}")
         (self.language, self.info), = languages.items()
         self.entry = entry
-        meta = _read(bundle / f"pagefind.{self.info['hash']}.pf_meta")
+        meta = read(bundle / f"pagefind.{self.info['hash']}.pf_meta")
         if not (isinstance(meta, list) and len(meta) == 6 and all(isinstance(m, list) for m in meta[1:])):
             raise FormatError(f"{bundle}: unexpected metadata layout")
         self.version, self.pages, self.chunks, self.filters, self.sorts, self.meta_keys = meta
@@ -176,7 +173,7 @@ def _merge(loaded: list[_Part], out: Path, sort_values: Callable[[str], Mapping[
     sorts = _sorts(loaded, urls, sort_values)
     meta = cbor2.dumps([head.version, pages, chunks, filters, sorts, meta_keys])
     meta_hash = f"{lang}_{full_hash(meta)[:len(lang) + 8]}"
-    _write(out / f"pagefind.{meta_hash}.pf_meta", meta)
+    write_encoded(out / f"pagefind.{meta_hash}.pf_meta", meta)
 
     for path in sorted(head.bundle.iterdir()):  # scripts, styles and wasm: the same in every part
         if path.is_file() and path.name != ENTRY_FILE and not path.name.endswith(".pf_meta"):
@@ -326,7 +323,7 @@ def _words(parts: list[_Part], out: Path, lang: str) -> list[list[str]]:
             while whole[:length] in names and length < len(whole):
                 length += 1
             names.add(whole[:length])
-            writing.append(writer.submit(_write, out / "index" / f"{whole[:length]}.pf_index", data))
+            writing.append(writer.submit(write_encoded, out / "index" / f"{whole[:length]}.pf_index", data))
             chunks.append((bounds[0], bounds[-1], whole[:length]))
             chunk, size = [], 0
             bounds.clear()
@@ -373,7 +370,7 @@ def _filters(parts: list[_Part], out: Path, lang: str) -> list[list[str]]:
         for entry in part.filters:
             if not (isinstance(entry, list) and len(entry) == 2):
                 raise FormatError(f"{part.bundle}: unexpected filter entry")
-            chunk = _read(part.bundle / "filter" / f"{entry[1]}.pf_filter")
+            chunk = read(part.bundle / "filter" / f"{entry[1]}.pf_filter")
             if not (isinstance(chunk, list) and len(chunk) == 2 and chunk[0] == entry[0]):
                 raise FormatError(f"{part.bundle}: unexpected filter chunk layout")
             values = merged.setdefault(entry[0], {})
@@ -383,7 +380,7 @@ def _filters(parts: list[_Part], out: Path, lang: str) -> list[list[str]]:
     for name, values in merged.items():
         data = cbor2.dumps([name, [[value, sorted(numbers)] for value, numbers in values.items()]])
         whole = f"{lang}_{full_hash(data)}"
-        _write(out / "filter" / f"{whole[:len(lang) + 8]}.pf_filter", data)
+        write_encoded(out / "filter" / f"{whole[:len(lang) + 8]}.pf_filter", data)
         listed.append([name, whole[:len(lang) + 8]])
     return listed
 

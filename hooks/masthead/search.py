@@ -192,6 +192,7 @@ class SearchSource:
     def __init__(self) -> None:
         self._root: Path | None = None
         self._digests: dict[str, bytes] = {}  # path -> digest of what is on disk
+        self._languages: dict[str, str] = {}  # path -> the document's lang
         self._seen: set[str] = set()
 
     @property
@@ -219,6 +220,8 @@ class SearchSource:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         self._digests[dest_path] = digest
+        lang = _HTML_LANG.search(document, 0, 200)
+        self._languages[dest_path] = lang.group(1) if lang else ""
 
     def keep(self, dest_path: str) -> None:
         """The page at ``dest_path`` is the one put by the last build (`mkdocs serve` kept it)."""
@@ -232,7 +235,12 @@ class SearchSource:
         for gone in self._digests.keys() - self._seen:
             (self.root / gone).unlink(missing_ok=True)
             del self._digests[gone]
+            del self._languages[gone]
         return self.root if self._digests else None
+
+    def languages(self) -> dict[str, str]:
+        """The language of each document in the folder, by its path (what build_index splits by)."""
+        return dict(self._languages)
 
     def digest(self) -> str:
         """Digest of the folder's documents (their paths and bytes), from what :meth:`put`
@@ -292,7 +300,7 @@ def load_search_settings(settings: Settings) -> int | None:
 
 def build_index(site_dir: Path, *, executable: Path | None = None, source: Path | None = None,
                 pages_per_part: int | None = None, keep: Path | None = None,
-                source_digest: str | None = None,
+                source_digest: str | None = None, languages: Mapping[str, str] | None = None,
                 languages_apart_from: int = LANGUAGE_PARTS_FROM) -> IndexReport:
     """Index the built site in ``site_dir`` into ``site_dir/pagefind/``.
 
@@ -308,6 +316,7 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
     documents are the same (a template, style or setting changed outside the story bodies, or
     nothing did) links the kept bundle into the site instead of running Pagefind.
     ``source_digest``: :meth:`SearchSource.digest` of ``source`` (else the folder is read).
+    ``languages``: :meth:`SearchSource.languages` of ``source`` (else each document is read).
 
     Pagefind writes into a staging folder that replaces the old bundle only when every run
     succeeded, so a failed run never leaves half an index; the few files Pagefind writes in a
@@ -332,7 +341,7 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
             _link_tree(kept, staging)
         else:
             if source is not None:
-                groups = _split(source, per_run, languages_apart_from)
+                groups = _split(source, per_run, languages_apart_from, languages)
             timing.annotate("search_split_s", round(time.perf_counter() - started, 2))
             outs: list[Path] = []
             # A language's runs are joined in a thread while Pagefind indexes the next language.
@@ -461,23 +470,30 @@ def _keep(bundle: Path, kept: Path) -> None:
         shutil.rmtree(kept, ignore_errors=True)
 
 
-def _split(source: Path, per_run: int, languages_apart_from: int) -> list[list[Path]]:
-    """Folders of hard links to the pages of ``source``: a list per language, of folders of at
-    most ``per_run`` pages of equal size (sorted by path); [] when one run will do (at most
-    ``languages_apart_from`` and ``per_run`` pages)."""
-    documents = sorted(p.relative_to(source).as_posix() for p in source.rglob("*.html"))
+def _split(source: Path, per_run: int, languages_apart_from: int,
+           languages: Mapping[str, str] | None = None) -> list[list[Path]]:
+    """Folders of hard links to the pages of ``source``: a list per language (the language with
+    most pages first), of folders of at most ``per_run`` pages of equal size (sorted by path);
+    [] when one run will do (at most ``languages_apart_from`` and ``per_run`` pages).
+    ``languages``: each document's language by path, if known (else read from the documents)."""
+    if languages is None:
+        languages = {}
+        for path in source.rglob("*.html"):
+            with open(path, encoding="utf-8") as handle:
+                head = _HTML_LANG.search(handle.read(200))
+            languages[path.relative_to(source).as_posix()] = head.group(1) if head else ""
+    documents = sorted(languages)
     if len(documents) <= min(per_run, languages_apart_from):
         return []
     by_lang: dict[str, list[str]] = {}
     for rel in documents:
-        with open(source / rel, encoding="utf-8") as handle:
-            head = _HTML_LANG.search(handle.read(200))
-        by_lang.setdefault(head.group(1) if head else "", []).append(rel)
+        by_lang.setdefault(languages[rel], []).append(rel)
     if len(by_lang) == 1 and len(documents) <= per_run:
         return []
     holder = Path(tempfile.mkdtemp(prefix="masthead-search-parts-", dir=source.parent))
     groups: list[list[Path]] = []
-    for _, pages in sorted(by_lang.items()):
+    # The largest language first: its runs are joined while Pagefind indexes the others.
+    for _, pages in sorted(by_lang.items(), key=lambda item: (-len(item[1]), item[0])):
         count = -(-len(pages) // per_run)
         folders = []
         for n in range(count):
