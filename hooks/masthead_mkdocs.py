@@ -238,14 +238,14 @@ def on_post_build(config: MkDocsConfig, **_: Any) -> None:
         _search_source.keep(dest_uri)
     source = _search_source.finish()
     digest = _search_source.digest()
-    languages = _search_source.languages()
+    documents = _search_source.documents()
     pages_per_part = load_search_settings(_room().settings)
     cache = cache_dir(Path(config.config_file_path).parent) if masthead_perf.wanted() else None
 
     def index(site: Path) -> Any:
         return build_index(site, source=source, pages_per_part=pages_per_part,
                            keep=cache / "search" if cache else None, source_digest=digest,
-                           languages=languages)
+                           documents=documents)
 
     indexing: Future[Any] | None = None
     if not masthead_perf.index_later(Path(config.site_dir), index, log):

@@ -352,15 +352,17 @@ def test_search_source_writes_changed_documents_only_and_drops_pages_no_longer_b
     assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html")) == [
         "news/a/index.html", "news/b/index.html"]
     kept = (root / "news/a/index.html").stat().st_mtime_ns
-    assert source.languages() == {"news/a/index.html": "en", "news/b/index.html": "en"}
+    assert {path: d.lang for path, d in source.documents().items()} == {
+        "news/a/index.html": "en", "news/b/index.html": "en"}
     source.start()  # a `mkdocs serve` rebuild: a unchanged, b gone, c new in Chinese
     source.put("news/a/index.html", page.format("one"))
     source.put("news/c/index.html", page.replace('lang="en"', 'lang="zh"').format("三"))
     source.finish()
     assert (root / "news/a/index.html").stat().st_mtime_ns == kept
     assert not (root / "news/b/index.html").exists()
-    # The languages build_index splits by, known without reading the documents again.
-    assert source.languages() == {"news/a/index.html": "en", "news/c/index.html": "zh"}
+    # What build_index cuts the runs by, known without reading the documents again.
+    assert {path: d.lang for path, d in source.documents().items()} == {
+        "news/a/index.html": "en", "news/c/index.html": "zh"}
     # The digest it keeps while writing is the digest of what the folder holds (the search
     # cache's key comes from it instead of reading every document again).
     assert source.digest() == documents_digest(root)

@@ -30,6 +30,7 @@ import html
 import io
 import itertools
 import json
+import os
 import re
 import shutil
 import struct
@@ -84,6 +85,7 @@ class _Part:
             raise FormatError(f"{bundle}: unexpected metadata layout")
         self.version, self.pages, self.chunks, self.filters, self.sorts, self.meta_keys = meta
         self.first_page = first_page
+        self.remap: list[int] | None = None  # its meta keys' numbers in the joined index
 
     def words(self) -> Iterator[tuple[list[Any], bytes]]:
         """The part's words in order, decoded and as they are in the file: ``[word, pages,
@@ -164,6 +166,9 @@ def _merge(loaded: list[_Part], out: Path, sort_values: Callable[[str], Mapping[
     head = loaded[0]
     lang = head.language
     meta_keys = sorted({key for part in loaded for key in part.meta_keys})  # the pages' meta keys
+    for part in loaded:
+        numbers = [meta_keys.index(key) for key in part.meta_keys]
+        part.remap = None if numbers == list(range(len(numbers))) else numbers
     for name in _DATA_DIRS:
         (out / name).mkdir()
 
@@ -185,7 +190,7 @@ def _merge(loaded: list[_Part], out: Path, sort_values: Callable[[str], Mapping[
 
 
 def _fragments(parts: list[_Part], out: Path, lang: str) -> tuple[list[list[Any]], list[str]]:
-    """Move the page fragments into ``out`` under the names one run gives them; the metadata's
+    """Link the page fragments into ``out`` under the names one run gives them; the metadata's
     page list ``[name, word count]`` and the pages' URLs, in page order.
 
     One run names a page by the shortest start (at least 8 characters) of its content hash that
@@ -213,10 +218,19 @@ def _fragments(parts: list[_Part], out: Path, lang: str) -> tuple[list[list[Any]
                     length += 1
                 name = whole[:length]
             taken.add(name)
-            source.replace(out / "fragment" / f"{name}.pf_fragment")
+            _link(source, out / "fragment" / f"{name}.pf_fragment")
             pages.append([name, entry[1]])
             urls.append(_url(data))
     return pages, urls
+
+
+def _link(source: Path, dest: Path) -> None:
+    """``dest`` as a hard link to ``source`` (a copy where links are not allowed): the parts'
+    bundles may be kept in the cache and must stay whole."""
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copyfile(source, dest)
 
 
 def _url(fragment: bytes) -> str:
@@ -237,14 +251,22 @@ class _Pages:
         self.pages: list[list[Any]] = []
         self.last = 0  # the number of the list's last page
 
-    def add(self, pages: list[list[Any]], first_page: int) -> None:
+    def add(self, pages: list[list[Any]], part: _Part) -> None:
         if not pages:
             return
+        if part.remap is not None:
+            pages = [[page[0], page[1], _remapped(page[2], part.remap)] for page in pages]
         # The part's first page follows the last page of the parts before (or page 0).
-        start = first_page + pages[0][0]
+        start = part.first_page + pages[0][0]
         self.pages.append([start - self.last, *pages[0][1:]])
         self.pages.extend(pages[1:])
-        self.last = first_page + sum(page[0] for page in pages)
+        self.last = part.first_page + sum(page[0] for page in pages)
+
+
+def _remapped(meta_locations: list[int], remap: list[int]) -> list[int]:
+    """Meta locations (``-(key number + 1)`` before the positions of a word in that meta field)
+    with a part's key numbers made the joined index's."""
+    return [-remap[-n - 1] - 1 if n < 0 else n for n in meta_locations]
 
 
 class _Joined:
@@ -252,54 +274,59 @@ class _Joined:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.parts: list[tuple[list[Any], bytes, int, int]] = []  # word, its bytes, first page, last
+        self.parts: list[tuple[list[Any], bytes, _Part, int]] = []  # word, its bytes, part, last page
         self.size = 0  # Pagefind's measure of the word for cutting chunks
-        self.plain = True  # pages in every part and no other spellings: bytes can be spliced
+        # Pages in every part, no other spellings and the parts' meta keys numbered as in the
+        # joined index: the bytes can be spliced.
+        self.plain = True
 
-    def add(self, word: list[Any], data: bytes, first_page: int) -> None:
-        last = first_page
+    def add(self, word: list[Any], data: bytes, part: _Part) -> None:
+        last = part.first_page
         size = 0
         for page in word[1]:
             last += page[0]
             size += len(page[1]) + len(page[2]) + 1
         self.size += size
-        self.parts.append((word, data, first_page, last))
-        self.plain = self.plain and bool(word[1]) and not word[2]
+        self.parts.append((word, data, part, last))
+        self.plain = self.plain and bool(word[1]) and not word[2] and part.remap is None
 
     def encode(self) -> bytes:
         """The word's CBOR: the parts' page lists one after the other, each part's first step
         made a step from the last page of the parts before. The page entries are copied as they
         are (``[step, locations, meta locations]``, all but the first step unchanged)."""
-        if len(self.parts) == 1 and self.parts[0][2] == 0:
+        if not self.plain:
+            return cbor2.dumps(self.word())
+        if len(self.parts) == 1 and self.parts[0][2].first_page == 0:
             return self.parts[0][1]
         text = cbor2.dumps(self.text)
         pieces = [b"\x83", text, encode_head(4, sum(len(word[1]) for word, *_ in self.parts))]
         last = 0
-        for word, data, first_page, end in self.parts:
-            step = word[1][0][0] if self.plain else 0
+        for word, data, part, end in self.parts:
+            step = word[1][0][0]
             at = 1 + len(text) + len(encode_head(4, len(word[1])))
-            if not (self.plain and data[at] == 0x83 and data[-1] == 0x80):
+            if not (data[at] == 0x83 and data[-1] == 0x80):
                 return cbor2.dumps(self.word())
-            pieces += [b"\x83", encode_head(0, first_page + step - last),
+            pieces += [b"\x83", encode_head(0, part.first_page + step - last),
                        data[at + 1 + len(encode_head(0, step)):-1]]
             last = end
         pieces.append(b"\x80")
         return b"".join(pieces)
 
     def word(self) -> list[Any]:
-        """The word decoded (for words with other spellings, or without pages of their own)."""
+        """The word decoded (for words with other spellings, without pages of their own, or
+        from a part whose meta keys are numbered otherwise)."""
         pages = _Pages()
         variants: dict[str, _Pages] = {}
-        for word, _, first_page, _ in self.parts:
-            pages.add(word[1], first_page)
+        for word, _, part, _ in self.parts:
+            pages.add(word[1], part)
             for spelling, listed in word[2]:
-                variants.setdefault(spelling, _Pages()).add(listed, first_page)
+                variants.setdefault(spelling, _Pages()).add(listed, part)
         return [self.text, pages.pages, [[spelling, v.pages] for spelling, v in variants.items()]]
 
 
-def _stream(n: int, part: _Part) -> Iterator[tuple[str, int, list[Any], bytes, int]]:
+def _stream(n: int, part: _Part) -> Iterator[tuple[str, int, list[Any], bytes, _Part]]:
     for word, data in part.words():
-        yield word[0], n, word, data, part.first_page
+        yield word[0], n, word, data, part
 
 
 def _words(parts: list[_Part], out: Path, lang: str) -> list[list[str]]:
@@ -336,12 +363,12 @@ def _words(parts: list[_Part], out: Path, lang: str) -> list[list[str]]:
             if size >= CHUNK_SIZE:
                 flush()
 
-        for text, _, word, data, first_page in heapq.merge(*streams, key=lambda item: item[:2]):
+        for text, _, word, data, part in heapq.merge(*streams, key=lambda item: item[:2]):
             if current is None or current.text != text:
                 if current is not None:
                     close(current)
                 current = _Joined(text)
-            current.add(word, data, first_page)
+            current.add(word, data, part)
         if current is not None:
             close(current)
         if chunk:

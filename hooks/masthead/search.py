@@ -21,7 +21,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,6 +123,7 @@ class IndexReport:
     seconds: float
     parts: int = 1  # bundles the search page opens (one per language for a large site)
     runs: int = 1  # Pagefind runs, joined per language (see build_index)
+    runs_kept: int = 0  # of those, bundles taken from the cache (their documents had not changed)
     reused: bool = False  # the stories were the same: the bundle kept by the last build
 
     def summary(self) -> str:
@@ -131,6 +132,8 @@ class IndexReport:
         parts = f" in {self.parts} parts" if self.parts > 1 else ""
         if self.runs > self.parts:
             parts += f" by {self.runs} Pagefind runs"
+        if self.runs_kept:
+            parts += f" ({self.runs_kept} of them kept in the cache)"
         how = " (the same stories as the last build: its index, kept in the cache)" if self.reused else ""
         return (f"search index: {total} pages ({langs or 'none'}){parts}, {self.files} files, "
                 f"{self.bytes / 1024:.0f} KiB, {self.seconds:.1f} s{how}")
@@ -181,6 +184,26 @@ def search_document(html: str) -> str | None:
             f"{html[start:end]}</body></html>")
 
 
+@dataclass(frozen=True)
+class Document:
+    """A search document as build_index cuts the stories into Pagefind runs: its language, the
+    date Pagefind sorts it by (``data-pagefind-sort`` "date", seconds; 0 without one) and the
+    digest of its bytes."""
+
+    lang: str
+    date: int
+    digest: bytes
+
+    @classmethod
+    def of(cls, document: str, digest: bytes) -> Document:
+        lang = _HTML_LANG.search(document, 0, 200)
+        try:
+            date = sort_values_of(document).get("date", "")
+        except FormatError:
+            date = ""
+        return cls(lang.group(1) if lang else "", int(date) if date.isdigit() else 0, digest)
+
+
 class SearchSource:
     """A folder of :func:`search_document` copies of the site's story pages, at the pages' own
     paths, for Pagefind to read instead of the site.
@@ -191,8 +214,7 @@ class SearchSource:
 
     def __init__(self) -> None:
         self._root: Path | None = None
-        self._digests: dict[str, bytes] = {}  # path -> digest of what is on disk
-        self._languages: dict[str, str] = {}  # path -> the document's lang
+        self._documents: dict[str, Document] = {}  # path -> what is on disk
         self._seen: set[str] = set()
 
     @property
@@ -214,40 +236,38 @@ class SearchSource:
         data = document.encode("utf-8")
         digest = _document_digest(data)
         self._seen.add(dest_path)
-        if self._digests.get(dest_path) == digest:
+        known = self._documents.get(dest_path)
+        if known is not None and known.digest == digest:
             return
         target = self.root / dest_path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        self._digests[dest_path] = digest
-        lang = _HTML_LANG.search(document, 0, 200)
-        self._languages[dest_path] = lang.group(1) if lang else ""
+        self._documents[dest_path] = Document.of(document, digest)
 
     def keep(self, dest_path: str) -> None:
         """The page at ``dest_path`` is the one put by the last build (`mkdocs serve` kept it)."""
-        if dest_path in self._digests:
+        if dest_path in self._documents:
             self._seen.add(dest_path)
 
     def finish(self) -> Path | None:
         """Remove documents of pages this build did not write; the folder to index, or None
         when there is no story to index (Pagefind refuses a folder without pages; given the
         site, it writes the empty index the search page expects)."""
-        for gone in self._digests.keys() - self._seen:
+        for gone in self._documents.keys() - self._seen:
             (self.root / gone).unlink(missing_ok=True)
-            del self._digests[gone]
-            del self._languages[gone]
-        return self.root if self._digests else None
+            del self._documents[gone]
+        return self.root if self._documents else None
 
-    def languages(self) -> dict[str, str]:
-        """The language of each document in the folder, by its path (what build_index splits by)."""
-        return dict(self._languages)
+    def documents(self) -> dict[str, Document]:
+        """What build_index needs to know of each document in the folder, by its path."""
+        return dict(self._documents)
 
     def digest(self) -> str:
         """Digest of the folder's documents (their paths and bytes), from what :meth:`put`
         computed: the same as :func:`documents_digest` of the folder, without reading it."""
         h = hashlib.sha256()
-        for path, digest in sorted(self._digests.items()):
-            h.update(path.encode() + b"\0" + digest)
+        for path, known in sorted(self._documents.items()):
+            h.update(path.encode() + b"\0" + known.digest)
         return h.hexdigest()
 
 
@@ -300,7 +320,7 @@ def load_search_settings(settings: Settings) -> int | None:
 
 def build_index(site_dir: Path, *, executable: Path | None = None, source: Path | None = None,
                 pages_per_part: int | None = None, keep: Path | None = None,
-                source_digest: str | None = None, languages: Mapping[str, str] | None = None,
+                source_digest: str | None = None, documents: Mapping[str, Document] | None = None,
                 languages_apart_from: int = LANGUAGE_PARTS_FROM) -> IndexReport:
     """Index the built site in ``site_dir`` into ``site_dir/pagefind/``.
 
@@ -308,15 +328,17 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
     more than ``languages_apart_from`` or ``pages_per_part`` pages, each language is indexed into
     a part of its own (``pagefind/``, ``pagefind/part-2/``, …, listed with their languages in the
     bundle's ``masthead-parts.json`` for the search page), and a language of more than
-    ``pages_per_part`` pages (default PAGES_PER_RUN) by several Pagefind runs whose bundles are
-    joined into the one a single run writes (pagefind_merge.py).
+    ``pages_per_part`` pages (default PAGES_PER_RUN) by several Pagefind runs, oldest stories
+    first, whose bundles are joined into the one a single run writes (pagefind_merge.py).
 
     ``keep``: a cache folder. The bundle is kept there under a digest of everything it is made
     from (the search documents, the Pagefind binary, this code, the parts); a later build whose
     documents are the same (a template, style or setting changed outside the story bodies, or
-    nothing did) links the kept bundle into the site instead of running Pagefind.
+    nothing did) links the kept bundle into the site instead of running Pagefind. Each run's
+    bundle is kept too, under the digest of its documents: after a new story (it joins the
+    newest run) or an edit, only the runs whose documents changed run again.
     ``source_digest``: :meth:`SearchSource.digest` of ``source`` (else the folder is read).
-    ``languages``: :meth:`SearchSource.languages` of ``source`` (else each document is read).
+    ``documents``: :meth:`SearchSource.documents` of ``source`` (else each document is read).
 
     Pagefind writes into a staging folder that replaces the old bundle only when every run
     succeeded, so a failed run never leaves half an index; the few files Pagefind writes in a
@@ -331,32 +353,30 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
     started = time.perf_counter()
     kept = None
     if keep is not None and source is not None:
-        kept = keep / _bundle_key(exe, source_digest or documents_digest(source),
-                                  per_run, languages_apart_from)
+        kept = keep / "bundle" / _bundle_key(exe, source_digest or documents_digest(source),
+                                             per_run, languages_apart_from)
     reused = kept is not None and (kept / PARTS_FILE).is_file()
-    groups: list[list[Path]] = []
-    runs = 0
+    runs = _Runs(exe, keep / "runs" if keep is not None else None)
+    groups: list[list[_Run]] = []
     try:
         if kept is not None and reused:
             _link_tree(kept, staging)
         else:
             if source is not None:
-                groups = _split(source, per_run, languages_apart_from, languages)
+                groups = _split(source, per_run, languages_apart_from, documents, runs.key)
             timing.annotate("search_split_s", round(time.perf_counter() - started, 2))
             outs: list[Path] = []
             # A language's runs are joined in a thread while Pagefind indexes the next language.
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="masthead-merge") as joiner:
                 joining: list[Future[None]] = []
-                for n, folders in enumerate(groups or [[source or site_dir]], start=1):
+                for n, group in enumerate(groups or [[_Run(source or site_dir, None)]], start=1):
                     out = staging if n == 1 else staging / PART_DIR.format(n=n)
                     outs.append(out)
-                    runs += len(folders)
-                    if len(folders) == 1:
-                        _run(exe, folders[0], out)
-                        if groups:
-                            shutil.rmtree(folders[0])
+                    if len(group) == 1:
+                        runs.into(group[0], out)
                     else:
-                        joining.append(joiner.submit(_join, _run_all(exe, folders), folders, out))
+                        bundles = [runs.bundle(run) for run in group]
+                        joining.append(joiner.submit(_join, bundles, group, out))
                     if any(job.done() and job.exception() for job in joining):
                         break
                 for job in joining:
@@ -367,6 +387,8 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
                                               encoding="utf-8")
             if kept is not None:
                 _keep(staging, kept)
+            runs.prune()
+            timing.annotate("search_runs", {"ran": runs.done, "kept": runs.reused})
         pages: dict[str, int] = {}
         manifest = json.loads((staging / PARTS_FILE).read_text(encoding="utf-8"))
         for part in manifest["parts"]:
@@ -379,29 +401,98 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         if groups:
-            shutil.rmtree(groups[0][0].parent, ignore_errors=True)
+            shutil.rmtree(groups[0][0].folder.parent.parent, ignore_errors=True)
     files = [p for p in target.rglob("*") if p.is_file()]
     return IndexReport(pages=dict(sorted(pages.items())), files=len(files),
                        bytes=sum(p.stat().st_size for p in files), seconds=seconds,
-                       parts=len(manifest["parts"]), runs=runs, reused=reused)
+                       parts=len(manifest["parts"]), runs=runs.done + runs.reused,
+                       runs_kept=runs.reused, reused=reused)
 
 
-def _run_all(exe: Path, folders: list[Path]) -> list[Path]:
-    """Pagefind over each folder (pages of one language), one run after the other: the bundles."""
-    bundles = []
+@dataclass(frozen=True)
+class _Run:
+    """The documents of one Pagefind run (a folder of hard links), and the key its bundle is
+    kept under (None: not kept)."""
+
+    folder: Path
+    key: str | None
+
+
+class _Runs:
+    """Pagefind runs, their bundles kept in ``cache`` (when given) under their documents' key."""
+
+    def __init__(self, exe: Path, cache: Path | None) -> None:
+        self.exe = exe
+        self.cache = cache
+        self.used: set[str] = set()
+        self.done = 0
+        self.reused = 0
+        self._code = _code_key(exe)
+
+    def key(self, documents: list[tuple[str, bytes]]) -> str | None:
+        if self.cache is None:
+            return None
+        h = hashlib.sha256(f"run 1; {self._code}; ".encode())
+        for path, digest in documents:
+            h.update(path.encode() + b"\0" + digest)
+        return h.hexdigest()[:32]
+
+    def _kept(self, run: _Run) -> Path | None:
+        if self.cache is None or run.key is None:
+            return None
+        self.used.add(run.key)
+        kept = self.cache / run.key
+        return kept if (kept / ENTRY_FILE).is_file() else None
+
+    def into(self, run: _Run, out: Path) -> None:
+        """The run's bundle in ``out`` (linked from the cache, else made and kept)."""
+        kept = self._kept(run)
+        if kept is not None:
+            self.reused += 1
+            _link_tree(kept, out)
+            return
+        _run(self.exe, run.folder, out)
+        self.done += 1
+        if self.cache is not None and run.key is not None:
+            _store(out, self.cache / run.key)
+
+    def bundle(self, run: _Run) -> Path:
+        """The run's bundle, to be read only (the kept one, or a new one next to its folder)."""
+        kept = self._kept(run)
+        if kept is not None:
+            self.reused += 1
+            return kept
+        bundle = run.folder.with_name(run.folder.name + "-bundle")
+        _run(self.exe, run.folder, bundle)
+        self.done += 1
+        if self.cache is not None and run.key is not None:
+            _store(bundle, self.cache / run.key)
+        return bundle
+
+    def prune(self) -> None:
+        """Drop kept run bundles this build did not use."""
+        if self.cache is None or not self.cache.is_dir():
+            return
+        for old in self.cache.iterdir():
+            if old.name not in self.used:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def _store(bundle: Path, kept: Path) -> None:
+    """A copy of ``bundle`` (hard links) at ``kept``; a cache that cannot be written is no error."""
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        fresh = Path(tempfile.mkdtemp(prefix=".new-", dir=kept.parent))
+        _link_tree(bundle, fresh)
+        fresh.rename(kept)
+    except OSError:
+        shutil.rmtree(kept, ignore_errors=True)
+
+
+def _join(bundles: list[Path], group: list[_Run], out: Path) -> None:
+    """The runs' ``bundles`` joined into ``out``; the runs' folders and new bundles removed."""
     started = time.perf_counter()
-    for folder in folders:
-        bundle = folder.with_name(folder.name + "-bundle")
-        _run(exe, folder, bundle)
-        bundles.append(bundle)
-    timing.annotate(f"search_runs_s_{len(bundles)}x{folders[0].parent.name}",
-                    round(time.perf_counter() - started, 2))
-    return bundles
-
-
-def _join(bundles: list[Path], folders: list[Path], out: Path) -> None:
-    """The runs' ``bundles`` joined into ``out``; the runs' folders removed."""
-    started = time.perf_counter()
+    folders = [run.folder for run in group]
 
     def sort_values(url: str) -> dict[str, str]:
         relative = url.strip("/")
@@ -420,21 +511,28 @@ def _join(bundles: list[Path], folders: list[Path], out: Path) -> None:
                           "version pyproject.toml names") from None
     finally:
         for path in (*bundles, *folders):
-            shutil.rmtree(path, ignore_errors=True)
+            if path.parent == folders[0].parent:  # not a kept bundle
+                shutil.rmtree(path, ignore_errors=True)
     timing.annotate(f"search_merge_s_{folders[0].parent.name}", round(time.perf_counter() - started, 2))
 
 
 def _bundle_key(exe: Path, documents: str, per_run: int, languages_apart_from: int) -> str:
     """Digest of what a bundle is made from: the documents' digest, the binary, this code and the
     parts."""
-    h = hashlib.sha256(f"bundle 4; parts {per_run} {languages_apart_from}; "
-                       f"documents {documents}; ".encode())
+    h = hashlib.sha256(f"bundle 5; parts {per_run} {languages_apart_from}; "
+                       f"documents {documents}; {_code_key(exe)}".encode())
+    return h.hexdigest()[:32]
+
+
+def _code_key(exe: Path) -> str:
+    """Digest of the code that makes a bundle: this module, Pagefind's and the binary."""
+    h = hashlib.sha256()
     here = Path(__file__).parent
     for code in ("search.py", "pagefind_bundle.py", "pagefind_merge.py"):
         h.update((here / code).read_bytes())
     binary = exe.stat()
     h.update(f"{exe.resolve()} {binary.st_size} {binary.st_mtime_ns};".encode())
-    return h.hexdigest()[:32]
+    return h.hexdigest()
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -471,37 +569,39 @@ def _keep(bundle: Path, kept: Path) -> None:
 
 
 def _split(source: Path, per_run: int, languages_apart_from: int,
-           languages: Mapping[str, str] | None = None) -> list[list[Path]]:
-    """Folders of hard links to the pages of ``source``: a list per language (the language with
-    most pages first), of folders of at most ``per_run`` pages of equal size (sorted by path);
-    [] when one run will do (at most ``languages_apart_from`` and ``per_run`` pages).
-    ``languages``: each document's language by path, if known (else read from the documents)."""
-    if languages is None:
-        languages = {}
+           documents: Mapping[str, Document] | None,
+           key: Callable[[list[tuple[str, bytes]]], str | None]) -> list[list[_Run]]:
+    """The Pagefind runs: a list per language (the language with most pages first), each run a
+    folder of hard links to at most ``per_run`` pages, oldest first (by date, then path): a new
+    story joins the newest run, and the runs before keep their documents. [] when one run will
+    do (at most ``languages_apart_from`` and ``per_run`` pages). ``documents``: what
+    SearchSource knows of each document, by path (else read from the documents); ``key``: the
+    key of a run's kept bundle, from its documents' paths and digests."""
+    if documents is None:
+        documents = {}
         for path in source.rglob("*.html"):
-            with open(path, encoding="utf-8") as handle:
-                head = _HTML_LANG.search(handle.read(200))
-            languages[path.relative_to(source).as_posix()] = head.group(1) if head else ""
-    documents = sorted(languages)
+            data = path.read_bytes()
+            documents[path.relative_to(source).as_posix()] = Document.of(
+                data.decode("utf-8"), _document_digest(data))
     if len(documents) <= min(per_run, languages_apart_from):
         return []
     by_lang: dict[str, list[str]] = {}
-    for rel in documents:
-        by_lang.setdefault(languages[rel], []).append(rel)
+    for rel, known in sorted(documents.items(), key=lambda item: (item[1].date, item[0])):
+        by_lang.setdefault(known.lang, []).append(rel)
     if len(by_lang) == 1 and len(documents) <= per_run:
         return []
     holder = Path(tempfile.mkdtemp(prefix="masthead-search-parts-", dir=source.parent))
-    groups: list[list[Path]] = []
+    groups: list[list[_Run]] = []
     # The largest language first: its runs are joined while Pagefind indexes the others.
     for _, pages in sorted(by_lang.items(), key=lambda item: (-len(item[1]), item[0])):
-        count = -(-len(pages) // per_run)
-        folders = []
-        for n in range(count):
-            folder = holder / str(len(groups) + 1) / str(n + 1)
-            for rel in pages[n * len(pages) // count:(n + 1) * len(pages) // count]:
+        group: list[_Run] = []
+        for start in range(0, len(pages), per_run):
+            folder = holder / str(len(groups) + 1) / str(len(group) + 1)
+            chunk = pages[start:start + per_run]
+            for rel in chunk:
                 _link(source / rel, folder / rel)
-            folders.append(folder)
-        groups.append(folders)
+            group.append(_Run(folder, key([(rel, documents[rel].digest) for rel in sorted(chunk)])))
+        groups.append(group)
     return groups
 
 
