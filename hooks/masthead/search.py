@@ -156,8 +156,10 @@ def pagefind_executable() -> Path:
     return found
 
 
-# What article.html writes around the part of a story page that search indexes.
+# What article.html writes around the part of a story page that search indexes, and before the
+# end of it that holds nothing Pagefind keeps (related stories, comments).
 BODY_START = '<article class="mh-article" data-pagefind-body>'
+BODY_REST = "<!--mh-search-rest-->"
 BODY_END = "<!--/mh-search-body-->"
 _HTML_LANG = re.compile(r'<html\b[^>]*?\blang="([^"<>]*)"')
 _TITLE = re.compile(r"<title>([^<]*)</title>")
@@ -170,18 +172,23 @@ def search_document(html: str) -> str | None:
     A story page is ~37 KB of which Pagefind keeps only the ``data-pagefind-body`` element; it
     parses all of it though, which was a third of its time. The element is found by markers only
     the template writes: editors' words before it are escaped (no ``<``), and the search for the
-    end runs backwards over what follows it, which is escaped as well. The index Pagefind makes
-    from these documents is byte-identical to the one it makes from the pages.
+    end runs backwards over what follows it, which is escaped as well. The related stories and
+    comments at the element's end are left out (from BODY_REST): Pagefind ignores them, and they
+    change when other stories do, which would make the document change (and Pagefind run again
+    over its run of stories, see build_index) without a change to the index. The index Pagefind
+    makes from these documents is byte-identical to the one it makes from the pages.
     """
     start = html.find(BODY_START)
     end = html.rfind(BODY_END)
     if start < 0 or end < start:
         return None
+    rest = html.rfind(BODY_REST, start, end)
+    body = html[start:end] if rest < 0 else html[start:rest] + "</article>"
     lang = _HTML_LANG.search(html, 0, start)
     title = _TITLE.search(html, 0, start)
     return (f'<!doctype html><html lang="{lang.group(1) if lang else ""}"><head><meta charset="utf-8">'
             f"<title>{title.group(1) if title else ''}</title></head><body>"
-            f"{html[start:end]}</body></html>")
+            f"{body}</body></html>")
 
 
 @dataclass(frozen=True)
