@@ -159,10 +159,9 @@ def test_runs_joined_give_the_index_of_one_run(documents: Path, tmp_path: Path) 
 
 
 def test_joined_fragment_names_follow_pagefinds_rule() -> None:
-    """Names are the start of SHA-1 written byte by byte in hex without leading zeros."""
-    assert full_hash(b"") == "".join(format(b, "x") for b in bytes.fromhex(
-        "da39a3ee5e6b4b0d3255bfef95601890afd80709"))
-    assert full_hash(b"")[:8] == "da39a3ee"
+    """Names are the start of SHA-1 written byte by byte in hex without leading zeros (SHA-1 of
+    nothing is da39a3ee5e6b4b0d3255bfef95601890afd80709: 0d, 07 and 09 lose their zeros)."""
+    assert full_hash(b"") == "da39a3ee5e6b4bd3255bfef95601890afd879"
 
 
 def test_sort_values_come_from_the_sort_attributes_of_the_document() -> None:

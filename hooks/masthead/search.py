@@ -485,15 +485,23 @@ class _Runs:
                 shutil.rmtree(old, ignore_errors=True)
 
 
-def _store(bundle: Path, kept: Path) -> None:
-    """A copy of ``bundle`` (hard links) at ``kept``; a cache that cannot be written is no error."""
+def _store(bundle: Path, kept: Path, *, alone: bool = False) -> None:
+    """A copy of ``bundle`` (hard links) at ``kept``; ``alone``: the only entry of its folder. A
+    cache that cannot be written is no error (the next build runs Pagefind again)."""
+    holder = kept.parent
+    fresh = None
     try:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        fresh = Path(tempfile.mkdtemp(prefix=".new-", dir=kept.parent))
+        holder.mkdir(parents=True, exist_ok=True)
+        fresh = Path(tempfile.mkdtemp(prefix=".new-", dir=holder))
         _link_tree(bundle, fresh)
+        if alone:
+            for old in holder.iterdir():
+                if old != fresh:
+                    shutil.rmtree(old, ignore_errors=True)
         fresh.rename(kept)
     except OSError:
-        shutil.rmtree(kept, ignore_errors=True)
+        if fresh is not None:
+            shutil.rmtree(fresh, ignore_errors=True)
 
 
 def _join(bundles: list[Path], group: list[_Run], out: Path) -> None:
@@ -560,19 +568,8 @@ def _link(source: Path, dest: Path) -> None:
 
 
 def _keep(bundle: Path, kept: Path) -> None:
-    """Keep ``bundle`` as the cache's only bundle, at ``kept``; a cache that cannot be written is
-    no error (the next build runs Pagefind again)."""
-    holder = kept.parent
-    try:
-        holder.mkdir(parents=True, exist_ok=True)
-        fresh = Path(tempfile.mkdtemp(prefix=".new-", dir=holder))
-        _link_tree(bundle, fresh)
-        for old in holder.iterdir():
-            if old != fresh:
-                shutil.rmtree(old, ignore_errors=True)
-        fresh.rename(kept)
-    except OSError:
-        shutil.rmtree(kept, ignore_errors=True)
+    """Keep ``bundle`` as the cache's only bundle, at ``kept``."""
+    _store(bundle, kept, alone=True)
 
 
 def _split(source: Path, per_run: int, languages_apart_from: int,
