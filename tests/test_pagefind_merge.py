@@ -246,3 +246,46 @@ def test_a_new_or_edited_story_runs_pagefind_again_only_for_its_run(
     assert kept == build("fresh-again", None)[1]
     assert "quokka" in contents(tmp_path / "third/pagefind", "en")["words"]
     assert len(list((cache / "runs").iterdir())) == 15  # runs no build uses any more are dropped
+
+
+def test_a_page_whose_name_an_earlier_run_took_gets_a_longer_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind names a page by the shortest start of its content hash that no page before it
+    has. Two runs can give two pages the same name; joined, the later page's name grows by
+    characters of its own hash, as one run would have named it."""
+    from masthead import pagefind_bundle, pagefind_merge
+    from masthead.search import _run, pagefind_executable
+
+    bundles = []
+    for n, word in enumerate(("okapi", "quokka")):
+        folder = tmp_path / f"documents-{n}"
+        page = folder / f"news/{word}/index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f'<!doctype html><html lang="en"><body><article data-pagefind-body>'
+                        f"<h1>{word}</h1><p>The {word} story.</p></article></body></html>",
+                        encoding="utf-8")
+        bundle = tmp_path / f"bundle-{n}"
+        _run(pagefind_executable(), folder, bundle)
+        # Make the two runs name their page alike, as if both hashes began "aaaaaaa".
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        meta_path = bundle / f"pagefind.{entry['languages']['en']['hash']}.pf_meta"
+        meta = pagefind_bundle.read(meta_path)
+        (bundle / "fragment" / f"{meta[1][0][0]}.pf_fragment").rename(
+            bundle / "fragment" / "en_aaaaaaa.pf_fragment")
+        meta[1][0][0] = "en_aaaaaaa"
+        pagefind_bundle.write(meta_path, meta)
+        bundles.append(bundle)
+    real = pagefind_merge.full_hash
+
+    def colliding(data: bytes) -> str:
+        for n, word in enumerate((b"okapi", b"quokka")):
+            if data.startswith(b'{"url":') and word in data:
+                return "aaaaaaa" + "bc"[n] + "0" * 30
+        return real(data)
+
+    monkeypatch.setattr(pagefind_merge, "full_hash", colliding)
+    pagefind_merge.merge(bundles, tmp_path / "joined", lambda url: {})
+    joined = contents(tmp_path / "joined", "en")
+    assert {url: name for url, (name, _, _) in joined["fragments"].items()} == {
+        "/news/okapi/": "en_aaaaaaa", "/news/quokka/": "en_aaaaaaac"}
+    assert set(joined["words"]) >= {"okapi", "quokka"}
