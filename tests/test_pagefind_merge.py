@@ -177,7 +177,7 @@ def test_runs_are_cut_per_language_the_largest_first_oldest_stories_first(tmp_pa
     """The language with most pages is indexed first (its runs are joined while Pagefind indexes
     the others); each language in runs of ``per_run`` pages from its oldest story, so a new
     story joins the newest run and the runs before keep their documents (and kept bundles)."""
-    from masthead.search import Document, _split
+    from masthead.search import Document, _split, read_documents
 
     source = tmp_path / "documents"
     stamps = [5, 50, 40, 30, 1, 20, 10]
@@ -195,7 +195,7 @@ def test_runs_are_cut_per_language_the_largest_first_oldest_stories_first(tmp_pa
     def key(documents: list[tuple[str, bytes]]) -> str:
         return ",".join(path.split("/")[0] for path, _ in documents)
 
-    groups = _split(source, 2, 1000, None, key)
+    groups = _split(source, 2, 1000, read_documents(source), key)
     assert held(groups) == [[["s5", "s6"], ["s2", "s3"], ["s1"]], [["s0", "s4"]]]
     assert [[run.key for run in group] for group in groups] == [["s5,s6", "s2,s3", "s1"], ["s0,s4"]]
     # A newer Chinese story: the runs before the newest keep their documents.
@@ -203,8 +203,9 @@ def test_runs_are_cut_per_language_the_largest_first_oldest_stories_first(tmp_pa
     path.parent.mkdir()
     path.write_text('<!doctype html><html lang="zh"><body><span data-pagefind-sort="date[data-sort]" '
                     'data-sort="60"></span>7</body></html>', encoding="utf-8")
-    assert held(_split(source, 2, 1000, None, key))[0] == [["s5", "s6"], ["s2", "s3"], ["s1", "s7"]]
-    known = {f"s{n}/index.html": Document("en", 0, b"") for n in range(8)}  # as SearchSource knows
+    again = _split(source, 2, 1000, read_documents(source), key)
+    assert held(again)[0] == [["s5", "s6"], ["s2", "s3"], ["s1", "s7"]]
+    known = {f"s{n}/index.html": Document("en", {}, b"") for n in range(8)}  # as SearchSource knows
     assert _split(source, 8, 1000, known, key) == []  # one language that fits one run
 
 

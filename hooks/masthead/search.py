@@ -193,22 +193,38 @@ def search_document(html: str) -> str | None:
 
 @dataclass(frozen=True)
 class Document:
-    """A search document as build_index cuts the stories into Pagefind runs: its language, the
-    date Pagefind sorts it by (``data-pagefind-sort`` "date", seconds; 0 without one) and the
-    digest of its bytes."""
+    """A search document as build_index cuts the stories into Pagefind runs and joins them: its
+    language, its ``data-pagefind-sort`` values (None: not in the ``key[attribute]`` form the
+    join reads) and the digest of its bytes."""
 
     lang: str
-    date: int
+    sorts: Mapping[str, str] | None
     digest: bytes
 
     @classmethod
     def of(cls, document: str, digest: bytes) -> Document:
         lang = _HTML_LANG.search(document, 0, 200)
         try:
-            date = sort_values_of(document).get("date", "")
+            sorts: Mapping[str, str] | None = sort_values_of(document)
         except FormatError:
-            date = ""
-        return cls(lang.group(1) if lang else "", int(date) if date.isdigit() else 0, digest)
+            sorts = None
+        return cls(lang.group(1) if lang else "", sorts, digest)
+
+    @property
+    def date(self) -> int:
+        """The date Pagefind sorts the story by (seconds; 0 without one)."""
+        date = (self.sorts or {}).get("date", "")
+        return int(date) if date.isdigit() else 0
+
+
+def read_documents(folder: Path) -> dict[str, Document]:
+    """:meth:`SearchSource.documents` of a folder of search documents, read from disk."""
+    documents = {}
+    for path in folder.rglob("*.html"):
+        data = path.read_bytes()
+        documents[path.relative_to(folder).as_posix()] = Document.of(data.decode("utf-8"),
+                                                                     _document_digest(data))
+    return documents
 
 
 class SearchSource:
@@ -370,6 +386,8 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
             _link_tree(kept, staging)
         else:
             if source is not None:
+                if documents is None:
+                    documents = read_documents(source)
                 groups = _split(source, per_run, languages_apart_from, documents, runs.key)
             timing.annotate("search_split_s", round(time.perf_counter() - started, 2))
             outs: list[Path] = []
@@ -383,7 +401,7 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
                         runs.into(group[0], out)
                     else:
                         bundles = [runs.bundle(run) for run in group]
-                        joining.append(joiner.submit(_join, bundles, group, out))
+                        joining.append(joiner.submit(_join, bundles, group, out, documents or {}))
                     if any(job.done() and job.exception() for job in joining):
                         break
                 for job in joining:
@@ -504,19 +522,20 @@ def _store(bundle: Path, kept: Path, *, alone: bool = False) -> None:
             shutil.rmtree(fresh, ignore_errors=True)
 
 
-def _join(bundles: list[Path], group: list[_Run], out: Path) -> None:
-    """The runs' ``bundles`` joined into ``out``; the runs' folders and new bundles removed."""
+def _join(bundles: list[Path], group: list[_Run], out: Path, documents: Mapping[str, Document]) -> None:
+    """The runs' ``bundles`` joined into ``out``; the runs' folders and new bundles removed.
+    ``documents``: what SearchSource knows of each document (the join needs their sort values)."""
     started = time.perf_counter()
     folders = [run.folder for run in group]
+    by_url = {"/" + path.removesuffix("index.html"): known for path, known in documents.items()}
 
-    def sort_values(url: str) -> dict[str, str]:
-        relative = url.strip("/")
-        for folder in folders:
-            for name in (f"{relative}/index.html", relative):
-                path = folder / name
-                if relative and path.is_file():
-                    return sort_values_of(path.read_text(encoding="utf-8"))
-        raise FormatError(f"no search document for {url}")
+    def sort_values(url: str) -> Mapping[str, str]:
+        known = by_url.get(url)
+        if known is None:
+            raise FormatError(f"no search document for {url}")
+        if known.sorts is None:
+            raise FormatError(f"the data-pagefind-sort of {url} is not in the key[attribute] form")
+        return known.sorts
 
     try:
         merge(bundles, out, sort_values)
@@ -573,20 +592,14 @@ def _keep(bundle: Path, kept: Path) -> None:
 
 
 def _split(source: Path, per_run: int, languages_apart_from: int,
-           documents: Mapping[str, Document] | None,
+           documents: Mapping[str, Document],
            key: Callable[[list[tuple[str, bytes]]], str | None]) -> list[list[_Run]]:
     """The Pagefind runs: a list per language (the language with most pages first), each run a
     folder of hard links to at most ``per_run`` pages, oldest first (by date, then path): a new
     story joins the newest run, and the runs before keep their documents. [] when one run will
     do (at most ``languages_apart_from`` and ``per_run`` pages). ``documents``: what
-    SearchSource knows of each document, by path (else read from the documents); ``key``: the
-    key of a run's kept bundle, from its documents' paths and digests."""
-    if documents is None:
-        documents = {}
-        for path in source.rglob("*.html"):
-            data = path.read_bytes()
-            documents[path.relative_to(source).as_posix()] = Document.of(
-                data.decode("utf-8"), _document_digest(data))
+    SearchSource knows of each document, by path; ``key``: the key of a run's kept bundle, from
+    its documents' paths and digests."""
     if len(documents) <= min(per_run, languages_apart_from):
         return []
     by_lang: dict[str, list[str]] = {}
