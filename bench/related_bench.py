@@ -61,7 +61,7 @@ def time_related(site: Path) -> tuple[int, float, float, float]:
         catalog = room.load(site / "docs")
     finally:
         newsroom.related_stories = computing
-    related = load_related_settings(settings.extra.get("related"))
+    related = load_related_settings(settings.extra.get("related"), settings.tag_aliases)
     others = [*catalog.drafts, *catalog.scheduled]
     gc.collect()
     started, cpu = time.perf_counter(), time.process_time()

@@ -338,6 +338,15 @@ def part(a: Article) -> str:
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
+def have_sklearn() -> bool:
+    """Whether the TF-IDF baseline can run (scikit-learn is in the "bench" extra only)."""
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def tfidf(pool: Sequence[Article], k: int) -> Picker:
     """The textbook baseline: TF-IDF cosine over title twice and the whole body, top k."""
     from sklearn.feature_extraction.text import TfidfVectorizer  # bench only: pip install '.[bench]'
@@ -373,8 +382,9 @@ def compare(articles: Sequence[Article], k: int, make_text: Callable[[Sequence[A
         if len(group) <= k:
             continue
         untagged = [replace(a, tags=()) for a in group]
-        pickers = {"hidden": make_text(untagged), "tfidf": tfidf(untagged, k),
-                   "tags": masthead(group, k, use_tags=True)}
+        pickers = {"hidden": make_text(untagged), "tags": masthead(group, k, use_tags=True)}
+        if have_sklearn():
+            pickers["tfidf"] = tfidf(untagged, k)
         keys = {a.src_uri: {tag_key(t) for t in a.tags} for a in group}
         for name in PARTS:
             results = {m: Result() for m in pickers}
@@ -395,8 +405,12 @@ def compare_table(title: str, rows: list[tuple[str, str, int, dict[str, Result]]
              "|---|---|---:|---:|---:|---:|---:|"]
     for lang, name, judged, r in rows:
         share = {m: (x.hits / x.shown if x.shown else 0.0) for m, x in r.items()}
-        lines.append(f"| {lang} | {name} | {judged} | {share['hidden']:.1%} | {share['tfidf']:.1%} | "
-                     f"{share['hidden'] - share['tfidf']:+.1%} | {share['tags']:.1%} |")
+        base = f"{share['tfidf']:.1%}" if "tfidf" in share else "–"
+        gain = f"{share['hidden'] - share['tfidf']:+.1%}" if "tfidf" in share else "–"
+        lines.append(f"| {lang} | {name} | {judged} | {share['hidden']:.1%} | {base} | {gain} "
+                     f"| {share['tags']:.1%} |")
+    if not have_sklearn():
+        lines.append("\n(no TF-IDF column: scikit-learn is missing; `make bench-related` installs it)")
     return "\n".join(lines) + "\n"
 
 

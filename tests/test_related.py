@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import random
 import subprocess
 import sys
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pytest
 
 from masthead.article import Article, parse_article
@@ -98,7 +100,85 @@ def test_tag_key_ignores_case_and_spacing() -> None:
     assert tag_key(" Supply  Chain ") == tag_key("supply chain") and tag_key("EV") == "ev"
 
 
+def test_tag_key_applies_aliases_from_settings() -> None:
+    aliases = {tag_key("EVs"): "EV", tag_key("电动车"): "电动汽车"}
+    assert tag_key("evs", aliases) == tag_key("EV") == "ev"
+    assert tag_key("电动车", aliases) == tag_key("电动汽车", aliases) == "电动汽车"
+    assert tag_key("Batteries", aliases) == "batteries"  # not an alias: unchanged
+
+
+def test_mixed_script_titles_give_word_pairs_in_each_script() -> None:
+    index = RelatedIndex([story("news/a.md", "华信H7 动力电池 recycling plant", "x"),
+                          story("news/b.md", "动力电池 recycling plant 华信H7", "y")], use_tags=False)
+    names = {v: k for k, v in index.term_ids.items()}
+    pairs = {" ".join(names[int(t)] for t in key.split()) for key in index.term_ids if " " in key}
+    # Adjacent words become one term each, in reading order within each script (the tokeniser
+    # gives a text's Latin words, then its Chinese words).
+    assert {"h7 recycling", "recycling plant", "华信 动力电池", "动力电池 华信"} <= pairs
+    assert "recycling h7" not in pairs and "电池 动力" not in pairs
+
+
 # -- scoring -------------------------------------------------------------------------------------
+
+
+def test_word_pairs_rank_a_shared_phrase_above_the_same_words_apart() -> None:
+    source = story("news/src.md", "Fuel cell trucks", "Fuel cell trucks reach the port.")
+    phrase = story("news/phrase.md", "Hydrogen buses", "A fuel cell powers the new buses.", "2025-03-13")
+    apart = story("news/apart.md", "Diesel buses", "Fuel prices rose; each cell of the grid is old.",
+                  "2025-03-13")
+    filler = [story(f"news/f{i}.md", f"Story {i}", f"Fuel and cell news number {i}.", "2025-01-01")
+              for i in range(3)]
+    scores = RelatedIndex([source, phrase, apart, *filler], use_tags=False).scores(source)
+    assert scores["news/phrase.md"] > scores["news/apart.md"]
+
+
+def test_term_weight_grows_with_the_log_of_its_count_and_with_rarity() -> None:
+    stories = [story("news/a.md", "Solid state battery", "battery battery battery battery cathode"),
+               story("news/b.md", "Battery swap", "battery cathode"),
+               story("news/c.md", "Cathode prices", "cathode cathode"),
+               story("news/d.md", "Rates", "central bank")]
+    index = RelatedIndex(stories, use_tags=False)
+    battery, cathode = index.term_ids["battery"], index.term_ids["cathode"]
+    tf = np.array([1.0, 10.0])
+    w = index._weigh(np.array([battery, battery]), tf)
+    assert w[1] / w[0] == pytest.approx(1 + math.log(10))  # not ten times: the log of the count
+    # battery is in 2 stories, cathode in 3: the rarer word weighs more at the same count.
+    assert index.idf[battery] > index.idf[cathode] > 0
+    assert index.idf[index.term_ids["central"]] == 0  # in one story only: links nothing
+
+
+def test_the_whole_body_counts_not_only_its_lead() -> None:
+    lead = " ".join(f"filler{i}" for i in range(300))  # more than the old 200-token lead
+    a = story("news/a.md", "Quarterly report", f"{lead} The hydrogen electrolyser plant opens.")
+    b = story("news/b.md", "Another report", f"{lead[:50]} Hydrogen electrolyser plant news.", "2025-03-13")
+    c = story("news/c.md", "Bank rates", "Central bank cuts rates.", "2025-03-13")
+    index = RelatedIndex([a, b, c], use_tags=False)
+    assert titles(index.related(a, 1)) == ["Another report"]
+    assert index.scores(a)["news/b.md"] > index.scores(a).get("news/c.md", 0)
+
+
+def test_tag_aliases_count_as_one_tag_when_scoring() -> None:
+    text = "Carmakers report quarterly deliveries."
+    stories = [story("news/src.md", "Deliveries", text, tags=["EVs"]),
+               story("news/ev.md", "Deliveries up", text, "2025-03-12", tags=["EV"]),
+               story("news/other.md", "Deliveries down", text, "2025-03-12", tags=["trucks"])]
+    plain = RelatedIndex(stories).scores(stories[0])
+    assert plain["news/ev.md"] == pytest.approx(plain["news/other.md"])  # EVs ≠ EV without aliases
+    aliased = RelatedIndex(stories, tag_aliases={tag_key("EVs"): "EV"}).scores(stories[0])
+    assert aliased["news/ev.md"] > aliased["news/other.md"]
+    known = {a.src_uri: a for a in stories}
+    found = related_stories(stories, [], RelatedSettings(count=1, tag_aliases=((tag_key("EVs"), "EV"),)),
+                            known)
+    assert titles(found["news/src.md"]) == ["Deliveries up"]
+
+
+def test_settings_carry_the_tag_aliases() -> None:
+    aliases = {tag_key("电动车"): "电动汽车"}
+    assert load_related_settings(None, aliases).tag_aliases == (("电动车", "电动汽车"),)
+    expected = RelatedSettings(3, False, (("电动车", "电动汽车"),))
+    assert load_related_settings({"count": 3}, aliases) == expected
+
+
 
 
 def newsroom() -> list[Article]:
@@ -311,9 +391,21 @@ def test_eval_on_18f_posts_beats_newest_in_section_with_tags_hidden() -> None:
     assert hits("Masthead full score, tags visible") > hits("Hugo default (tags 80, date 10, threshold 80)")
 
 
+def related_eval_has_sklearn() -> bool:
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def test_eval_script_prints_the_table() -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "related_eval.py"), "--jekyll",
-                             str(FIXTURE_18F)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "related_eval.py"), "--baselines",
+                             "--jekyll", str(FIXTURE_18F)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "| newest in section (Jekyll) |" in result.stdout
     assert "| Masthead full score, tags visible |" in result.stdout
+    # Issue 23's table: both parts of the split, TF-IDF beside Masthead when scikit-learn is there.
+    assert "| en | tuning | 8 |" in result.stdout and "| en | held-out | 10 |" in result.stdout
+    assert ("| plain TF-IDF |" in result.stdout) and (("scikit-learn is missing" in result.stdout)
+                                                      != related_eval_has_sklearn())

@@ -1,11 +1,13 @@
 """Related stories: text similarity, rare shared tags, section and time, in sub-quadratic time.
 
 Each story's words (English: lowercased, stop words dropped, plurals folded; Chinese: words
-from the rjieba dictionary segmenter) are weighted with BM25 over its title (a title word counts
-five times), its summary (twice) and the lead of its body, and the vector is normalised, so the
-text similarity of two stories is a cosine in [0, 1]. Shared tags count by rarity (an
-IDF-weighted cosine) and multiply the text similarity; the same section and nearness in time
-add small bonuses (see ``Weights``).
+from the rjieba dictionary segmenter) and each pair of adjacent words ("electric vehicle",
+"充电 网络") are counted over its title (a title word counts five times), its summary (twice) and
+its whole body (up to ``Limits.body_tokens``), weighted by TF-IDF with a logarithmic term count,
+and the vector is normalised, so the text similarity of two stories is a cosine in [0, 1].
+Shared tags (aliases applied, as on the tag pages) count by rarity (an IDF-weighted cosine) and
+multiply the text similarity; the same section and nearness in time add small bonuses (see
+``Weights``).
 
 Never all pairs (see ``Limits``): each term keeps only its strongest stories, a shared term
 counts only when the product of its two weights is not negligible, and only a shortlist of
@@ -24,6 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -35,6 +38,7 @@ from .article import Article
 from .errors import Fault, MastheadError
 from .i18n import family
 from .settings import CONFIG_FILE, ROOT
+from .tags import resolve
 from .tags import tag_key as tag_identity
 from .text import CJK_RE
 
@@ -47,17 +51,22 @@ MAX_COUNT = 20
 
 @dataclass(frozen=True)
 class RelatedSettings:
-    """``extra.masthead.related``: how many stories, and whether languages may mix."""
+    """``extra.masthead.related``: how many stories, and whether languages may mix; with
+    ``extra.masthead.tag_aliases`` (``(tag_key(alias), tag)`` pairs), so two tags the tag pages
+    count as one also count as one here."""
 
     count: int = DEFAULT_COUNT
     mix_languages: bool = False
+    tag_aliases: tuple[tuple[str, str], ...] = ()
 
 
-def load_related_settings(raw: object) -> RelatedSettings:
-    """Validate ``extra.masthead.related``; raise MastheadError naming every bad key."""
+def load_related_settings(raw: object, tag_aliases: Mapping[str, str] | None = None) -> RelatedSettings:
+    """Validate ``extra.masthead.related``; raise MastheadError naming every bad key.
+    ``tag_aliases`` is the checked ``Settings.tag_aliases``."""
+    aliases = tuple(sorted((tag_aliases or {}).items()))
     path = f"{ROOT}.{SETTINGS_KEY}"
     if raw is None:
-        return RelatedSettings()
+        return RelatedSettings(tag_aliases=aliases)
     if not isinstance(raw, Mapping):
         raise MastheadError([Fault(CONFIG_FILE, None, path, f"expected a mapping, got {raw!r:.40}",
                                    "write related: {count: 5, mix_languages: false}")])
@@ -78,16 +87,16 @@ def load_related_settings(raw: object) -> RelatedSettings:
                             "use count and mix_languages"))
     if faults:
         raise MastheadError(faults)
-    return RelatedSettings(count=count, mix_languages=mix)
+    return RelatedSettings(count=count, mix_languages=mix, tag_aliases=aliases)
 
 
 # -- tags ---------------------------------------------------------------------------------------
 
 
-def tag_key(tag: str) -> str:
-    """The form in which two tags count as the same (``EV`` = ``ev`` = ``ＥＶ``): the tag pages'
-    own identity (tags.tag_key). Aliases from settings are not applied here yet."""
-    return tag_identity(tag)
+def tag_key(tag: str, aliases: Mapping[str, str] | None = None) -> str:
+    """The form in which two tags count as the same (``EV`` = ``ev`` = ``ＥＶ``, and an alias = its
+    tag): the tag pages' own identity (tags.tag_key, tags.resolve)."""
+    return resolve(tag, aliases)[0] if aliases else tag_identity(tag)
 
 
 # -- words --------------------------------------------------------------------------------------
@@ -245,14 +254,12 @@ class Weights:
 class Limits:
     """The bounds that keep the work per story constant, and so the whole linear in stories."""
 
-    body_tokens: int = 200  # the lead of the body; news puts the topic first
+    body_tokens: int = 2000  # the whole body of nearly every story; bounds a rare long one
     postings: int = 16  # strongest stories kept per term
-    least_product: float = 0.01  # a term shared by two stories counts only above this
+    least_product: float = 0.001  # a term shared by two stories counts only above this
     shortlist: int = 32  # about this many best candidates by text per story get the full score
     tag_postings: int = 16  # stories nearest in time looked at per shared tag
     batch_cells: int = 1 << 16  # stories × queries summed at once: 1 MiB, stays in cache
-    bm25_k1: float = 1.2
-    bm25_b: float = 0.75
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -289,6 +296,18 @@ class _TokenIds(dict[str, int]):
         return value
 
 
+class _PairIds(dict[tuple[int, int], int]):
+    """(term id, next term id) → the id of that pair of words as a term of its own."""
+
+    def __init__(self, term_ids: dict[str, int]) -> None:
+        super().__init__()
+        self.term_ids = term_ids
+
+    def __missing__(self, pair: tuple[int, int]) -> int:
+        value = self[pair] = self.term_ids.setdefault(f"{pair[0]} {pair[1]}", len(self.term_ids))
+        return value
+
+
 class RelatedIndex:
     """An inverted index over one group of stories (one language, or all when they mix).
 
@@ -304,10 +323,12 @@ class RelatedIndex:
         weights: Weights = DEFAULT_WEIGHTS,
         limits: Limits = DEFAULT_LIMITS,
         use_tags: bool = True,
+        tag_aliases: Mapping[str, str] | None = None,
     ) -> None:
         self.articles = list(articles)
         self.tokenizer = tokenizer or Tokenizer()
         self.weights, self.limits, self.use_tags = weights, limits, use_tags
+        self.aliases = dict(tag_aliases or {})
         n = len(self.articles)
         self.position = {a.src_uri: i for i, a in enumerate(self.articles)}
         self.day_list = [_day(a) for a in self.articles]
@@ -327,21 +348,29 @@ class RelatedIndex:
 
     # -- terms -----------------------------------------------------------------------------------
 
-    def _tokens(self, article: Article) -> list[str]:
-        """Title and summary tokens repeated by their weight, then the lead of the body."""
-        title, standfirst, body = related_inputs(article, self.tokenizer, self.limits)
-        return title * self.weights.title + standfirst * self.weights.summary + body
+    def _term_counts(self, article: Article) -> Counter[int]:
+        """Term id → count over the title and summary (times their weights) and the body; a term
+        is a word or a pair of adjacent words, and ids are given on first sight."""
+        terms: list[int] = []
+        ids = self.token_ids
+        for tokens, times in zip(related_inputs(article, self.tokenizer, self.limits),
+                                 (self.weights.title, self.weights.summary, 1), strict=True):
+            words = [t for t in map(ids.__getitem__, tokens) if t >= 0]
+            pairs = list(map(self.pair_ids.__getitem__, pairwise(words)))
+            terms += (words + pairs) * times
+        return Counter(terms)
 
     def _index_terms(self) -> None:
         n = len(self.articles)
         self.term_ids: dict[str, int] = {}
         self.token_ids = _TokenIds(self)
+        self.pair_ids = _PairIds(self.term_ids)
         term_list: list[int] = []
         tf_list: list[int] = []
         sizes: list[int] = []
         for article in self.articles:
-            # Counted by term id: tokens that stem alike (car, cars) add up, dropped ones are -1.
-            counts = Counter(map(self.token_ids.__getitem__, self._tokens(article)))
+            # Counted by term id: tokens that stem alike (car, cars) add up; no stop words.
+            counts = self._term_counts(article)
             term_list.extend(counts)
             tf_list.extend(counts.values())
             sizes.append(len(counts))
@@ -349,14 +378,10 @@ class RelatedIndex:
         terms = np.array(term_list, dtype=np.int64)
         docs = np.repeat(np.arange(n, dtype=np.int64), sizes)
         tf = np.array(tf_list, dtype=np.float64)
-        known = terms >= 0
-        terms, docs, tf = terms[known], docs[known], tf[known]
         df = np.bincount(terms, minlength=size)
-        # BM25's IDF; a term only one story has links nothing and is left out.
-        self.idf = np.where(df > 1, np.log1p((n - df + 0.5) / (df + 0.5)), 0.0)
-        lengths = np.bincount(docs, weights=tf, minlength=n).astype(np.float64)
-        self.avg_length = float(lengths.mean()) if n else 1.0
-        weights = self._bm25(terms, tf, lengths[docs])
+        # Smoothed IDF; a term only one story has links nothing and is left out.
+        self.idf = np.where(df > 1, np.log((1.0 + n) / (1.0 + df)) + 1.0, 0.0)
+        weights = self._weigh(terms, tf)
         keep = weights > 0
         terms, docs, weights = terms[keep], docs[keep], weights[keep]
         norms = np.sqrt(np.bincount(docs, weights=weights * weights, minlength=n))
@@ -376,10 +401,10 @@ class RelatedIndex:
         self.post_start = np.searchsorted(post_terms, np.arange(size + 1)).astype(np.int64)
         self.post_key = post_terms * 2.0 + (1.0 - self.post_weights)
 
-    def _bm25(self, terms: Ints, tf: Floats, lengths: Floats) -> Floats:
-        k1, b = self.limits.bm25_k1, self.limits.bm25_b
-        norm = k1 * (1 - b + b * lengths / (self.avg_length or 1.0))
-        result: Floats = self.idf[terms] * tf * (k1 + 1) / (tf + norm)
+    def _weigh(self, terms: Ints, tf: Floats) -> Floats:
+        """TF-IDF with a logarithmic count: the tenth mention of a word adds little; the length
+        of a story is taken out by the cosine (BM25's saturation and length norm ranked worse)."""
+        result: Floats = self.idf[terms] * (1.0 + np.log(np.maximum(tf, 1.0)))
         return result
 
     def _query_vectors(self, chunk: Sequence[Article]) -> tuple[Ints, Floats, Ints]:
@@ -396,14 +421,11 @@ class RelatedIndex:
 
     def _draft_vector(self, article: Article) -> tuple[Ints, Floats]:
         """The vector of a story outside the index (a draft in `mkdocs serve`)."""
-        counts: Counter[int] = Counter()
-        for token, n in Counter(self._tokens(article)).items():
-            term = self.term_ids.get(self.tokenizer.term(token), -1)
-            if term >= 0:
-                counts[term] += n
+        size = len(self.idf)
+        counts = {t: n for t, n in self._term_counts(article).items() if t < size}  # new: no idf
         terms = _ints(sorted(counts))
         tf = np.array([counts[t] for t in sorted(counts)], dtype=np.float64)
-        weights = self._bm25(terms, tf, np.full(len(terms), float(tf.sum()), dtype=np.float64))
+        weights = self._weigh(terms, tf)
         keep = weights > 0
         terms, weights = terms[keep], weights[keep]
         return terms, weights / (float(np.sqrt((weights * weights).sum())) or 1.0)
@@ -432,7 +454,7 @@ class RelatedIndex:
         self.tag_days = [[self.day_list[i] for i in m] for m in self.tag_members]
 
     def _tag_set(self, article: Article) -> frozenset[str]:
-        return frozenset(tag_key(t) for t in article.tags) if self.use_tags else frozenset()
+        return frozenset(tag_key(t, self.aliases) for t in article.tags) if self.use_tags else frozenset()
 
     def _tag_norm(self, tags: Sequence[int]) -> float:
         return math.sqrt(sum(float(self.tag_weight[t]) for t in tags)) or 1.0
@@ -579,7 +601,7 @@ _BINS = 64  # text scores binned by their square root: finer where scores are lo
 
 def related_inputs(article: Article, tokenizer: Tokenizer | None = None,
                    limits: Limits = DEFAULT_LIMITS) -> tuple[list[str], list[str], list[str]]:
-    """The tokens of a story's title, standfirst and lead: all ``RelatedIndex`` reads of its
+    """The tokens of a story's title, standfirst and body: all ``RelatedIndex`` reads of its
     texts; besides them it reads only the story's path, tags, section, date, language and pins.
     `mkdocs serve` reuses the last build's related stories when none of these changed."""
     tok = tokenizer or Tokenizer()
@@ -683,7 +705,8 @@ def related_stories(
         groups = {}
         for a in published:
             groups.setdefault(family(a.lang), []).append(a)  # zh-Hant with zh: one language
-    indexes = {key: RelatedIndex(g, tokenizer=tokenizer, weights=weights, limits=limits)
+    indexes = {key: RelatedIndex(g, tokenizer=tokenizer, weights=weights, limits=limits,
+                                 tag_aliases=dict(settings.tag_aliases))
                for key, g in sorted(groups.items())}
     live = {a.src_uri: a for a in published}
     result: dict[str, tuple[Article, ...]] = {}
