@@ -7,6 +7,7 @@ import random
 import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -110,8 +111,7 @@ def test_tag_key_applies_aliases_from_settings() -> None:
 def test_mixed_script_titles_give_word_pairs_in_each_script() -> None:
     index = RelatedIndex([story("news/a.md", "华信H7 动力电池 recycling plant", "x"),
                           story("news/b.md", "动力电池 recycling plant 华信H7", "y")], use_tags=False)
-    names = {v: k for k, v in index.term_ids.items()}
-    pairs = {" ".join(names[int(t)] for t in key.split()) for key in index.term_ids if " " in key}
+    pairs = {name for name in index.term_names() if " " in name}
     # Adjacent words become one term each, in reading order within each script (the tokeniser
     # gives a text's Latin words, then its Chinese words).
     assert {"h7 recycling", "recycling plant", "华信 动力电池", "动力电池 华信"} <= pairs
@@ -138,13 +138,14 @@ def test_term_weight_grows_with_the_log_of_its_count_and_with_rarity() -> None:
                story("news/c.md", "Cathode prices", "cathode cathode"),
                story("news/d.md", "Rates", "central bank")]
     index = RelatedIndex(stories, use_tags=False)
-    battery, cathode = index.term_ids["battery"], index.term_ids["cathode"]
+    names = index.term_names()
+    battery, cathode = names.index("battery"), names.index("cathode")
     tf = np.array([1.0, 10.0])
     w = index._weigh(np.array([battery, battery]), tf)
     assert w[1] / w[0] == pytest.approx(1 + math.log(10))  # not ten times: the log of the count
     # battery is in 2 stories, cathode in 3: the rarer word weighs more at the same count.
     assert index.idf[battery] > index.idf[cathode] > 0
-    assert index.idf[index.term_ids["central"]] == 0  # in one story only: links nothing
+    assert index.idf[names.index("central")] == 0  # in one story only: links nothing
 
 
 def test_the_whole_body_counts_not_only_its_lead() -> None:
@@ -155,6 +156,20 @@ def test_the_whole_body_counts_not_only_its_lead() -> None:
     index = RelatedIndex([a, b, c], use_tags=False)
     assert titles(index.related(a, 1)) == ["Another report"]
     assert index.scores(a)["news/b.md"] > index.scores(a).get("news/c.md", 0)
+
+
+def test_a_story_outside_the_index_is_scored_like_one_inside() -> None:
+    stories = newsroom()
+    index = RelatedIndex(stories, use_tags=False)
+    twin = replace(stories[0], src_uri="drafts/twin.md")  # a draft: not in the index
+    inside, outside = index.scores(stories[0]), index.scores(twin)
+    assert outside.pop("news/plant.md") > max(inside.values())  # its twin, most alike
+    assert outside.keys() == inside.keys()
+    assert all(outside[k] == pytest.approx(inside[k]) for k in inside)
+    # Words the index never saw (and their pairs) count for nothing, and take no other's place.
+    stranger = replace(twin, body=twin.body + " Zyxwv qwerty battery plant.")
+    found = index.scores(stranger)
+    assert next(iter(found)) == "news/plant.md" and found.keys() == {"news/plant.md", *outside}
 
 
 def test_tag_aliases_count_as_one_tag_when_scoring() -> None:

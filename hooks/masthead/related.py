@@ -26,7 +26,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -243,8 +242,8 @@ class Weights:
 
     title: int = 5  # a title word counts as this many body words
     summary: int = 2
-    tag_boost: float = 8.0  # text similarity times (1 + tag_boost * tag similarity)
-    tags: float = 0.3  # plus tag similarity times this: shared rare tags alone still count
+    tag_boost: float = 12.0  # text similarity times (1 + tag_boost * tag similarity)
+    tags: float = 0.5  # plus tag similarity times this: shared rare tags alone still count
     section: float = 0.05
     recency: float = 0.05  # times 0.5 ** (days apart / half_life_days)
     half_life_days: float = 60.0
@@ -296,18 +295,6 @@ class _TokenIds(dict[str, int]):
         return value
 
 
-class _PairIds(dict[tuple[int, int], int]):
-    """(term id, next term id) → the id of that pair of words as a term of its own."""
-
-    def __init__(self, term_ids: dict[str, int]) -> None:
-        super().__init__()
-        self.term_ids = term_ids
-
-    def __missing__(self, pair: tuple[int, int]) -> int:
-        value = self[pair] = self.term_ids.setdefault(f"{pair[0]} {pair[1]}", len(self.term_ids))
-        return value
-
-
 class RelatedIndex:
     """An inverted index over one group of stories (one language, or all when they mix).
 
@@ -348,36 +335,45 @@ class RelatedIndex:
 
     # -- terms -----------------------------------------------------------------------------------
 
-    def _term_counts(self, article: Article) -> Counter[int]:
-        """Term id → count over the title and summary (times their weights) and the body; a term
-        is a word or a pair of adjacent words, and ids are given on first sight."""
-        terms: list[int] = []
-        ids = self.token_ids
-        for tokens, times in zip(related_inputs(article, self.tokenizer, self.limits),
-                                 (self.weights.title, self.weights.summary, 1), strict=True):
-            words = [t for t in map(ids.__getitem__, tokens) if t >= 0]
-            pairs = list(map(self.pair_ids.__getitem__, pairwise(words)))
-            terms += (words + pairs) * times
-        return Counter(terms)
+    def _words(self, article: Article) -> list[Ints]:
+        """Word ids of the title, summary and body (stop words out), in reading order; a word
+        first seen here gets the next id."""
+        fields = [np.fromiter(map(self.token_ids.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+                  for tokens in related_inputs(article, self.tokenizer, self.limits)]
+        return [ids[ids >= 0] for ids in fields]
+
+    def _keys(self, fields: Sequence[Ints], words: int) -> Ints:
+        """The key of each word and each pair of adjacent words of ``fields`` (title, summary,
+        body), repeated by the field's weight. A word's key is its id (-1: none, and no pair);
+        the pair (a, b) is (a + 1) × ``words`` + b, so one sorted array holds both."""
+        keys = []
+        for ids, times in zip(fields, (self.weights.title, self.weights.summary, 1), strict=True):
+            first, second = ids[:-1], ids[1:]
+            pairs = ((first + 1) * words + second)[(first >= 0) & (second >= 0)]
+            keys.append(np.tile(np.concatenate((ids[ids >= 0], pairs)), times))
+        return np.concatenate(keys)
+
+    def term_names(self) -> list[str]:
+        """The readable form of each term id: a word, or two words and a space between them."""
+        words = sorted(self.term_ids, key=self.term_ids.__getitem__)
+        return [words[k] if k < self.words else f"{words[k // self.words - 1]} {words[k % self.words]}"
+                for k in self.keys.tolist()]
 
     def _index_terms(self) -> None:
         n = len(self.articles)
-        self.term_ids: dict[str, int] = {}
+        self.term_ids: dict[str, int] = {}  # word → id (pairs are numbered in self.keys)
         self.token_ids = _TokenIds(self)
-        self.pair_ids = _PairIds(self.term_ids)
-        term_list: list[int] = []
-        tf_list: list[int] = []
-        sizes: list[int] = []
-        for article in self.articles:
-            # Counted by term id: tokens that stem alike (car, cars) add up; no stop words.
-            counts = self._term_counts(article)
-            term_list.extend(counts)
-            tf_list.extend(counts.values())
-            sizes.append(len(counts))
-        size = max(1, len(self.term_ids))
-        terms = np.array(term_list, dtype=np.int64)
-        docs = np.repeat(np.arange(n, dtype=np.int64), sizes)
-        tf = np.array(tf_list, dtype=np.float64)
+        fields = [self._words(a) for a in self.articles]
+        self.words = words = max(1, len(self.term_ids))
+        parts = [self._keys(f, words) for f in fields]
+        keys = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        docs = np.repeat(np.arange(n, dtype=np.int64), [len(k) for k in parts])
+        # Terms are numbered in key order: a draft's keys are found again by searchsorted.
+        self.keys, terms = np.unique(keys, return_inverse=True)
+        size = max(1, len(self.keys))
+        # Counted by (story, term): tokens that stem alike (car, cars) add up.
+        cells, tf_int = np.unique(docs * size + terms.ravel(), return_counts=True)
+        terms, docs, tf = cells % size, cells // size, tf_int.astype(np.float64)
         df = np.bincount(terms, minlength=size)
         # Smoothed IDF; a term only one story has links nothing and is left out.
         self.idf = np.where(df > 1, np.log((1.0 + n) / (1.0 + df)) + 1.0, 0.0)
@@ -421,11 +417,14 @@ class RelatedIndex:
 
     def _draft_vector(self, article: Article) -> tuple[Ints, Floats]:
         """The vector of a story outside the index (a draft in `mkdocs serve`)."""
-        size = len(self.idf)
-        counts = {t: n for t, n in self._term_counts(article).items() if t < size}  # new: no idf
-        terms = _ints(sorted(counts))
-        tf = np.array([counts[t] for t in sorted(counts)], dtype=np.float64)
-        weights = self._weigh(terms, tf)
+        words = self.words
+        # Words the index has not seen get ids from ``words`` on: they and their pairs drop out.
+        fields = [np.where(ids < words, ids, -1) for ids in self._words(article)]
+        keys = self._keys(fields, words)
+        at = np.minimum(np.searchsorted(self.keys, keys), max(0, len(self.keys) - 1))
+        found = self.keys[at] == keys if len(self.keys) else np.zeros(len(keys), dtype=bool)
+        terms, counts = np.unique(at[found], return_counts=True)
+        weights = self._weigh(terms, counts.astype(np.float64))
         keep = weights > 0
         terms, weights = terms[keep], weights[keep]
         return terms, weights / (float(np.sqrt((weights * weights).sum())) or 1.0)
