@@ -257,6 +257,7 @@ class Limits:
     postings: int = 16  # strongest stories kept per term
     least_product: float = 0.001  # a term shared by two stories counts only above this
     shortlist: int = 32  # about this many best candidates by text per story get the full score
+    query_terms: int = 200  # a story looks for others through this many of its strongest terms
     tag_postings: int = 16  # stories nearest in time looked at per shared tag
     batch_cells: int = 1 << 16  # stories × queries summed at once: 1 MiB, stays in cache
 
@@ -365,15 +366,19 @@ class RelatedIndex:
         self.token_ids = _TokenIds(self)
         fields = [self._words(a) for a in self.articles]
         self.words = words = max(1, len(self.term_ids))
-        parts = [self._keys(f, words) for f in fields]
-        keys = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-        docs = np.repeat(np.arange(n, dtype=np.int64), [len(k) for k in parts])
-        # Terms are numbered in key order: a draft's keys are found again by searchsorted.
+        # Counted per story (tokens that stem alike, car and cars, add up), then numbered over
+        # the archive in key order, so a draft's keys are found again by searchsorted.
+        counted = [np.unique(self._keys(f, words), return_counts=True) for f in fields]
+        del fields
+        sizes = [len(k) for k, _ in counted]
+        keys = np.concatenate([k for k, _ in counted]) if counted else np.zeros(0, dtype=np.int64)
+        tf = np.concatenate([c for _, c in counted]).astype(np.float64) if counted else np.zeros(0)
+        del counted
+        docs = np.repeat(np.arange(n, dtype=np.int64), sizes)
         self.keys, terms = np.unique(keys, return_inverse=True)
+        terms = terms.ravel()
+        del keys
         size = max(1, len(self.keys))
-        # Counted by (story, term): tokens that stem alike (car, cars) add up.
-        cells, tf_int = np.unique(docs * size + terms.ravel(), return_counts=True)
-        terms, docs, tf = cells % size, cells // size, tf_int.astype(np.float64)
         df = np.bincount(terms, minlength=size)
         # Smoothed IDF; a term only one story has links nothing and is left out.
         self.idf = np.where(df > 1, np.log((1.0 + n) / (1.0 + df)) + 1.0, 0.0)
@@ -382,8 +387,12 @@ class RelatedIndex:
         terms, docs, weights = terms[keep], docs[keep], weights[keep]
         norms = np.sqrt(np.bincount(docs, weights=weights * weights, minlength=n))
         weights = weights / np.where(norms > 0, norms, 1.0)[docs]
-        self.doc_ptr = np.concatenate(([0], np.cumsum(np.bincount(docs, minlength=n)))).astype(np.int64)
-        self.doc_terms, self.doc_weights = terms, weights
+        # A story asks with its ``query_terms`` strongest terms: a lower bound of the cosine,
+        # and work per story that stays the same however large the archive grows.
+        ptr = np.concatenate(([0], np.cumsum(np.bincount(docs, minlength=n)))).astype(np.int64)
+        ask = _strongest(ptr, weights, self.limits.query_terms)
+        self.doc_ptr = np.concatenate(([0], np.cumsum(np.bincount(docs[ask], minlength=n)))).astype(np.int64)
+        self.doc_terms, self.doc_weights = terms[ask], weights[ask]
         # Postings: by term, strongest first, at most ``postings`` stories each. ``post_key``
         # orders them all (term, then weight down) so one searchsorted finds, for every query
         # term at once, where its products fall below ``least_product``.
@@ -427,7 +436,9 @@ class RelatedIndex:
         weights = self._weigh(terms, counts.astype(np.float64))
         keep = weights > 0
         terms, weights = terms[keep], weights[keep]
-        return terms, weights / (float(np.sqrt((weights * weights).sum())) or 1.0)
+        weights = weights / (float(np.sqrt((weights * weights).sum())) or 1.0)
+        ask = _strongest(_ints([0, len(terms)]), weights, self.limits.query_terms)
+        return terms[ask], weights[ask]
 
     # -- tags ------------------------------------------------------------------------------------
 
@@ -618,6 +629,18 @@ def _shortlist(queries: Ints, text: Floats, count: int, size: int) -> npt.NDArra
     lowest = np.where(full.any(axis=1), _BINS - 1 - np.argmax(full[:, ::-1], axis=1), 0)
     result: npt.NDArray[np.bool_] = bins >= lowest[queries]
     return result
+
+
+def _strongest(ptr: Ints, weights: Floats, count: int) -> npt.NDArray[np.bool_]:
+    """Which entries are among the ``count`` largest ``weights`` of their story (the story of
+    entry j is the i with ptr[i] <= j < ptr[i + 1]); ties at the threshold are all kept."""
+    keep = np.ones(len(weights), dtype=bool)
+    long = np.flatnonzero(np.diff(ptr) > count)
+    for i in long.tolist():  # only the longer stories: a partition each, no sort of the archive
+        start, end = int(ptr[i]), int(ptr[i + 1])
+        mine = weights[start:end]
+        keep[start:end] = mine >= np.partition(mine, len(mine) - count)[len(mine) - count]
+    return keep
 
 
 def _day(article: Article) -> float:
