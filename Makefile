@@ -50,7 +50,7 @@ $(VENV)/.bench: pyproject.toml $(STAMP)
 # Related stories: tags-hidden Masthead vs plain TF-IDF vs with tags, on the sample and on 18F.
 CORPUS_18F ?= ../shared/corpora/18f-posts/content/posts
 bench-related: $(STAMP) $(VENV)/.bench
-	$(BIN)/python bench/related_eval.py --jekyll $(CORPUS_18F)
+	$(BIN)/python bench/related_eval.py --config mkdocs.yml --jekyll $(CORPUS_18F)
 
 # Search: Pagefind index time and size, bytes per query in Chromium, Material's lunr index size.
 bench-search: $(STAMP)

@@ -259,7 +259,7 @@ class Limits:
     shortlist: int = 32  # about this many best candidates by text per story get the full score
     query_terms: int = 200  # a story looks for others through this many of its strongest terms
     tag_postings: int = 16  # stories nearest in time looked at per shared tag
-    batch_cells: int = 1 << 16  # stories × queries summed at once: 1 MiB, stays in cache
+    batch_cells: int = 1 << 20  # stories × queries summed at once (8 MiB): few batches, little Python
 
 
 DEFAULT_WEIGHTS = Weights()
