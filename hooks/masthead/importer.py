@@ -38,6 +38,8 @@ OTHER_CONTENT_SUFFIXES = frozenset({".html", ".htm", ".rst", ".adoc", ".asciidoc
                                     ".ipynb", ".textile"})
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif")
 ASSETS_DIR = "assets/imported"
+HUGO_FILES = frozenset({"hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml",
+                        "config.yml"})
 JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)$")
 
 # What each kind of note means; the report counts them and the editor's guide lists them.
@@ -260,7 +262,7 @@ def guess_flavour(folder: Path) -> str:
     """hugo, jekyll or pelican from the site's configuration files above ``folder``; "" if none."""
     for parent in [folder, *folder.parents][:6]:
         names = {p.name for p in parent.iterdir()} if parent.is_dir() else set()
-        if names & {"hugo.toml", "hugo.yaml", "hugo.json", "config.toml"} or (parent / "archetypes").is_dir():
+        if names & HUGO_FILES or (parent / "archetypes").is_dir() or (parent / "config/_default").is_dir():
             return "hugo"
         if names & {"_config.yml", "_config.yaml", ".eleventy.js", "eleventy.config.js", ".eleventy.cjs"}:
             return "jekyll"
@@ -273,7 +275,8 @@ def site_root(folder: Path) -> Path | None:
     """The old site's root (where its configuration is), to find images given as /path."""
     for parent in [folder, *folder.parents][:6]:
         if any((parent / n).exists() for n in ("hugo.toml", "config.toml", "_config.yml", ".eleventy.js",
-                                                 "eleventy.config.js", "pelicanconf.py", "hugo.yaml")):
+                                                 "eleventy.config.js", "pelicanconf.py", "hugo.yaml",
+                                                 "hugo.yml", "config.yaml", "config.yml", "config/_default")):
             return parent
     return None
 

@@ -18,7 +18,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -169,13 +169,21 @@ def old_address(site: OldSite, facts: PostFacts, meta: Mapping[str, Any], source
     if isinstance(own, str) and own.strip():
         return clean_path(own)
     if site.flavour == "jekyll":
+        rooted = replace(facts, rel=_below(source / facts.rel, site.root) or facts.rel)
         pattern = meta.get("permalink") if isinstance(meta.get("permalink"), str) else None
-        return clean_path(jekyll_address(pattern or _jekyll_rule(site, facts), facts))
+        return clean_path(jekyll_address(pattern or _jekyll_rule(site, rooted), rooted))
     if site.flavour == "hugo":
         return clean_path(hugo_address(site, facts, source))
     if site.flavour == "pelican":
         return clean_path(pelican_address(site, site.permalinks.get("", "{slug}.html"), facts))
     return ""
+
+
+def _below(path: Path, root: Path | None) -> str:
+    try:
+        return path.relative_to(root).as_posix() if root is not None else ""
+    except ValueError:
+        return ""
 
 
 def clean_path(path: str) -> str:
@@ -223,9 +231,9 @@ _JEKYLL_NAME = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}-(.+)$")
 
 
 def _jekyll_rule(site: OldSite, facts: PostFacts) -> str:
-    first = PurePosixPath(facts.rel).parts[0] if facts.rel else ""
-    if first.startswith("_") and first[1:] in site.collections:
-        return site.collections[first[1:]]
+    for part in PurePosixPath(facts.rel).parts[:-1]:
+        if part.startswith("_") and part[1:] in site.collections:
+            return site.collections[part[1:]]
     return site.permalinks.get("", JEKYLL_STYLES["date"])
 
 
@@ -235,15 +243,19 @@ def jekyll_address(pattern: str, facts: PostFacts) -> str:
     match = _JEKYLL_NAME.match(stem)
     name = match.group(1) if match else stem
     rel = PurePosixPath(facts.rel)
-    first = rel.parts[0] if len(rel.parts) > 1 else ""
+    # news/_posts/x.md: the folders above _posts are categories too; _reviews/x.md: a collection.
+    at = next((i for i, part in enumerate(rel.parts[:-1]) if part.startswith("_")), -1)
+    folders = [p for p in rel.parts[:at] if p] if at > 0 else []
+    first = rel.parts[at] if at >= 0 else ""
+    categories = list(dict.fromkeys([*folders, *facts.categories]))
     values = _parts(facts.date) | {
-        "categories": "/".join(c.lower().replace(" ", "-") for c in facts.categories),
+        "categories": "/".join(c.lower().replace(" ", "-") for c in categories),
         "collection": first.lstrip("_") or "posts",
         "output_ext": ".html",
         "title": facts.slug or name,
         "slug": _jekyll_slug(facts.slug or name),
         "name": _jekyll_slug(name),
-        "path": (rel.with_suffix("").relative_to(first) if first else rel.with_suffix("")).as_posix(),
+        "path": PurePosixPath(*rel.with_suffix("").parts[at + 1:]).as_posix(),
     }
     return _JEKYLL_TOKEN.sub(lambda m: values.get(m.group(1), ""), pattern)
 
