@@ -476,3 +476,21 @@ def test_old_address_rules_of_each_generator() -> None:
     assert old_address(pelican, PostFacts("a.md", "A b", None, "", ("News",)), {}, Path()) == "/News/a-b.html"
     own = {"url": "https://x.org/k/"}  # the post's own address wins; a full URL loses its host
     assert old_address(pelican, PostFacts("a.md", "A", None, ""), own, Path()) == "/k/"
+
+
+def test_an_old_address_that_is_a_story_of_the_new_site_is_not_made_an_alias(
+    tmp_path: Path, make_site: MakeSite, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hugo = write(tmp_path / "blog", {
+        "hugo.toml": '[permalinks]\nposts = "/news/:filename/"\n',
+        "content/posts/existing.md": "---\ntitle: A\ndate: 2024-05-06\nslug: a\n---\nx\n",
+        "content/posts/b.md": "---\ntitle: B\ndate: 2024-05-06\nslug: c\n---\nx\n",
+        "content/posts/c.md": "---\ntitle: C\ndate: 2024-05-06\nslug: b\n---\nx\n",
+    })
+    site = make_site({"news/existing.md": article("Existing")})
+    code, out = import_into(site, hugo / "content/posts", monkeypatch=monkeypatch)
+    assert code == 0, out
+    # existing.md was /news/existing/, the address of a story already there; b and c swapped names
+    for name in ("a", "b", "c"):
+        assert "aliases" not in frontmatter.load(site.root / f"docs/news/{name}.md").metadata, name
+    assert "alias-dropped: 3 in 3 files" in out

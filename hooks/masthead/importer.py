@@ -454,11 +454,9 @@ def map_front_matter(
 
     up_key, raw_updated = first(UPDATED)
     used.update(UPDATED)
-    if up_key:
-        updated = read_date(raw_updated, settings.timezone)
-        if updated is None:
-            post.note("date-unreadable", f"{up_key}: {str(raw_updated)!r:.60} is not a date")
-        elif as_moment(updated, settings.timezone) < as_moment(date, settings.timezone):
+    updated = _noted_date(post, up_key, raw_updated, settings)
+    if updated is not None:
+        if as_moment(updated, settings.timezone) < as_moment(date, settings.timezone):
             post.note("updated-before-date", f"{up_key} {date_text(updated)} is before {out['date']}")
         elif as_moment(updated, settings.timezone) > as_moment(date, settings.timezone):
             out["updated"] = date_text(updated)
@@ -478,11 +476,9 @@ def map_front_matter(
 
     exp_key, raw_expires = first(EXPIRES)
     used.update(EXPIRES)
-    if exp_key:
-        expires = read_date(raw_expires, settings.timezone)
-        if expires is None:
-            post.note("date-unreadable", f"{exp_key}: {str(raw_expires)!r:.60} is not a date")
-        elif now is not None and as_moment(expires, settings.timezone) <= now:
+    expires = _noted_date(post, exp_key, raw_expires, settings)
+    if expires is not None:
+        if now is not None and as_moment(expires, settings.timezone) <= now:
             if keep_expired:
                 post.note("expiry-dropped", f"{exp_key} {date_text(expires)} has passed")
             else:
@@ -546,6 +542,16 @@ def map_front_matter(
     kept = {k: yaml_safe(v) for k, v in post.meta.items()
             if _norm(k) not in used and v not in (None, "", [])}
     return out, kept
+
+
+def _noted_date(post: Post, key: str, raw: Any, settings: Settings) -> dt.datetime | dt.date | None:
+    """The date in field ``key`` (None if there is none); a note when it cannot be read."""
+    if not key:
+        return None
+    value = read_date(raw, settings.timezone)
+    if value is None:
+        post.note("date-unreadable", f"{key}: {str(raw)!r:.60} is not a date")
+    return value
 
 
 def section_of(name: str, settings: Settings, sections: Mapping[str, str]) -> str:
@@ -1087,11 +1093,15 @@ def import_folder(source: Path, docs_dir: Path, settings: Settings, options: Imp
             continue
         post.dest = free_name(docs_dir, post.section, post_slug(post), planned, post)
         post.aliases = old_addresses(post, old, source, claimed)
-        if post.aliases:
-            fields["aliases"] = post.aliases
         links.register(post, fields["date"])
         posts.append((post, fields, kept))
 
+    pages = {_url_key("/" + article_url(post.dest)) for post, _, _ in posts}
+    for post, fields, _ in posts:
+        post.aliases = keep_free_aliases(post, docs_dir, pages)
+        fields.pop("aliases", None)
+        if post.aliases:
+            fields["aliases"] = post.aliases
     for post, fields, kept in posts:
         body = BodyConverter(post, links).convert(post.body)
         image, unresolved = lead_image(post, links)
@@ -1180,6 +1190,20 @@ def old_addresses(post: Post, old: OldSite, source: Path, claimed: dict[str, str
             continue
         claimed[key] = post.dest
         kept.append(path)
+    return kept
+
+
+def keep_free_aliases(post: Post, docs_dir: Path, pages: set[str]) -> list[str]:
+    """``post.aliases`` without those that are the address of a story: imported now, or already in docs/."""
+    kept = []
+    for alias in post.aliases:
+        key = _url_key(alias)
+        name = key.strip("/")
+        taken = bool(name) and any((docs_dir / n).is_file() for n in (f"{name}.md", f"{name}/index.md"))
+        if key in pages or taken:
+            post.note("alias-dropped", f"{alias} is the address of a story of the new site")
+        else:
+            kept.append(alias)
     return kept
 
 

@@ -40,6 +40,7 @@ from .importer import (
     _url_key,
     date_text,
     free_name,
+    keep_free_aliases,
     plain,
     section_of,
 )
@@ -399,19 +400,21 @@ def import_export(path: Path, docs_dir: Path, settings: Settings, options: Impor
                 post.note("alias-dropped", f"{old} is kept by {claimed[_url_key(old)]} already")
             else:
                 claimed[_url_key(old)] = post.dest
-                fields["aliases"] = [old]
-                report.addresses.append((old, new))
+                post.aliases = [old]
                 by_old[_url_key(old)] = post.dest
-        if item.id and item.status not in DRAFT_STATUSES:
-            report.addresses.append((f"/?p={item.id}", new))
+        if item.id:
             by_old[f"?p={item.id}"] = post.dest
         if item.comments:
             post.note("comments-dropped", "comments on the old site", item.comments)
         stories.append(_Story(post, fields, item))
 
+    pages = {_url_key("/" + article_url(story.post.dest)) for story in stories}
     texts: list[tuple[Post, str]] = []
     for story in stories:
         post, fields = story.post, story.fields
+        post.aliases = keep_free_aliases(post, docs_dir, pages)
+        if post.aliases:
+            fields["aliases"] = post.aliases
         _lead_image(story, export, options, fetcher, pictures)
         body = BodyConverter(post, story.item, export).convert(story.item.content)
         body = _relink(body, post, export.base_url, by_old)
@@ -426,6 +429,10 @@ def import_export(path: Path, docs_dir: Path, settings: Settings, options: Impor
             continue
         report.imported.append((post.rel, post.dest))
         texts.append((post, text))
+        new = "/" + article_url(post.dest)
+        report.addresses.extend((alias, new) for alias in post.aliases)
+        if story.item.id and story.item.status not in DRAFT_STATUSES:  # for the server: ?p=ID links
+            report.addresses.append((f"/?p={story.item.id}", new))
 
     report.map_file = options.address_map
     if options.dry_run:
