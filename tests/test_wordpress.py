@@ -65,14 +65,14 @@ def test_classic_editor_content_shortcodes_and_html_without_markdown_form() -> N
                         meta={"_wp_attachment_image_alt": "A hose"})]
     content = ('One\ntwo\n\n[caption id="a" width="300"]<img src="https://old.example.cn/u/a.jpg" '
                'alt="Plant"> The plant[/caption]\n\n[gallery]\n\n'
-               'H<sub>2</sub>O [sic] and [[caption]] literally.\n\n'
+               'H<sub>2</sub>O [sic] [photo by Li Ming] and [[caption]] literally.\n\n'
                '[embed]https://www.youtube.com/watch?v=abc[/embed]\n\n[video src="https://old.example.cn/v.mp4"]'
                '\n\n[unknown_widget id="3"]\n\n[box]Inside[/box]\n\n<iframe src="https://maps.example/x" '
                'title="Map"></iframe>\n\n<!--more-->\n\n<pre>[caption]kept[/caption]</pre>')
     body, counts = convert(content, attachments)
     assert body.startswith("One  \ntwo\n\n![Plant](https://old.example.cn/u/a.jpg)\n\n*The plant*\n\n")
     assert "![A hose](https://old.example.cn/u/hose.png)" in body  # [gallery]: the post's attachments
-    assert "H<sub>2</sub>O [sic] and [caption] literally." in body
+    assert "H<sub>2</sub>O [sic] [photo by Li Ming] and [caption] literally." in body
     assert "<https://www.youtube.com/watch?v=abc>" in body
     assert '<video controls="" src="https://old.example.cn/v.mp4">' in body
     assert "unknown_widget" not in body and "[box]" not in body and "Inside" in body
@@ -166,19 +166,28 @@ def test_fetch_images_copies_the_featured_picture_into_docs(
     assert site.build("--strict").returncode == 0
 
 
-def test_a_fetched_file_that_is_not_a_picture_is_left_out_with_a_warning(
+def test_a_fetched_file_that_is_not_a_picture_or_not_on_the_web_is_left_out_with_a_warning(
     tmp_path: Path, make_site: MakeSite, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    page = tmp_path / "plant.jpg"
-    page.write_text("<html>Not found</html>", encoding="utf-8")
+    monkeypatch.setattr(wordpress, "fetch", lambda url: b"<html>Not found</html>")
+    site = make_site({})
+    code, out = run(site, EXPORT, "--fetch-images", monkeypatch=monkeypatch)
+    assert code == 0, out
+    assert "image-fetch-failed: 1 in 1 file" in out and "not a picture" in out
+    assert "image" not in frontmatter.load(site.root / "docs/news/lan-wan-l7-zhao-hui.md").metadata
+    assert not (site.root / "docs/assets").exists()
+
+    picture = tmp_path / "plant.jpg"
+    picture.write_bytes(photo(16, 9, "JPEG"))
     export = tmp_path / "site.xml"
     export.write_text(EXPORT.read_text(encoding="utf-8").replace(
         "https://old.example.cn/wp-content/uploads/2024/05/plant.jpg]]></wp:attachment_url>",
-        f"{page.as_uri()}]]></wp:attachment_url>"), encoding="utf-8")
+        f"{picture.as_uri()}]]></wp:attachment_url>"), encoding="utf-8")
+    monkeypatch.undo()
     site = make_site({})
-    code, out = run(site, export, "--fetch-images", monkeypatch=monkeypatch)  # a real fetch of a file:// URL
+    code, out = run(site, export, "--fetch-images", monkeypatch=monkeypatch)  # the real fetch
     assert code == 0, out
-    assert "image-fetch-failed: 1 in 1 file" in out
+    assert "image-fetch-failed: 1 in 1 file" in out and "not a web address" in out
     assert "image" not in frontmatter.load(site.root / "docs/news/lan-wan-l7-zhao-hui.md").metadata
 
 
@@ -234,3 +243,14 @@ def test_a_dry_run_of_an_export_writes_nothing_and_unknown_sections_are_refused(
     assert not (site.root / "docs/news").exists() and not list(site.root.glob("*.csv"))
     assert run(site, EXPORT, "--sections", "Reviews:sports", monkeypatch=monkeypatch)[0] == 2
     assert "--sections: 'Reviews':'sports'" in capsys.readouterr().err
+
+
+def test_authors_join_the_staff_file_by_display_name_without_taking_a_used_url_name(tmp_path: Path) -> None:
+    staff = tmp_path / "authors.yml"
+    staff.write_text("authors:\n  lena:\n    name: Lena Berg\n", encoding="utf-8")  # Material's layout
+    people = {"lena": "Lena Hartmann", "lb": "Lena Berg", "wz": "王志"}
+    added = wordpress.merge_authors(staff, people, "x.xml")
+    assert added == ["lena-2", "wz"]
+    assert yaml.safe_load(staff.read_text(encoding="utf-8")) == {"authors": {
+        "lena": {"name": "Lena Berg"}, "lena-2": {"name": "Lena Hartmann"}, "wz": {"name": "王志"}}}
+    assert wordpress.merge_authors(staff, {"lena": "Lena Hartmann"}, "x.xml") == []  # already there

@@ -230,7 +230,7 @@ class _Markdown(MarkdownConverter):
 
 def to_markdown(html_text: str) -> str:
     """HTML → Markdown: ATX headings, ``-`` bullets, ``*`` emphasis."""
-    soup = BeautifulSoup(html_text, "html.parser")
+    soup = BeautifulSoup(html_text, "lxml")
     out: str = _Markdown(heading_style="atx", bullets="-", escape_underscores=False).convert_soup(soup)
     return re.sub(r"\n{3,}", "\n\n", out).strip() + "\n"
 
@@ -303,8 +303,8 @@ class BodyConverter:
                 self.noted("shortcode-rendered", f"[{name}] → <{name}>")
                 src = html.escape(url)
                 return f'<{name} controls src="{src}"><a href="{src}">{src}</a></{name}>' + tail
-        if inner is None and not raw.strip() and not m.group(4):
-            return whole  # [like this] in prose: not a shortcode
+        if inner is None and "=" not in raw and not m.group(4):
+            return whole  # [sic], [photo by Li Ming] in prose: not a shortcode
         self.noted("shortcode-removed", whole[:60])
         return (inner or "") + tail
 
@@ -326,8 +326,8 @@ class BodyConverter:
 
 
 def fetch(url: str) -> bytes:
-    """A picture from the old site (http, https or file URLs); replaced in tests."""
-    if urllib.parse.urlsplit(url).scheme not in ("http", "https", "file"):
+    """A picture from the old site; only http(s): an export must not make the import read local files."""
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise ValueError(f"{url}: not a web address")
     with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT) as response:  # the scheme is checked above
         data: bytes = response.read()
@@ -584,7 +584,7 @@ def merge_authors(path: Path, authors: Mapping[str, str], source: str) -> list[s
     slugs = set(map(str, people))
     added: dict[str, dict[str, str]] = {}
     for login, name in sorted(authors.items(), key=lambda x: x[1]):
-        if name.casefold() in names or login in slugs:
+        if name.casefold() in names:
             continue
         slug = slugify(login) if SLUG_RE.match(slugify(login)) and not CJK_RE.search(login) else slugify(name)
         base, n = slug, 1
