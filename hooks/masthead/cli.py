@@ -196,7 +196,7 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--keep-expired", action="store_true",
                      help="import posts whose expiry date has passed (without the date)")
     imp.add_argument("--fetch-images", action="store_true",
-                     help="WordPress: copy featured pictures into docs/ instead of linking to the old site")
+                     help="WordPress: copy the old site's pictures into docs/ instead of linking to them")
     imp.add_argument("--address-map", help="where to write the old → new address map "
                      "(default: import-<source>-addresses.csv here)")
     imp.add_argument("--dry-run", action="store_true", help="report only; write nothing")

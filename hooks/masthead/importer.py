@@ -68,7 +68,7 @@ KINDS: dict[str, str] = {
     "status-skipped": "trashed or automatic drafts: not imported",
     "comments-dropped": "reader comments are not part of a static site: dropped",
     "image-remote": "the lead picture stays on the old site (--fetch-images copies it into docs/)",
-    "image-fetch-failed": "the lead picture could not be fetched or is not a picture: it was left out",
+    "image-fetch-failed": "no picture fetched: a featured one is left out, one in the text keeps its old URL",
     "skipped": "not imported (not a Markdown post, or its front matter could not be read)",
 }
 

@@ -356,13 +356,12 @@ def import_export(path: Path, docs_dir: Path, settings: Settings, options: Impor
     Raises ``ExportError`` before writing anything when the file cannot be read.
     """
     export = read_export(path)
-    fetcher = fetcher or fetch
     shown = Path(os.path.relpath(docs_dir)).as_posix()
     report = ImportReport(path, shown, dry_run=options.dry_run, kind="posts")
     planned: set[str] = set()
     claimed: dict[str, str] = {}
     stories: list[_Story] = []
-    pictures: dict[str, bytes] = {}  # docs path -> fetched bytes
+    pictures = Pictures(fetcher or fetch)
     used_authors: dict[str, str] = {}
     by_old: dict[str, str] = {}  # old address key or "?p=ID" -> docs path
 
@@ -415,14 +414,16 @@ def import_export(path: Path, docs_dir: Path, settings: Settings, options: Impor
         post.aliases = keep_free_aliases(post, docs_dir, pages)
         if post.aliases:
             fields["aliases"] = post.aliases
-        _lead_image(story, export, options, fetcher, pictures)
+        _lead_image(story, export, options, pictures)
         body = BodyConverter(post, story.item, export).convert(story.item.content)
         body = _relink(body, post, export.base_url, by_old)
+        if options.fetch_images:
+            body = pictures.in_text(body, post, export.base_url)
         text = "---\n" + yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=10_000) \
             + "---\n\n" + body.strip("\n") + "\n"
         article, faults = parse_article(
             post.dest, text, settings,
-            exists=lambda p: p in pictures or (docs_dir / p).is_file())
+            exists=lambda p: p in pictures.files or (docs_dir / p).is_file())
         report.notes.extend(post.notes)
         if article is None:
             report.notes.append(Note(post.rel, "skipped", "; ".join(f.format() for f in faults)))
@@ -442,7 +443,7 @@ def import_export(path: Path, docs_dir: Path, settings: Settings, options: Impor
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-    for dest, data in sorted(pictures.items()):
+    for dest, data in sorted(pictures.files.items()):
         target = docs_dir / dest
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -503,8 +504,49 @@ def _fields(item: Item, export: Export, post: Post, settings: Settings,
     return fields
 
 
-def _lead_image(story: _Story, export: Export, options: ImportOptions,
-                fetcher: Callable[[str], bytes], pictures: dict[str, bytes]) -> None:
+class Pictures:
+    """Pictures fetched from the old site (``--fetch-images``), each once, kept until the import writes."""
+
+    def __init__(self, fetcher: Callable[[str], bytes]) -> None:
+        self.fetcher = fetcher
+        self.files: dict[str, bytes] = {}  # docs path -> the picture
+        self.failed: dict[str, str] = {}  # URL -> why
+        self.noted: set[tuple[str, str]] = set()  # (story, URL): each failure reported once a story
+
+    def local(self, url: str, post: Post) -> str | None:
+        """The picture's path relative to ``post``'s file; None (noted on the post) when it failed."""
+        dest = asset_path(url)
+        if dest not in self.files and url not in self.failed:
+            try:
+                data = self.fetcher(url)
+                _check_picture(data)
+                self.files[dest] = data
+            except (OSError, ValueError) as exc:
+                self.failed[url] = str(exc)
+        if url in self.failed:
+            if (post.rel, url) not in self.noted:
+                self.noted.add((post.rel, url))
+                post.note("image-fetch-failed", f"{url}: {self.failed[url]}")
+            return None
+        return PurePosixPath(*[".."] * (len(PurePosixPath(post.dest).parts) - 1), dest).as_posix()
+
+    def in_text(self, body: str, post: Post, base_url: str) -> str:
+        """Pictures of the old site in the story's text: fetched, and pointed at their new place."""
+        host = urllib.parse.urlsplit(base_url).netloc
+
+        def swap(m: re.Match[str]) -> str:
+            url = m.group(2).strip("<>")
+            parts = urllib.parse.urlsplit(url)
+            if parts.scheme not in ("http", "https") or \
+                    (parts.netloc != host and "/wp-content/uploads/" not in parts.path):
+                return m.group(0)
+            local = self.local(url, post)
+            return m.group(0) if local is None else f"![{m.group(1)}]({local}{m.group(3)})"
+
+        return _MD_IMAGE_RE.sub(swap, body)
+
+
+def _lead_image(story: _Story, export: Export, options: ImportOptions, pictures: Pictures) -> None:
     """``image``/``image_alt`` from the featured image (``_thumbnail_id`` → the attachment)."""
     attachment = export.attachments.get(story.item.meta.get("_thumbnail_id", ""))
     if attachment is None or not attachment.attachment_url:
@@ -512,16 +554,10 @@ def _lead_image(story: _Story, export: Export, options: ImportOptions,
     url, post = attachment.attachment_url, story.post
     alt = " ".join(attachment.meta.get("_wp_attachment_image_alt", "").split())
     if options.fetch_images:
-        dest = asset_path(url)
-        if dest not in pictures:
-            try:
-                data = fetcher(url)
-                _check_picture(data)
-            except (OSError, ValueError) as exc:
-                post.note("image-fetch-failed", f"{url}: {exc}")
-                return
-            pictures[dest] = data
-        image = str(PurePosixPath(*[".."] * (len(PurePosixPath(post.dest).parts) - 1), dest))
+        local = pictures.local(url, post)
+        if local is None:
+            return
+        image = local
     elif url.startswith(("http://", "https://")):
         post.note("image-remote", url)
         image = url
@@ -540,10 +576,11 @@ def _check_picture(data: bytes) -> None:
         with Image.open(io.BytesIO(data)) as picture:
             picture.verify()
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise ValueError(f"not a picture ({exc})") from None
+        raise ValueError(f"not a picture ({type(exc).__name__})") from None
 
 
 _MD_LINK_RE = re.compile(r"(?<!!)\[([^\]\n]*)\]\((<[^>\n]*>|[^\s()]+)((?:\s+\"[^\"\n]*\")?)\)")
+_MD_IMAGE_RE = re.compile(r"!\[([^\]\n]*)\]\((<[^>\n]*>|[^\s()]+)((?:\s+\"[^\"\n]*\")?)\)")
 
 
 def _relink(body: str, post: Post, base_url: str, by_old: Mapping[str, str]) -> str:
