@@ -1098,7 +1098,7 @@ def import_folder(source: Path, docs_dir: Path, settings: Settings, options: Imp
 
     pages = {_url_key("/" + article_url(post.dest)) for post, _, _ in posts}
     for post, fields, _ in posts:
-        post.aliases = keep_free_aliases(post, docs_dir, pages)
+        post.aliases = keep_free_aliases(post, docs_dir, pages, settings)
         fields.pop("aliases", None)
         if post.aliases:
             fields["aliases"] = post.aliases
@@ -1193,8 +1193,23 @@ def old_addresses(post: Post, old: OldSite, source: Path, claimed: dict[str, str
     return kept
 
 
-def keep_free_aliases(post: Post, docs_dir: Path, pages: set[str]) -> list[str]:
-    """``post.aliases`` without those that are the address of a story: imported now, or already in docs/."""
+# Addresses the build itself writes (newsroom.py's reserved(), the feeds, assets, search and 404 page).
+BUILT_FOLDERS = ("archive/", "authors/", "tags/", "search/", "assets/", "feeds/", "pagefind/")
+BUILT_FILES = frozenset({"", "index.html", "404.html"})
+
+
+def built_address(alias: str, settings: Settings) -> bool:
+    """True when ``alias`` is an address the new site's build writes a page of its own at."""
+    url = alias.strip("/") + ("/" if alias.endswith("/") and alias.strip("/") else "")
+    if url in BUILT_FILES or url.startswith(BUILT_FOLDERS) or "?" in alias or "#" in alias:
+        return True
+    return any(url == f"{s.slug}/" or re.fullmatch(rf"{re.escape(s.slug)}/page/\d+/", url)
+               for s in settings.sections)
+
+
+def keep_free_aliases(post: Post, docs_dir: Path, pages: set[str], settings: Settings) -> list[str]:
+    """``post.aliases`` without those the new site answers already: a story (imported now or in
+    docs/) or a page the build writes (a section, the tag pages, the front page)."""
     kept = []
     for alias in post.aliases:
         key = _url_key(alias)
@@ -1202,6 +1217,8 @@ def keep_free_aliases(post: Post, docs_dir: Path, pages: set[str]) -> list[str]:
         taken = bool(name) and any((docs_dir / n).is_file() for n in (f"{name}.md", f"{name}/index.md"))
         if key in pages or taken:
             post.note("alias-dropped", f"{alias} is the address of a story of the new site")
+        elif built_address(alias, settings):
+            post.note("alias-dropped", f"{alias} is an address the new site's build writes a page at")
         else:
             kept.append(alias)
     return kept

@@ -411,7 +411,7 @@ def import_export(path: Path, docs_dir: Path, settings: Settings, options: Impor
     texts: list[tuple[Post, str]] = []
     for story in stories:
         post, fields = story.post, story.fields
-        post.aliases = keep_free_aliases(post, docs_dir, pages)
+        post.aliases = keep_free_aliases(post, docs_dir, pages, settings)
         if post.aliases:
             fields["aliases"] = post.aliases
         _lead_image(story, export, options, pictures)
