@@ -1092,7 +1092,10 @@ def import_folder(source: Path, docs_dir: Path, settings: Settings, options: Imp
             report.notes.extend(post.notes)
             continue
         post.dest = free_name(docs_dir, post.section, post_slug(post), planned, post)
-        post.aliases = old_addresses(post, old, source, claimed)
+        # Drafts and posts not yet published had no public address: none to keep.
+        public = post.date is not None and as_moment(post.date, settings.timezone) <= now
+        if public and not fields.get("draft"):
+            post.aliases = old_addresses(post, old, source, claimed)
         links.register(post, fields["date"])
         posts.append((post, fields, kept))
 

@@ -392,8 +392,8 @@ def import_export(path: Path, docs_dir: Path, settings: Settings, options: Impor
         new = "/" + article_url(post.dest)
         link = urllib.parse.urlsplit(item.link)
         old = clean_path(urllib.parse.unquote(link.path)) if link.path.strip("/") and not link.query else ""
-        if item.status in DRAFT_STATUSES:
-            pass  # never public: no old address to keep
+        if item.status != "publish":
+            pass  # drafts, private and scheduled posts had no public address to keep
         elif old and _url_key(old) != _url_key(new):
             if _url_key(old) in claimed:
                 post.note("alias-dropped", f"{old} is kept by {claimed[_url_key(old)]} already")
@@ -432,7 +432,7 @@ def import_export(path: Path, docs_dir: Path, settings: Settings, options: Impor
         texts.append((post, text))
         new = "/" + article_url(post.dest)
         report.addresses.extend((alias, new) for alias in post.aliases)
-        if story.item.id and story.item.status not in DRAFT_STATUSES:  # for the server: ?p=ID links
+        if story.item.id and story.item.status == "publish":  # for the server: ?p=ID links
             report.addresses.append((f"/?p={story.item.id}", new))
 
     report.map_file = options.address_map
