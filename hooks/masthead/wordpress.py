@@ -380,7 +380,7 @@ def import_export(path: Path, docs_dir: Path, settings: Settings, options: Impor
             report.notes.append(Note(where, "status-skipped", f"{item.status}: {item.title!r:.60}"))
             continue
         post = Post(where, path, {}, item.content, "wordpress")
-        fields = _fields(item, export, post, settings, options)
+        fields = _fields(item, post, settings, options)
         if fields is None:
             report.notes.extend(post.notes)
             continue
@@ -389,18 +389,17 @@ def import_export(path: Path, docs_dir: Path, settings: Settings, options: Impor
             fields["author"] = author
             used_authors[item.creator] = author
         post.dest = free_name(docs_dir, post.section, post.slug, planned, post)
-        new = "/" + article_url(post.dest)
+        # The old address is the path of <link>; drafts, private and scheduled posts had none public.
         link = urllib.parse.urlsplit(item.link)
         old = clean_path(urllib.parse.unquote(link.path)) if link.path.strip("/") and not link.query else ""
-        if item.status != "publish":
-            pass  # drafts, private and scheduled posts had no public address to keep
-        elif old and _url_key(old) != _url_key(new):
-            if _url_key(old) in claimed:
-                post.note("alias-dropped", f"{old} is kept by {claimed[_url_key(old)]} already")
+        key = _url_key(old)
+        if item.status == "publish" and old and key != _url_key("/" + article_url(post.dest)):
+            if key in claimed:
+                post.note("alias-dropped", f"{old} is kept by {claimed[key]} already")
             else:
-                claimed[_url_key(old)] = post.dest
+                claimed[key] = post.dest
                 post.aliases = [old]
-                by_old[_url_key(old)] = post.dest
+                by_old[key] = post.dest
         if item.id:
             by_old[f"?p={item.id}"] = post.dest
         if item.comments:
@@ -454,7 +453,7 @@ def import_export(path: Path, docs_dir: Path, settings: Settings, options: Impor
     return report
 
 
-def _fields(item: Item, export: Export, post: Post, settings: Settings,
+def _fields(item: Item, post: Post, settings: Settings,
             options: ImportOptions) -> dict[str, Any] | None:
     """The story's front matter (without aliases and image); None when it has no date."""
     fields: dict[str, Any] = {"title": item.title or "Untitled"}
