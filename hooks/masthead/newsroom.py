@@ -219,6 +219,10 @@ class Newsroom:
                              lambda uri: article_url(uri, directory_urls=self.directory_urls),
                              self.site_url, self.page_lang, lang)
 
+    def page_url(self, src_uri: str) -> str:
+        """The site-relative URL of the page built from ``src_uri``."""
+        return article_url(src_uri, directory_urls=self.directory_urls)
+
     def page_lang(self, src_uri: str) -> str:
         """The language of the page built from ``src_uri`` (a story's own ``lang``)."""
         found = self.require_catalog().by_src.get(src_uri) or self.generated.get(src_uri)
