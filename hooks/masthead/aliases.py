@@ -54,6 +54,8 @@ def normalise(raw: str) -> str:
     segments = [s for s in path.split("/") if s]
     if any(s in (".", "..") for s in segments):
         raise AliasError(f"{text!r:.80} contains . or .. segments")
+    if segments and segments[-1].lower() in ("index.html", "index.htm"):
+        segments.pop()  # the folder's own page: the same address as the folder
     if not segments:
         return ""
     joined = "/".join(segments)
