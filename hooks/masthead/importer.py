@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from . import aliases
 from . import text as mtext
 from .article import article_url, parse_article
 from .dates import DateError, build_time, parse_date
@@ -1215,6 +1216,11 @@ def keep_free_aliases(post: Post, docs_dir: Path, pages: set[str], settings: Set
     docs/) or a page the build writes (a section, the tag pages, the front page)."""
     kept = []
     for alias in post.aliases:
+        try:
+            aliases.normalise(alias)  # the build's own rules for an alias (aliases.py)
+        except aliases.AliasError as exc:
+            post.note("alias-dropped", f"{alias}: {exc}")
+            continue
         key = _url_key(alias)
         name = key.strip("/")
         taken = bool(name) and any((docs_dir / n).is_file() for n in (f"{name}.md", f"{name}/index.md"))
