@@ -98,8 +98,8 @@ def test_every_fault_names_the_file_line_and_fix_all_at_once() -> None:
         "title: [unclosed\n",
     )
     found, faults = charts_of(source)
-    assert found == []
-    assert faults == [
+    assert found == [] and len(faults) == 8
+    assert faults[:-1] == [
         "news/a.md:9: chart: type 'pie' is not a chart type (use one of: column, bar, stacked-column, "
         "stacked-bar, line)",
         "news/a.md:21: chart: this row has 2 cells, the header has 3 (give every row as many cells as the "
@@ -114,9 +114,10 @@ def test_every_fault_names_the_file_line_and_fix_all_at_once() -> None:
         "out the smaller series)",
         "news/a.md:51: chart: bars must start at zero, so min cannot be above 0 (remove min, or use type: "
         "line to show a range)",
-        "news/a.md:58: chart: broken YAML: expected ',' or ']', but got '<stream end>' (write one field per "
-        "line, e.g. type: column; quote text that contains a colon)",
     ]
+    assert faults[-1].startswith("news/a.md:58: chart: broken YAML: ")  # the unclosed "[" (libyaml's words)
+    assert faults[-1].endswith("(write one field per line, e.g. type: column; "
+                               "quote text that contains a colon)")
     _, bad_number = charts_of(story("type: column\ntitle: T\ndata: |\n  a, b\n  x, twelve\n"))
     assert bad_number == ["news/a.md:13: chart: 'twelve' in column 'b' is not a number (write digits such "
                           "as 12.5 or 1,234; leave the cell empty when there is no value)"]

@@ -40,6 +40,7 @@ MAX_BARS = 40  # categories of a bar or column chart that still read on a phone
 MAX_POINTS = 400  # points of a line chart
 MISSING = frozenset({"", "-", "–", "—", "n/a", "NA"})
 FIELD = "chart"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when PyYAML has it: 10× faster
 
 _OPEN_RE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})\s*(?P<info>.*)$")
 _SLOT_RE = re.compile(r'<div class="mh-chart-slot" data-mh-chart="([0-9a-f]{16})"></div>')
@@ -151,12 +152,18 @@ def parse_chart(text: str, *, src_uri: str, first_line: int, lang: str, zone: Zo
     where = _Where(src_uri, first_line, [])
     text = textwrap.dedent(text.expandtabs(4))
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        spec = yaml.safe_load(text)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            spec = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        # Where the broken construct starts (an unclosed "["), else where the parser gave up.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        last = max(text.count("\n") - (1 if text.endswith("\n") else 0), 0)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        where.add(where.at(mark.line if mark else 0), f"broken YAML: {problem}",
+        where.add(where.at(min(mark.line, last) if mark else 0), f"broken YAML: {problem}",
                   "write one field per line, e.g. type: column; quote text that contains a colon")
         return None, where.faults
     if not isinstance(spec, dict) or not isinstance(node, yaml.MappingNode):

@@ -16,6 +16,7 @@ generous side so labels wrap early rather than run off.
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from collections.abc import Sequence
@@ -126,6 +127,7 @@ def _axis(chart: Chart, low: float, high: float, count: int) -> tuple[float, flo
 # -- text --------------------------------------------------------------------------------------------
 
 
+@functools.cache
 def _em(ch: str) -> float:
     if unicodedata.east_asian_width(ch) in ("W", "F"):
         return 1.0
@@ -137,7 +139,7 @@ def _em(ch: str) -> float:
 
 
 def text_width(text: str, size: float) -> float:
-    return sum(_em(ch) for ch in text) * size
+    return sum(map(_em, text)) * size
 
 
 _NO_START = set("，。、；：？！）》」』】〉,.;:!?)%")
