@@ -35,10 +35,12 @@ MEASURE = """
   });
   const plot = shown.length ? shown[0].getBoundingClientRect() : box;
   const outside = texts.filter(t => t.left < plot.left - 1 || t.right > plot.right + 1)
-    .map(t => `${t.text} [${t.left.toFixed(0)}, ${t.right.toFixed(0)}] outside [${plot.left}, ${plot.right}]`);
+    .map(t => `${t.text} [${t.left.toFixed(0)}, ${t.right.toFixed(0)}] `
+              + `outside [${plot.left}, ${plot.right}]`);
   const overlaps = [];
   texts.forEach((a, i) => texts.slice(i + 1).forEach(b => {
-    if (a.left + 1 < b.right - 1 && b.left + 1 < a.right - 1 && a.top + 1 < b.bottom - 1 && b.top + 1 < a.bottom - 1)
+    if (a.left + 1 < b.right - 1 && b.left + 1 < a.right - 1
+        && a.top + 1 < b.bottom - 1 && b.top + 1 < a.bottom - 1)
       overlaps.push(`${a.text} / ${b.text}`);
   }));
   return {layouts: shown.map(s => s.classList[1]), width: box.width, scroll: figure.scrollWidth,
@@ -89,10 +91,11 @@ def test_chart_pages_pass_vnu_and_axe(browser: Any, served_site: str, served_roo
         scripts: list[str] = []
         for rel in CHART_PAGES:
             page.goto(served_site + rel)
-            scripts += page.evaluate("[...document.querySelectorAll('figure.mh-chart script')].map(s => s.outerHTML)")
+            scripts += page.evaluate(
+                "[...document.querySelectorAll('figure.mh-chart script')].map(s => s.outerHTML)")
             page.add_script_tag(path=str(AXE))
-            found = page.evaluate("tags => axe.run('figure.mh-chart', {runOnly: {type: 'tag', values: tags}})",
-                                  WCAG_AA)
+            found = page.evaluate(
+                "tags => axe.run('figure.mh-chart', {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
             assert [f"{v['id']}: {v['help']}" for v in found["violations"]] == [], rel
         assert scripts == []
         context.close()
