@@ -167,8 +167,8 @@ def on_page_content(html: str, page: Page, **_: Any) -> str:
     html = sanitize_html(html)
     # Charts after the sanitiser (it drops inline SVG): drawn from the story's checked blocks.
     html = charts.fill(html, _room().charts.get(page.file.src_uri, {}),
-                       lambda key: log.warning(f"{page.file.src_uri}: a chart block was not read "
-                                               "(inside a quote?); put it at the start of a line"))
+                       lambda key: log.warning(f"{page.file.src_uri}: chart placeholder {key} "
+                                               "matches no chart block of the story; left out"))
     if _room().article(page.file.src_uri) is not None:
         _article_html[page.file.src_uri] = html
     with timing.phase("images"):

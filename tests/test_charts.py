@@ -71,8 +71,8 @@ def test_csv_file_next_to_the_story_tabs_full_width_commas_grouping_and_gaps() -
 def test_only_real_chart_fences_are_read() -> None:
     source = ("---\ntitle: \"```chart\"\n---\n\n````markdown\n```chart\ntype: nope\n```\n````\n\n"
               "- in a list:\n\n    ~~~chart\n    type: line\n    ~~~\n\n```python\nchart = 1\n```\n")
-    blocks = find_blocks(source)
-    assert [(b.line, b.text.strip()) for b in blocks] == [(13, "type: line")]
+    blocks = find_blocks(source + "\n> Quoted:\n>\n> ```chart\n> type: bar\n> ```\n")
+    assert [(b.line, b.text.strip()) for b in blocks] == [(13, "type: line"), (23, "type: bar")]
 
 
 def test_dates_are_written_the_page_way_and_moved_into_the_newsroom_zone() -> None:

@@ -42,6 +42,7 @@ MISSING = frozenset({"", "-", "–", "—", "n/a", "NA"})
 FIELD = "chart"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when PyYAML has it: 10× faster
 
+_QUOTE_RE = re.compile(r"^ {0,3}(?:> ?)+")
 _OPEN_RE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})\s*(?P<info>.*)$")
 _SLOT_RE = re.compile(r'<div class="mh-chart-slot" data-mh-chart="([0-9a-f]{16})"></div>')
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -99,7 +100,8 @@ def has_chart(source: str) -> bool:
 
 def find_blocks(source: str) -> list[Block]:
     """The chart blocks of a story's text, outside its front matter and other code blocks."""
-    lines = source.expandtabs(4).splitlines()
+    # Block-quote markers off, as pymdownx.superfences reads a fence inside a quote.
+    lines = [_QUOTE_RE.sub("", line) for line in source.expandtabs(4).splitlines()]
     start = 0
     if lines and re.fullmatch(r"-{3,}\s*", lines[0]):
         for number in range(1, len(lines)):
