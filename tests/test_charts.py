@@ -18,6 +18,7 @@ from masthead.cli import main
 from tests.conftest import Site, article
 
 MakeSite = Callable[..., Site]
+FONT_SIZE = chartsvg.FONT
 ZONE = ZoneInfo("Asia/Shanghai")
 ISSUE_EXAMPLE = """\
 type: column            # bar, column, stacked-column, line
@@ -193,6 +194,11 @@ def test_negative_values_hang_below_and_left_of_zero() -> None:
     assert_text_inside(html)
     column = figure(chart("type: column\ntitle: T\ndata: |\n  a, b\n  x, -4\n  y, 9\n"), "d")
     assert "−5" in column and ">10<" in column  # the axis reaches round ticks below and above
+    lowest = _plots(figure(chart("type: column\ntitle: T\ndecimals: 1\ndata: |\n  a, b\n  x, -5\n  y, 9\n"),
+                           "e"))["wide"]
+    value = re.search(r'<text x="[\d.]+" y="([\d.]+)"[^>]*>−5.0<', lowest)
+    name = re.search(r'<text x="[\d.]+" y="([\d.]+)" font-size="13"[^>]*>x<', lowest)
+    assert value and name and float(value[1]) + 4 < float(name[1]) - FONT_SIZE  # a value on the lowest tick
     assert_text_inside(column)
 
 

@@ -305,6 +305,7 @@ def columns(chart: Chart, ident: str, desc: str) -> str | None:
         totals = [number(t, chart.decimals) for t in _stack_totals(chart)]
         labelled = max(text_width(t, SMALL) for t in totals) <= slot - 4
     top, plot = (20 if labelled else 10), 220
+    below = SMALL + 4 if labelled and low < 0 else 0  # room for a value under the lowest column
     svg = _Svg(WIDE)
 
     def y(v: float) -> float:
@@ -337,9 +338,9 @@ def columns(chart: Chart, ident: str, desc: str) -> str | None:
                 svg.text(x + bar / 2, ly, [number(value, chart.decimals)], size=SMALL, anchor="middle")
         if stacked and labelled:
             svg.text(x0 + group / 2, y(base) - 4, [number(base, chart.decimals)], size=SMALL, anchor="middle")
-        svg.text(left + (j + 0.5) * slot, top + plot + 8 + FONT, names[j], anchor="middle",
+        svg.text(left + (j + 0.5) * slot, top + plot + below + 8 + FONT, names[j], anchor="middle",
                  bold=_is_highlit(chart, j))
-    height = top + plot + 12 + max(len(lines) for lines in names) * LINE
+    height = top + plot + below + 12 + max(len(lines) for lines in names) * LINE
     return svg.render(height, "mh-chart__plot--wide", ident, chart.title, desc)
 
 
