@@ -1,4 +1,5 @@
-"""The `masthead` command for editors: `new`, `check` and `import`.
+"""The `masthead` command for editors: `new`, `check` and `import`; for the site's developer:
+`init` (hooks/masthead/init.py) and `upgrade` (hooks/masthead/upgrade.py).
 
     masthead new news "Huaxin opens a plant in Hefei"
     masthead check                  # or: masthead check --format github (in CI)
@@ -172,6 +173,11 @@ def parser() -> argparse.ArgumentParser:
                      "links and images to its pages that were not imported point there")
     imp.add_argument("--dry-run", action="store_true", help="report only; write nothing")
     imp.set_defaults(run=cmd_import)
+
+    from . import init, upgrade  # the developer's commands, each in its own module
+
+    init.register(sub)
+    upgrade.register(sub)
     return p
 
 
