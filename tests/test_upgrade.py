@@ -220,3 +220,13 @@ def test_init_then_upgrade_then_make_build_on_a_fresh_clone(tmp_path: Path) -> N
                           cwd=root, capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:]
     assert "3 passed" in done.stdout and "skipped" not in done.stdout  # the newsroom's own build ran
+
+
+def test_a_newsroom_whose_settings_do_not_inherit_the_engine_is_told(tmp_path: Path) -> None:
+    from masthead.upgrade import inherits_engine
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("# settings\nINHERIT: engine.yml   # wiring\nsite_name: A\n", encoding="utf-8")
+    assert inherits_engine(config)
+    config.write_text("site_name: A\ntheme:\n  name: material\n# INHERIT: engine.yml\n", encoding="utf-8")
+    assert not inherits_engine(config) and not inherits_engine(tmp_path / "missing.yml")

@@ -135,7 +135,8 @@ def _shown(path: Path) -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="masthead", description="Masthead's tools for editors.")
+    p = argparse.ArgumentParser(prog="masthead", description="Masthead's tools for editors "
+                                "(new, check, import) and for the site's developer (init, upgrade).")
     p.add_argument("-f", "--config", default="mkdocs.yml",
                    help="the site's mkdocs.yml (default: %(default)s)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -144,7 +144,7 @@ def apply(root: Path, changes: Plan, files: Path) -> None:
         dest.parent.mkdir(parents=True, exist_ok=True)
         if dest.is_symlink() or dest.exists():
             dest.unlink()
-        shutil.copy2(files / path, dest)
+        shutil.copy2(files / path, dest, follow_symlinks=False)  # a link stays a link
     for path in changes.remove:
         dest = root / path
         dest.unlink(missing_ok=True)
@@ -218,6 +218,16 @@ def _report(changes: Plan, refreshed: bool, log: str, out: TextIO) -> None:
     print(f"recorded the commit in {layout.RECORD}", file=out)
 
 
+def inherits_engine(config: Path) -> bool:
+    """Whether the newsroom's mkdocs.yml builds on engine.yml (newsrooms made before the split
+    carry the engine's wiring themselves, and miss its changes)."""
+    try:
+        text = config.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return any(line.split("#")[0].strip() == f"INHERIT: {layout.ENGINE_CONFIG}" for line in text.splitlines())
+
+
 def run_check(root: Path, config: str, out: TextIO) -> int:
     """`masthead check` with the new engine's code, in a fresh process."""
     done = subprocess.run([sys.executable, "-m", "masthead.cli", "--config", config, "check"], cwd=root,
@@ -254,6 +264,10 @@ def cmd_upgrade(args: argparse.Namespace, out: TextIO) -> int:
     except (UpgradeError, RepoError) as exc:
         print(f"masthead upgrade: {exc}", file=sys.stderr)
         return 2
+    if not inherits_engine(Path(args.config)):
+        print(f"note: {args.config} does not start with `INHERIT: {layout.ENGINE_CONFIG}`, so changes to "
+              f"the engine's MkDocs wiring do not reach it: keep only your own settings there and add "
+              "that line (manual/settings.md)", file=out)
     print("running masthead check:", file=out)
     code = run_check(root, str(Path(args.config).resolve()), out)
     print("next: `make build` (it reinstalls the engine's dependencies if pyproject.toml changed), "
