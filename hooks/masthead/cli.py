@@ -1,4 +1,5 @@
-"""The `masthead` command for editors: `new`, `check` and `import`.
+"""The `masthead` command for editors: `new`, `check` and `import`; for the site's developer:
+`init` (hooks/masthead/init.py) and `upgrade` (hooks/masthead/upgrade.py).
 
     masthead new news "Huaxin opens a plant in Hefei"
     masthead check                  # or: masthead check --format github (in CI)
@@ -188,7 +189,8 @@ def _shown(path: Path) -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="masthead", description="Masthead's tools for editors.")
+    p = argparse.ArgumentParser(prog="masthead", description="Masthead's tools for editors "
+                                "(new, check, import) and for the site's developer (init, upgrade).")
     p.add_argument("-f", "--config", default="mkdocs.yml",
                    help="the site's mkdocs.yml (default: %(default)s)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -244,6 +246,11 @@ def parser() -> argparse.ArgumentParser:
                      "(default: import-<source>-addresses.csv here)")
     imp.add_argument("--dry-run", action="store_true", help="report only; write nothing")
     imp.set_defaults(run=cmd_import)
+
+    from . import init, upgrade  # the developer's commands, each in its own module
+
+    init.register(sub)
+    upgrade.register(sub)
     return p
 
 
