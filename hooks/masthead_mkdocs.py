@@ -19,7 +19,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
 import masthead_perf
-from masthead import output, syndication, timing
+from masthead import charts, output, syndication, timing
 from masthead.authors import AUTHORS_FILE
 from masthead.cache import cache_dir
 from masthead.dates import DateError, build_time
@@ -95,6 +95,10 @@ def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
     # Articles stay out of the nav by design (a nav of every story makes each page grow with
     # the archive); don't list them as "not included in nav".
     config.validation.nav.omitted_files = logging.DEBUG
+    # ```chart blocks (masthead/charts.py): the engine's own fence, whatever mkdocs.yml lists.
+    if "pymdownx.superfences" not in config.markdown_extensions:
+        config.markdown_extensions.append("pymdownx.superfences")
+    config.mdx_configs = charts.superfences_config(dict(config.mdx_configs or {}))
     config.theme["language"] = settings.language
     if config.nav is None:
         config.nav = [{settings.name: "index.md"}] + [
@@ -131,14 +135,14 @@ def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
     for src_uri in room.generated:
         files.append(File.generated(config, src_uri, content=""))
     catalog = room.require_catalog()
-    for article in (*catalog.drafts, *catalog.scheduled):
+    for article in catalog.withheld:
         file = files.get_file_from_path(article.src_uri)
         if file is not None:
             file.inclusion = InclusionLevel.DRAFT
     if (staff := files.get_file_from_path(AUTHORS_FILE)) is not None:
         staff.inclusion = InclusionLevel.EXCLUDED  # read by the build, not published
     with timing.phase("images"):
-        _pictures().prepare([*catalog.articles, *catalog.drafts, *catalog.scheduled])
+        _pictures().prepare([*catalog.articles, *catalog.withheld])
         # Pages that are not stories share the site's own card (og:image for WeChat and others).
         _pictures().prepare_site({p.lang for p in room.generated.values()},
                                  config.site_description or "")
@@ -158,9 +162,13 @@ def on_page_content(html: str, page: Page, **_: Any) -> str:
     """Editors' Markdown may carry raw HTML: keep its markup, drop anything that could run. Then
     body images become responsive <picture>s (our own markup, after the sanitiser; a broken
     image is reported in on_env). Each story's sanitised HTML (plain <img>) is kept for
-    full-content feeds (written in on_post_build).
+    full-content feeds (written in on_post_build). Chart placeholders become their figures.
     """
     html = sanitize_html(html)
+    # Charts after the sanitiser (it drops inline SVG): drawn from the story's checked blocks.
+    html = charts.fill(html, _room().charts.get(page.file.src_uri, {}),
+                       lambda key: log.warning(f"{page.file.src_uri}: chart placeholder {key} "
+                                               "matches no chart block of the story; left out"))
     if _room().article(page.file.src_uri) is not None:
         _article_html[page.file.src_uri] = html
     with timing.phase("images"):
@@ -209,6 +217,8 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files, **_: Any) -> En
     for path, cached in sorted(media.outputs().items()):
         files.append(_CacheFile.generated(config, path, abs_src_path=str(cached)))
     log.debug("images: %s", media.stats())
+    for redirect, html in room.redirect_pages(env.get_template("redirect.html"), config.site_url or ""):
+        files.append(File.generated(config, redirect.file, content=html))  # aliases: old addresses
     env.filters["masthead_picture"] = media.picture
     env.globals["material_stylesheet"] = _material_stylesheet(config.theme.dirs)
     env.filters["masthead_date"] = room.format_date

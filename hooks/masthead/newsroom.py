@@ -14,10 +14,12 @@ from typing import Any
 
 from . import editions as ed
 from . import i18n, search, timing
+from .aliases import Redirect
 from .archives import archive_plans
 from .article import Article, article_url, key_lines, parse_article
 from .authors import AUTHORS_FILE, Staff, author_plans, parse_authors
 from .catalog import Catalog, build_catalog, scan_docs
+from .charts import Chart, story_charts
 from .errors import Fault, MastheadError
 from .filings import filings_view
 from .listing import ListingPage, paginate
@@ -65,6 +67,7 @@ class Newsroom:
     version_keys: dict[str, tuple[str, ed.VersionKey]] = field(default_factory=dict)
     fallbacks: dict[str, ed.VersionKey] = field(default_factory=dict)
     version_table: dict[ed.VersionKey, dict[str, str]] = field(default_factory=dict)
+    charts: dict[str, dict[str, Chart]] = field(default_factory=dict)  # story -> {block digest: chart}
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -123,11 +126,11 @@ class Newsroom:
                 catalog = build_catalog(
                     sources, self.settings, exists=lambda p: (docs_dir / p).is_file(),
                     reserved=self.reserved, directory_urls=self.directory_urls, now=self.now,
-                    parse=self.parse,
+                    parse=self._charted(docs_dir),
                 )
         except MastheadError as exc:
             raise MastheadError([*faults, *exc.faults]) from None
-        withheld = [*catalog.drafts, *catalog.scheduled]  # previewed by `mkdocs serve` only
+        withheld = list(catalog.withheld)  # previewed by `mkdocs serve` only
         faults += check_pins([*catalog.articles, *withheld], catalog.by_src,
                              lambda src: key_lines(sources[src]).get("related"))
         faults += ed.check_pairs(catalog.by_src.values(), self.editions,
@@ -145,9 +148,31 @@ class Newsroom:
             self.related = {}
             for view in self.views.values():
                 own = view.catalog
-                self.related.update(self.relate(own.articles, [*own.drafts, *own.scheduled],
+                self.related.update(self.relate(own.articles, list(own.withheld),
                                                     self.related_settings, catalog.by_src))
         return catalog
+
+    def _charted(self, docs_dir: Path) -> Callable[..., tuple[Article | None, list[Fault]]]:
+        """``self.parse`` that also reads and checks the story's chart blocks (charts.py); not
+        cached with the story, since a chart may read a CSV file beside it."""
+        self.charts = {}
+
+        def read(path: str) -> str | None:
+            try:
+                return (docs_dir / path).read_text(encoding="utf-8") if (docs_dir / path).is_file() else None
+            except (OSError, UnicodeDecodeError):
+                return None
+
+        def parse(src_uri: str, source: str, settings: Settings,
+                  **options: Any) -> tuple[Article | None, list[Fault]]:
+            article, faults = self.parse(src_uri, source, settings, **options)
+            charts, found = story_charts(src_uri, source, lang=article.lang if article else settings.language,
+                                         zone=settings.timezone, read=read)
+            if charts:
+                self.charts[src_uri] = charts
+            return article, [*faults, *found]
+
+        return parse
 
     def _generate(self, catalog: Catalog) -> dict[str, GeneratedPage]:
         """The pages of each edition below its prefix; archives and author pages site-wide."""
@@ -219,6 +244,10 @@ class Newsroom:
                              lambda uri: article_url(uri, directory_urls=self.directory_urls),
                              self.site_url, self.page_lang, lang)
 
+    def page_url(self, src_uri: str) -> str:
+        """The site-relative URL of the page built from ``src_uri``."""
+        return article_url(src_uri, directory_urls=self.directory_urls)
+
     def page_lang(self, src_uri: str) -> str:
         """The language of the page built from ``src_uri`` (a story's own ``lang``)."""
         found = self.require_catalog().by_src.get(src_uri) or self.generated.get(src_uri)
@@ -264,7 +293,8 @@ class Newsroom:
             ctx["article_section"] = section.label(lang) if section else article.section
             ctx["rail"] = [a for a in view.catalog.articles[:RAIL_SIZE + 1] if a is not article][:RAIL_SIZE]
             ctx["byline"] = self.byline(article)
-            ctx["scheduled"] = catalog.is_withheld(src_uri) and not article.draft
+            ctx["expired"] = catalog.is_expired(src_uri) and not article.draft
+            ctx["scheduled"] = catalog.is_withheld(src_uri) and not article.draft and not ctx["expired"]
             with timing.phase("tags"):
                 ctx["article_tags"] = view.tags.of(article) if view.tags else []
             ctx["related"] = self.related.get(src_uri, ())
@@ -283,6 +313,12 @@ class Newsroom:
             ctx["listing"] = page.listing
             ctx.update(page.data)
         return ctx
+
+    def redirect_pages(self, template: Any, site_url: str) -> list[tuple[Redirect, str]]:
+        """Each published story's old addresses, with the page that sends readers on (aliases.py)."""
+        base = site_url if not site_url or site_url.endswith("/") else site_url + "/"
+        return [(r, template.render(redirect=r.view(base, self.view(r.lang).name, i18n.labels(r.lang))))
+                for r in self.require_catalog().redirects()]
 
     def byline(self, article: Article) -> list[dict[str, str | None]]:
         """The story's authors, each with the URL of their author page when they have one."""
