@@ -16,8 +16,11 @@ import pytest
 from masthead.article import Article, parse_article
 from masthead.catalog import newest_first
 from masthead.errors import MastheadError
+from masthead.incremental import RelatedMemo
 from masthead.related import (
+    DEFAULT_LIMITS,
     RelatedIndex,
+    RelatedLists,
     RelatedSettings,
     Tokenizer,
     check_pins,
@@ -424,3 +427,98 @@ def test_eval_script_prints_the_table() -> None:
     assert "| en | tuning | 8 |" in result.stdout and "| en | held-out | 10 |" in result.stdout
     assert ("| plain TF-IDF |" in result.stdout) and (("scikit-learn is missing" in result.stdout)
                                                       != related_eval_has_sklearn())
+
+
+# -- mkdocs serve: an edit re-ranks only what it can change ----------------------------------------
+
+SYLLABLES = ["ka", "lo", "mi", "ne", "po", "ru", "ta", "vi", "zo", "be", "du", "fe"]
+
+
+def _word(topic: int, k: int) -> str:
+    return f"{SYLLABLES[topic]}{SYLLABLES[k]}{SYLLABLES[(topic + k) % 12]}x"  # letters only, no plural s
+
+
+def _topic_story(topic: int, n: int, body_words: Sequence[str], repeat: int = 2) -> Article:
+    """Story ``n`` of ``topic``: its topic's words, a bridge word to the next topic, a tag."""
+    title = f"{_word(topic, n % 6)} {_word(topic, (n + 1) % 6)}"
+    return story(f"news/t{topic:02d}-{n}.md", title, " ".join(list(body_words) * repeat),
+                 f"2025-{1 + topic % 12:02d}-{1 + n:02d} 08:00", tags=[f"topic{topic}"])
+
+
+def _topics() -> list[Article]:
+    """12 topics of 5 stories; no word is in more than 10 stories (``Limits.postings`` is 16)."""
+    return [_topic_story(t, n, [*(_word(t, (n + k) % 6) for k in range(4)), _word((t + 1) % 12, 11)])
+            for t in range(12) for n in range(5)]
+
+
+def _paths(found: dict[str, tuple[Article, ...]]) -> dict[str, list[str]]:
+    return {src: [a.src_uri for a in items] for src, items in found.items()}
+
+
+EVERY_EDIT = replace(DEFAULT_LIMITS, rerank_from=1)  # re-rank after an edit however small the site
+
+
+def test_an_edit_that_keeps_every_words_spread_reranks_like_a_clean_computation() -> None:
+    stories = _topics()
+    known = {a.src_uri: a for a in stories}
+    lists = RelatedLists(stories, [], RelatedSettings(), known, limits=EVERY_EDIT)
+    before = _paths(lists.lists)
+    old = stories[17]  # topic 3: its own words said three times instead of twice (counts change)
+    edited = _topic_story(3, 2, [*(_word(3, (2 + k) % 6) for k in range(4)), _word(4, 11)], repeat=3)
+    assert edited.src_uri == old.src_uri and edited.body != old.body
+    now = [edited if a is old else a for a in stories]
+    again = lists.update([edited], [], {a.src_uri: a for a in now})
+    assert again is not None and edited.src_uri in again
+    # Only the stories that share a word with it, or its tag, were ranked again.
+    words = set(Tokenizer().terms(f"{old.title} {old.body}"))
+    sharing = {a.src_uri for a in stories if words & set(Tokenizer().terms(f"{a.title} {a.body}"))}
+    assert set(again) <= sharing | {a.src_uri for a in stories if a.tags == old.tags}
+    assert len(again) <= 15 < len(stories)
+    # No word's document frequency moved, and no term has a full posting list: exact.
+    clean = RelatedLists(now, [], RelatedSettings(), {a.src_uri: a for a in now})
+    assert _paths(lists.lists) == _paths(clean.lists)
+    assert {src for src, found in _paths(clean.lists).items() if before[src] != found} <= set(again)
+
+
+def test_an_edit_with_new_words_reaches_their_stories_and_work_stays_bounded() -> None:
+    stories = _topics()
+    known = {a.src_uri: a for a in stories}
+    lists = RelatedLists(stories, [], RelatedSettings(), known, limits=EVERY_EDIT)
+    old = stories[15]  # topic 3, now about topic 7's words as well
+    edited = _topic_story(3, 0, [_word(3, 0), _word(3, 1), *(_word(7, k) for k in range(6))])
+    now = [edited if a is old else a for a in stories]
+    again = lists.update([edited], [], {a.src_uri: a for a in now})
+    assert again is not None and len(again) <= 25 < len(stories)
+    assert any(a.src_uri.startswith("news/t07-") for a in lists.lists[edited.src_uri])
+    # The IDF stays the last full computation's (topic 7's words are now in 6 stories, not 5):
+    # near ties may change places with a clean computation, or the last pick of a list differ.
+    clean = _paths(RelatedLists(now, [], RelatedSettings(), {a.src_uri: a for a in now}).lists)
+    shared = [len(set(found) & set(clean[src])) for src, found in _paths(lists.lists).items()]
+    assert min(shared) >= 4 and sum(shared) >= 0.98 * 5 * len(stories)
+
+
+def test_small_sites_and_stories_outside_the_index_are_computed_again_in_full() -> None:
+    stories = _topics()
+    known = {a.src_uri: a for a in stories}
+    edited = _topic_story(3, 0, [_word(3, 0)])
+    assert RelatedLists(stories, [], RelatedSettings(), known).update([edited], [], known) is None  # < 1000
+    other = story("news/new.md", "New", "New words.")
+    every = RelatedLists(stories, [], RelatedSettings(), known, limits=EVERY_EDIT)
+    assert every.update([other], [], known) is None
+
+
+def test_the_serve_memo_reranks_after_an_edit_and_matches_a_clean_build() -> None:
+    stories = _topics()
+    memo = RelatedMemo(compute=lambda *args: RelatedLists(*args, limits=EVERY_EDIT))
+    memo(stories, [], RelatedSettings(), {a.src_uri: a for a in stories})
+    after = memo.next_build()
+    edited = _topic_story(3, 2, [*(_word(3, (2 + k) % 6) for k in range(4)), _word(4, 11)], repeat=3)
+    now = [edited if a.src_uri == edited.src_uri else a for a in stories]
+    found = after(now, [], RelatedSettings(), {a.src_uri: a for a in now})
+    assert after.computed == 0 and 0 < after.reranked <= 15
+    clean = RelatedLists(now, [], RelatedSettings(), {a.src_uri: a for a in now})
+    assert _paths(found) == _paths(clean.lists)
+    live = {a.src_uri: a for a in now}
+    assert all(a is live[a.src_uri] for items in found.values() for a in items)
+    old = RelatedLists(stories, [], RelatedSettings(), {a.src_uri: a for a in stories}).lists
+    assert after.changed == {src for src, items in _paths(found).items() if _paths(old)[src] != items}

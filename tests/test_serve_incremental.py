@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 
 from masthead.article import parse_article
 from masthead.incremental import RelatedMemo, changed_sources, same_shape, story_of, structure_kept
-from masthead.related import DEFAULT_LIMITS, RelatedSettings
+from masthead.related import DEFAULT_LIMITS, RelatedLists, RelatedSettings
 from masthead.settings import load_settings
 from tests.conftest import Site, article, leave_serve_mode, settings
 from tests.test_cache import same_tree
@@ -258,9 +258,9 @@ def test_a_story_keeps_its_shape_when_only_its_texts_change() -> None:
 def test_related_memo_reuses_the_last_answer_until_a_text_it_reads_changes() -> None:
     calls: list[int] = []
 
-    def compute(published: Any, others: Any, cfg: Any, known: Any) -> dict[str, tuple[Any, ...]]:
+    def compute(published: Any, others: Any, cfg: Any, known: Any) -> RelatedLists:
         calls.append(len(published))
-        return {a.src_uri: tuple(b for b in published if b is not a) for a in published}
+        return RelatedLists(published, others, cfg, known)
 
     def stories(title: str) -> list[Any]:
         return [_story(t, src=f"news/{n}.md", date=f"2025-03-1{i} 08:00")

@@ -259,6 +259,10 @@ class Limits:
     shortlist: int = 32  # about this many best candidates by text per story get the full score
     query_terms: int = 200  # a story looks for others through this many of its strongest terms
     tag_postings: int = 16  # stories nearest in time looked at per shared tag
+    # `mkdocs serve`: from this many stories in an index, an edit re-ranks only the stories it
+    # can change (``RelatedLists.update``); below, the lists are computed again in full (exact,
+    # a fraction of a second).
+    rerank_from: int = 1000
     batch_cells: int = 1 << 20  # stories × queries summed at once (8 MiB): few batches, little Python
 
 
@@ -397,14 +401,16 @@ class RelatedIndex:
         # orders them all (term, then weight down) so one searchsorted finds, for every query
         # term at once, where its products fall below ``least_product``.
         order = np.argsort(terms * 2.0 + (1.0 - weights), kind="stable")  # ties stay in story order
-        sorted_terms = terms[order]
-        starts = np.searchsorted(sorted_terms, np.arange(size + 1))
-        rank = np.arange(len(order)) - starts[sorted_terms]
-        order = order[rank < self.limits.postings]
-        self.post_docs, self.post_weights = docs[order], weights[order]
-        post_terms = terms[order]
-        self.post_start = np.searchsorted(post_terms, np.arange(size + 1)).astype(np.int64)
-        self.post_key = post_terms * 2.0 + (1.0 - self.post_weights)
+        self._set_postings(terms[order], docs[order], weights[order])
+
+    def _set_postings(self, terms: Ints, docs: Ints, weights: Floats) -> None:
+        """Keep the ``postings`` first entries of each term (given sorted by term, then weight down)."""
+        size = max(1, len(self.keys))
+        starts = np.searchsorted(terms, np.arange(size + 1))
+        kept = np.arange(len(terms)) - starts[terms] < self.limits.postings
+        self.post_terms, self.post_docs, self.post_weights = terms[kept], docs[kept], weights[kept]
+        self.post_start = np.searchsorted(self.post_terms, np.arange(size + 1)).astype(np.int64)
+        self.post_key = self.post_terms * 2.0 + (1.0 - self.post_weights)
 
     def _weigh(self, terms: Ints, tf: Floats) -> Floats:
         """TF-IDF with a logarithmic count: the tenth mention of a word adds little; the length
@@ -425,7 +431,14 @@ class RelatedIndex:
                 np.concatenate([w for _, w in parts]).astype(np.float64), owners)
 
     def _draft_vector(self, article: Article) -> tuple[Ints, Floats]:
-        """The vector of a story outside the index (a draft in `mkdocs serve`)."""
+        """The query vector of a story outside the index (a draft in `mkdocs serve`)."""
+        terms, weights = self._vector(article)
+        ask = _strongest(_ints([0, len(terms)]), weights, self.limits.query_terms)
+        return terms[ask], weights[ask]
+
+    def _vector(self, article: Article) -> tuple[Ints, Floats]:
+        """The whole vector of a story's text, by the index's words and IDF (a word or pair the
+        index does not know, or only one story had, counts for nothing)."""
         words = self.words
         # Words the index has not seen get ids from ``words`` on: they and their pairs drop out.
         fields = [np.where(ids < words, ids, -1) for ids in self._words(article)]
@@ -436,9 +449,60 @@ class RelatedIndex:
         weights = self._weigh(terms, counts.astype(np.float64))
         keep = weights > 0
         terms, weights = terms[keep], weights[keep]
-        weights = weights / (float(np.sqrt((weights * weights).sum())) or 1.0)
+        return terms, weights / (float(np.sqrt((weights * weights).sum())) or 1.0)
+
+    def replace(self, article: Article) -> Ints:
+        """Put the edited text of a story of the index in place of its old one (`mkdocs serve`);
+        return the stories whose candidates involved it before or do now (itself included):
+        only their lists can change.
+
+        The IDF stays the last full computation's, so every other story keeps its vector: a
+        word the edit adds to or removes from the archive moves its weight elsewhere only at the
+        next full computation. A term whose strongest stories the edited one leaves keeps one
+        fewer until then (the next strongest was not kept).
+        """
+        i = self.position[article.src_uri]
+        self.articles[i] = article
+        mine = self.post_docs == i
+        old_terms, old_weights = self.post_terms[mine], self.post_weights[mine]
+        terms, weights = self._vector(article)
+        # Postings: the old entries out, the new ones in at their place, then each term's weakest
+        # beyond ``postings`` out (the arrays stay sorted by term, then weight down).
+        others = ~mine
+        at = np.searchsorted(self.post_key[others], terms * 2.0 + (1.0 - weights))
+        self._set_postings(np.insert(self.post_terms[others], at, terms),
+                           np.insert(self.post_docs[others], at, i),
+                           np.insert(self.post_weights[others], at, weights))
+        # The query side: its strongest terms in place of the old ones.
         ask = _strongest(_ints([0, len(terms)]), weights, self.limits.query_terms)
-        return terms[ask], weights[ask]
+        start, end = int(self.doc_ptr[i]), int(self.doc_ptr[i + 1])
+        self.doc_terms = np.concatenate((self.doc_terms[:start], terms[ask], self.doc_terms[end:]))
+        self.doc_weights = np.concatenate((self.doc_weights[:start], weights[ask], self.doc_weights[end:]))
+        self.doc_ptr[i + 1:] += int(ask.sum()) - (end - start)
+        # Who finds it: stories asking through a term it was or is posted under, with a product
+        # that counts (the cut of ``_ranked``), and stories whose tag windows hold it.
+        now = self.post_docs == i
+        posted = np.concatenate((old_terms, self.post_terms[now]))
+        strength = np.concatenate((old_weights, self.post_weights[now]))
+        order = np.lexsort((-strength, posted))
+        posted, strength = posted[order], strength[order]
+        first = np.concatenate(([True], posted[1:] != posted[:-1]))[:len(posted)]
+        posted, strength = posted[first], strength[first]  # each term once, with its larger weight
+        asks = np.flatnonzero(np.isin(self.doc_terms, posted))
+        product = self.doc_weights[asks] * strength[np.searchsorted(posted, self.doc_terms[asks])]
+        asks = asks[product >= self.limits.least_product * (1 - 1e-9)]
+        finders = np.searchsorted(self.doc_ptr, asks, side="right") - 1
+        return np.unique(np.concatenate((finders, self._tag_finders(i), [i])))
+
+    def _tag_finders(self, i: int) -> Ints:
+        """The stories whose tag windows (``_tag_windows``) hold story ``i``."""
+        half, found = self.limits.tag_postings // 2, []
+        for t in self.tag_lists[i]:
+            members = _ints(self.tag_members[t])
+            at = np.searchsorted(self.tag_days[t], self.days[members], side="left")
+            where = members.tolist().index(i)
+            found.append(members[(at - half <= where) & (where < at + half)])
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
     # -- tags ------------------------------------------------------------------------------------
 
@@ -719,38 +783,85 @@ def related_stories(
     Only ``published`` stories are ever listed. Pins (``related: [paths]``) come first, in the
     editor's order; ``related: false`` gives an empty tuple. Pins must be checked first.
     """
-    count = settings.count
-    tokenizer = tokenizer or Tokenizer()
-    if settings.mix_languages:
-        groups = {"": list(published)}
-    else:
-        groups = {}
+    return RelatedLists(published, others, settings, known, tokenizer=tokenizer, weights=weights,
+                        limits=limits).lists
+
+
+class RelatedLists:
+    """The related stories of one build (``lists``), with the indexes they came from, which
+    `mkdocs serve` keeps to re-rank only what an edit can change (``update``)."""
+
+    def __init__(
+        self,
+        published: Sequence[Article],
+        others: Sequence[Article],
+        settings: RelatedSettings,
+        known: Mapping[str, Article],
+        *,
+        tokenizer: Tokenizer | None = None,
+        weights: Weights = DEFAULT_WEIGHTS,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
+        self.settings, self.known, self.limits = settings, known, limits
+        tokenizer = tokenizer or Tokenizer()
+        groups: dict[str, list[Article]] = {}
         for a in published:
-            groups.setdefault(family(a.lang), []).append(a)  # zh-Hant with zh: one language
-    indexes = {key: RelatedIndex(g, tokenizer=tokenizer, weights=weights, limits=limits,
-                                 tag_aliases=dict(settings.tag_aliases))
-               for key, g in sorted(groups.items())}
-    live = {a.src_uri: a for a in published}
-    result: dict[str, tuple[Article, ...]] = {}
-    pinned: dict[str, list[Article]] = {}
-    asking: dict[str, list[Article]] = {}
-    for article in [*published, *others]:
-        if article.related is False or count == 0:
-            result[article.src_uri] = ()
-            continue
-        pins = pinned[article.src_uri] = []
-        if isinstance(article.related, tuple):
-            for target in article.related:
-                src = resolve_pin(article.src_uri, target, known)
-                if src in live and src != article.src_uri and live[src] not in pins:
-                    pins.append(live[src])
-        result[article.src_uri] = tuple(pins[:count])
-        if len(pins) < count:
-            asking.setdefault("" if settings.mix_languages else family(article.lang), []).append(article)
-    for key, queries in asking.items():
-        if key not in indexes:
-            continue
-        exclude = {a.src_uri: [p.src_uri for p in pinned[a.src_uri]] for a in queries}
-        for article, found in zip(queries, indexes[key].related_many(queries, count, exclude), strict=True):
-            result[article.src_uri] = tuple([*pinned[article.src_uri], *found][:count])
-    return result
+            groups.setdefault(self._group(a), []).append(a)
+        self.indexes = {key: RelatedIndex(g, tokenizer=tokenizer, weights=weights, limits=limits,
+                                          tag_aliases=dict(settings.tag_aliases))
+                        for key, g in sorted(groups.items())}
+        self.live = {a.src_uri: a for a in published}
+        self.lists: dict[str, tuple[Article, ...]] = {}
+        self._rank([*published, *others])
+
+    def _group(self, article: Article) -> str:
+        """The index a story is ranked in: its language's (zh-Hant with zh), or the one index."""
+        return "" if self.settings.mix_languages else family(article.lang)
+
+    def _rank(self, articles: Sequence[Article]) -> None:
+        """Work out the lists of ``articles``: pins first, then the index's best."""
+        count = self.settings.count
+        pinned: dict[str, list[Article]] = {}
+        asking: dict[str, list[Article]] = {}
+        for article in articles:
+            if article.related is False or count == 0:
+                self.lists[article.src_uri] = ()
+                continue
+            pins = pinned[article.src_uri] = []
+            if isinstance(article.related, tuple):
+                for target in article.related:
+                    src = resolve_pin(article.src_uri, target, self.known)
+                    if src in self.live and src != article.src_uri and self.live[src] not in pins:
+                        pins.append(self.live[src])
+            self.lists[article.src_uri] = tuple(pins[:count])
+            if len(pins) < count:
+                asking.setdefault(self._group(article), []).append(article)
+        for key, queries in asking.items():
+            if key not in self.indexes:
+                continue
+            exclude = {a.src_uri: [p.src_uri for p in pinned[a.src_uri]] for a in queries}
+            found = self.indexes[key].related_many(queries, count, exclude)
+            for article, best in zip(queries, found, strict=True):
+                self.lists[article.src_uri] = tuple([*pinned[article.src_uri], *best][:count])
+
+    def update(self, edited: Sequence[Article], others: Sequence[Article],
+               known: Mapping[str, Article]) -> list[str] | None:
+        """After ``edited`` stories (published, same paths and shapes) changed only their texts:
+        re-rank them, the stories whose candidates involved them (``RelatedIndex.replace``) and
+        ``others`` (the drafts); return the paths re-ranked. None (compute again in full) if a
+        story is not in this build's indexes, or its index is smaller than ``rerank_from``."""
+        for article in edited:
+            index = self.indexes.get(self._group(article))
+            if index is None or article.src_uri not in index.position \
+                    or len(index.articles) < self.limits.rerank_from:
+                return None
+        self.known = known
+        again: dict[str, Article] = {}
+        for article in edited:
+            self.live[article.src_uri] = article
+            index = self.indexes[self._group(article)]
+            for i in index.replace(article).tolist():
+                again[index.articles[i].src_uri] = index.articles[i]
+        again.update((a.src_uri, a) for a in others)
+        self._rank(list(again.values()))
+        return list(again)
