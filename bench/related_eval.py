@@ -372,7 +372,7 @@ def tfidf(pool: Sequence[Article], k: int) -> Picker:
 
 
 def compare(articles: Sequence[Article], k: int, make_text: Callable[[Sequence[Article]], Picker],
-            ) -> list[tuple[str, str, int, dict[str, Result]]]:
+            limits: Limits = DEFAULT_LIMITS) -> list[tuple[str, str, int, dict[str, Result]]]:
     """(language, part, judged stories, method → Result) for the three rankers of issue 23."""
     groups: dict[str, list[Article]] = {}
     for a in articles:
@@ -382,7 +382,7 @@ def compare(articles: Sequence[Article], k: int, make_text: Callable[[Sequence[A
         if len(group) <= k:
             continue
         untagged = [replace(a, tags=()) for a in group]
-        pickers = {"hidden": make_text(untagged), "tags": masthead(group, k, use_tags=True)}
+        pickers = {"hidden": make_text(untagged), "tags": masthead(group, k, use_tags=True, limits=limits)}
         if have_sklearn():
             pickers["tfidf"] = tfidf(untagged, k)
         keys = {a.src_uri: {tag_key(t) for t in a.tags} for a in group}
@@ -426,7 +426,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", help="run only methods whose name contains this")
     parser.add_argument("--baselines", action="store_true",
                         help="also the table of other generators' methods and of held-out tags")
+    parser.add_argument("--limit", action="append", default=[], metavar="NAME=NUMBER",
+                        help="change one of related.Limits for Masthead's rankers, e.g. body_tokens=500")
     args = parser.parse_args(argv)
+    limits = replace(DEFAULT_LIMITS, **{name: type(getattr(DEFAULT_LIMITS, name))(value)
+                                        for name, value in (item.split("=", 1) for item in args.limit)})
 
     stemmers: dict[str, Callable[[str], str] | None] = {"light": light_stem, "none": None}
     if args.stemmer in ("snowball", "all"):
@@ -455,7 +459,8 @@ def main(argv: list[str] | None = None) -> int:
             rows = evaluate(articles, args.k, tokenizers(articles), set(args.only) if args.only else None)
             print(table(title, articles, rows, args.k))
         started = time.perf_counter()
-        result = compare(articles, args.k, lambda pool: masthead(pool, args.k, use_tags=False))
+        result = compare(articles, args.k, lambda pool: masthead(pool, args.k, use_tags=False, limits=limits),
+                         limits)
         print(compare_table(title, result, args.k))
         print(f"({len(articles)} stories, {time.perf_counter() - started:.1f} s)\n", flush=True)
     return 0

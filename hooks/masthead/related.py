@@ -3,8 +3,9 @@
 Each story's words (English: lowercased, stop words dropped, plurals folded; Chinese: words
 from the rjieba dictionary segmenter) and each pair of adjacent words ("electric vehicle",
 "充电 网络") are counted over its title (a title word counts five times), its summary (twice) and
-its whole body (up to ``Limits.body_tokens``), weighted by TF-IDF with a logarithmic term count,
-and the vector is normalised, so the text similarity of two stories is a cosine in [0, 1].
+its body (up to ``Limits.body_tokens``; pairs from its first ``pair_tokens``), weighted by
+TF-IDF with a logarithmic term count, and the vector is normalised, so the text similarity of
+two stories is a cosine in [0, 1].
 Shared tags (aliases applied, as on the tag pages) count by rarity (an IDF-weighted cosine) and
 multiply the text similarity; the same section and nearness in time add small bonuses (see
 ``Weights``).
@@ -253,7 +254,8 @@ class Weights:
 class Limits:
     """The bounds that keep the work per story constant, and so the whole linear in stories."""
 
-    body_tokens: int = 2000  # the whole body of nearly every story; bounds a rare long one
+    body_tokens: int = 1000  # the whole body of most stories; bounds a long one
+    pair_tokens: int = 300  # word pairs come from the first words of each text (the lead)
     postings: int = 16  # strongest stories kept per term
     least_product: float = 0.001  # a term shared by two stories counts only above this
     shortlist: int = 32  # about this many best candidates by text per story get the full score
@@ -353,7 +355,8 @@ class RelatedIndex:
         the pair (a, b) is (a + 1) × ``words`` + b, so one sorted array holds both."""
         keys = []
         for ids, times in zip(fields, (self.weights.title, self.weights.summary, 1), strict=True):
-            first, second = ids[:-1], ids[1:]
+            paired = ids[:self.limits.pair_tokens + 1]
+            first, second = paired[:-1], paired[1:]
             pairs = ((first + 1) * words + second)[(first >= 0) & (second >= 0)]
             keys.append(np.tile(np.concatenate((ids[ids >= 0], pairs)), times))
         return np.concatenate(keys)
@@ -379,8 +382,8 @@ class RelatedIndex:
         tf = np.concatenate([c for _, c in counted]).astype(np.float64) if counted else np.zeros(0)
         del counted
         docs = np.repeat(np.arange(n, dtype=np.int64), sizes)
-        self.keys, terms = np.unique(keys, return_inverse=True)
-        terms = terms.ravel()
+        self.keys = np.unique(keys)
+        terms = np.searchsorted(self.keys, keys)  # (faster than numpy's return_inverse)
         del keys
         size = max(1, len(self.keys))
         df = np.bincount(terms, minlength=size)
@@ -400,8 +403,15 @@ class RelatedIndex:
         # Postings: by term, strongest first, at most ``postings`` stories each. ``post_key``
         # orders them all (term, then weight down) so one searchsorted finds, for every query
         # term at once, where its products fall below ``least_product``.
-        order = np.argsort(terms * 2.0 + (1.0 - weights), kind="stable")  # ties stay in story order
-        self._set_postings(terms[order], docs[order], weights[order])
+        # Only the few strongest entries of a term in many stories are sorted (``_shortlist``).
+        crowded = df > self.limits.postings
+        number = np.cumsum(crowded) - 1  # of each crowded term among them
+        many = crowded[terms]
+        few = ~many
+        many[many] = _shortlist(number[terms[many]], weights[many], int(crowded.sum()), self.limits.postings)
+        candidates = np.flatnonzero(few | many)
+        order = candidates[np.argsort(terms[candidates] * 2.0 + (1.0 - weights[candidates]), kind="stable")]
+        self._set_postings(terms[order], docs[order], weights[order])  # ties stay in story order
 
     def _set_postings(self, terms: Ints, docs: Ints, weights: Floats) -> None:
         """Keep the ``postings`` first entries of each term (given sorted by term, then weight down)."""
@@ -575,7 +585,8 @@ class RelatedIndex:
         first (all candidates when ``keep`` is 0); never a story in its query's ``skips``.
 
         Text products are summed into cells (query × n + story) of an array kept between
-        batches and reset after each; a stamp picks each cell once: no sort of the products.
+        batches and reset after each (a dense array scanned per batch would make the work grow
+        with the square of the archive); a stamp picks each cell once: no sort of the products.
         Candidates are about the ``shortlist`` best stories of each query by text, and the
         stories nearest in time of each of the query's tags.
         """
@@ -584,12 +595,10 @@ class RelatedIndex:
         cut = np.minimum(self.limits.least_product / weights, 1.0)
         starts = self.post_start[terms]
         ends = np.maximum(np.searchsorted(self.post_key, terms * 2.0 + (1.0 - cut), side="right"), starts)
-        lengths = ends - starts
-        total = int(lengths.sum())
-        steps = np.arange(total, dtype=np.int64)
-        positions = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + steps
-        cells = np.repeat(owners * n, lengths) + self.post_docs[positions]
-        np.add.at(self._sums, cells, self.post_weights[positions] * np.repeat(weights, lengths))
+        positions, entry = _gather(starts, ends)  # posting positions, and the query term of each
+        cells = owners[entry] * n + self.post_docs[positions]
+        np.add.at(self._sums, cells, self.post_weights[positions] * weights[entry])
+        steps = np.arange(len(cells), dtype=np.int64)
         self._stamp[cells] = steps  # one of the writes to each cell wins: that one is kept
         touched = cells[self._stamp[cells] == steps]
         text = self._sums[touched]
@@ -684,8 +693,9 @@ def related_inputs(article: Article, tokenizer: Tokenizer | None = None,
 
 
 def _shortlist(queries: Ints, text: Floats, count: int, size: int) -> npt.NDArray[np.bool_]:
-    """Which entries are among about the ``size`` best ``text`` of their query (ties and bin
-    width may keep a few more): a histogram per query instead of a sort per query."""
+    """Which entries are among about the ``size`` best ``text`` of their query (or term, in
+    ``queries``: numbers from 0 to ``count``); ties and bin width may keep a few more, never
+    fewer: a histogram per query instead of a sort per query."""
     bins = np.minimum((np.sqrt(text) * _BINS).astype(np.int64), _BINS - 1)
     counts = np.bincount(queries * _BINS + bins, minlength=count * _BINS).reshape(count, _BINS)
     at_least = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]  # entries in this bin or higher
