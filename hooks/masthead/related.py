@@ -778,23 +778,15 @@ def check_pins(
     return faults
 
 
-def related_stories(
-    published: Sequence[Article],
-    others: Sequence[Article],
-    settings: RelatedSettings,
-    known: Mapping[str, Article],
-    *,
-    tokenizer: Tokenizer | None = None,
-    weights: Weights = DEFAULT_WEIGHTS,
-    limits: Limits = DEFAULT_LIMITS,
-) -> dict[str, tuple[Article, ...]]:
+def related_stories(published: Sequence[Article], others: Sequence[Article], settings: RelatedSettings,
+                    known: Mapping[str, Article], **options: Any) -> dict[str, tuple[Article, ...]]:
     """``src_uri`` → related stories, for every published story and for ``others`` (drafts).
 
     Only ``published`` stories are ever listed. Pins (``related: [paths]``) come first, in the
     editor's order; ``related: false`` gives an empty tuple. Pins must be checked first.
+    ``options``: ``tokenizer``, ``weights``, ``limits`` (see ``RelatedLists``).
     """
-    return RelatedLists(published, others, settings, known, tokenizer=tokenizer, weights=weights,
-                        limits=limits).lists
+    return RelatedLists(published, others, settings, known, **options).lists
 
 
 class RelatedLists:
