@@ -497,6 +497,32 @@ def test_an_edit_with_new_words_reaches_their_stories_and_work_stays_bounded() -
     assert min(shared) >= 4 and sum(shared) >= 0.98 * 5 * len(stories)
 
 
+def test_an_edit_reranks_every_story_whose_list_it_changes() -> None:
+    """Against ranking every story again with the same index: nothing is missed, even where
+    terms have full postings and stories full shortlists (many stories share every word)."""
+    rnd = random.Random(23)
+    common = [f"{a}{b}" for a in SYLLABLES[:4] for b in SYLLABLES[:4]]  # in every topic
+
+    def text(topic: int) -> str:  # mostly the topic's own words
+        return " ".join(rnd.choices([_word(topic, k) for k in range(12)], k=40) + rnd.choices(common, k=10))
+
+    stories = [story(f"news/r{i:03d}.md", text(i % 12), text(i % 12),
+                     f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", tags=[f"t{i % 9}"]) for i in range(240)]
+    known = {a.src_uri: a for a in stories}
+    lists = RelatedLists(stories, [], RelatedSettings(), known, limits=EVERY_EDIT)
+    assert max(np.diff(lists.indexes["en"].post_start)) == DEFAULT_LIMITS.postings  # full postings
+    reranked = []
+    for k in rnd.sample(range(len(stories)), 8):
+        stories[k] = replace(stories[k], body=text(rnd.randrange(12)))
+        again = lists.update([stories[k]], [], {a.src_uri: a for a in stories})
+        assert again is not None
+        reranked.append(len(again))
+        found = _paths(lists.lists)
+        lists._rank(stories)  # every list again, with the same index
+        assert _paths(lists.lists) == found
+    assert sum(reranked) < len(reranked) * len(stories) / 2  # 61 to 158 of 240 here
+
+
 def test_small_sites_and_stories_outside_the_index_are_computed_again_in_full() -> None:
     stories = _topics()
     known = {a.src_uri: a for a in stories}

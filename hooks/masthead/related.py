@@ -336,6 +336,9 @@ class RelatedIndex:
         self.time_keys = [self.day_list[i] for i in self.by_time]
         self.batch = max(1, min(256, limits.batch_cells // max(1, n)))
         self._sums = np.zeros(self.batch * n, dtype=np.float64)
+        # The lowest shortlist bin of each story's last ranking (``_shortlist``): a story whose
+        # text with it stays below cannot enter its list (`mkdocs serve`, ``replace``).
+        self.floor = np.zeros(n, dtype=np.int64)
         self._stamp = np.zeros(self.batch * n, dtype=np.int64)
         self._index_terms()
         self._index_tags()
@@ -408,19 +411,22 @@ class RelatedIndex:
         number = np.cumsum(crowded) - 1  # of each crowded term among them
         many = crowded[terms]
         few = ~many
-        many[many] = _shortlist(number[terms[many]], weights[many], int(crowded.sum()), self.limits.postings)
+        many[many] = _shortlist(number[terms[many]], weights[many], int(crowded.sum()),
+                                self.limits.postings)[0]
         candidates = np.flatnonzero(few | many)
         order = candidates[np.argsort(terms[candidates] * 2.0 + (1.0 - weights[candidates]), kind="stable")]
         self._set_postings(terms[order], docs[order], weights[order])  # ties stay in story order
 
-    def _set_postings(self, terms: Ints, docs: Ints, weights: Floats) -> None:
-        """Keep the ``postings`` first entries of each term (given sorted by term, then weight down)."""
+    def _set_postings(self, terms: Ints, docs: Ints, weights: Floats) -> npt.NDArray[np.bool_]:
+        """Keep the ``postings`` first entries of each term (given sorted by term, then weight
+        down); return which entries were left out."""
         size = max(1, len(self.keys))
         starts = np.searchsorted(terms, np.arange(size + 1))
         kept = np.arange(len(terms)) - starts[terms] < self.limits.postings
         self.post_terms, self.post_docs, self.post_weights = terms[kept], docs[kept], weights[kept]
         self.post_start = np.searchsorted(self.post_terms, np.arange(size + 1)).astype(np.int64)
         self.post_key = self.post_terms * 2.0 + (1.0 - self.post_weights)
+        return ~kept
 
     def _weigh(self, terms: Ints, tf: Floats) -> Floats:
         """TF-IDF with a logarithmic count: the tenth mention of a word adds little; the length
@@ -463,8 +469,7 @@ class RelatedIndex:
 
     def replace(self, article: Article) -> Ints:
         """Put the edited text of a story of the index in place of its old one (`mkdocs serve`);
-        return the stories whose candidates involved it before or do now (itself included):
-        only their lists can change.
+        return the stories whose lists it can change (itself included).
 
         The IDF stays the last full computation's, so every other story keeps its vector: a
         word the edit adds to or removes from the archive moves its weight elsewhere only at the
@@ -480,29 +485,41 @@ class RelatedIndex:
         # beyond ``postings`` out (the arrays stay sorted by term, then weight down).
         others = ~mine
         at = np.searchsorted(self.post_key[others], terms * 2.0 + (1.0 - weights))
-        self._set_postings(np.insert(self.post_terms[others], at, terms),
-                           np.insert(self.post_docs[others], at, i),
-                           np.insert(self.post_weights[others], at, weights))
+        post_terms = np.insert(self.post_terms[others], at, terms)
+        post_docs = np.insert(self.post_docs[others], at, i)
+        post_weights = np.insert(self.post_weights[others], at, weights)
+        # Another story pushed out of a term's postings by this one.
+        out = self._set_postings(post_terms, post_docs, post_weights) & (post_docs != i)
         # The query side: its strongest terms in place of the old ones.
         ask = _strongest(_ints([0, len(terms)]), weights, self.limits.query_terms)
         start, end = int(self.doc_ptr[i]), int(self.doc_ptr[i + 1])
         self.doc_terms = np.concatenate((self.doc_terms[:start], terms[ask], self.doc_terms[end:]))
         self.doc_weights = np.concatenate((self.doc_weights[:start], weights[ask], self.doc_weights[end:]))
         self.doc_ptr[i + 1:] += int(ask.sum()) - (end - start)
-        # Who finds it: stories asking through a term it was or is posted under, with a product
-        # that counts (the cut of ``_ranked``), and stories whose tag windows hold it.
+        # A story's list can change if this one is, or was, among its candidates by text: its
+        # text with it reaches the story's shortlist floor (``floor``; below it, the shortlist
+        # and so the list stay as they were); or if its postings lost another story to this
+        # one; or if its tag windows hold this one.
         now = self.post_docs == i
-        posted = np.concatenate((old_terms, self.post_terms[now]))
-        strength = np.concatenate((old_weights, self.post_weights[now]))
-        order = np.lexsort((-strength, posted))
-        posted, strength = posted[order], strength[order]
-        first = np.concatenate(([True], posted[1:] != posted[:-1]))[:len(posted)]
-        posted, strength = posted[first], strength[first]  # each term once, with its larger weight
-        asks = np.flatnonzero(np.isin(self.doc_terms, posted))
-        product = self.doc_weights[asks] * strength[np.searchsorted(posted, self.doc_terms[asks])]
-        asks = asks[product >= self.limits.least_product * (1 - 1e-9)]
-        finders = np.searchsorted(self.doc_ptr, asks, side="right") - 1
-        return np.unique(np.concatenate((finders, self._tag_finders(i), [i])))
+        text = np.maximum(self._text_with(old_terms, old_weights),
+                          self._text_with(self.post_terms[now], self.post_weights[now])) * (1 + 1e-9)
+        bins = np.minimum((np.sqrt(text) * _BINS).astype(np.int64), _BINS - 1)
+        candidate = (text > 0) & (bins >= self.floor)
+        lost = self._text_with(post_terms[out], post_weights[out]) > 0
+        return np.unique(np.concatenate((np.flatnonzero(candidate | lost), self._tag_finders(i), [i])))
+
+    def _text_with(self, terms: Ints, weights: Floats) -> Floats:
+        """Each story's text similarity (as ``_ranked`` sums it, or a hair more) with a story
+        posted under ``terms`` (each once) with ``weights``."""
+        order = np.argsort(terms)
+        terms, weights = terms[order], weights[order]
+        asks = np.flatnonzero(np.isin(self.doc_terms, terms))
+        theirs = weights[np.searchsorted(terms, self.doc_terms[asks])]
+        mine = self.doc_weights[asks]
+        counts = theirs >= np.minimum(self.limits.least_product / mine, 1.0) * (1 - 1e-9)
+        finders = np.searchsorted(self.doc_ptr, asks[counts], side="right") - 1
+        sums = np.bincount(finders, weights=(mine * theirs)[counts], minlength=len(self.articles))
+        return sums.astype(np.float64)
 
     def _tag_finders(self, i: int) -> Ints:
         """The stories whose tag windows (``_tag_windows``) hold story ``i``."""
@@ -602,7 +619,9 @@ class RelatedIndex:
         self._stamp[cells] = steps  # one of the writes to each cell wins: that one is kept
         touched = cells[self._stamp[cells] == steps]
         text = self._sums[touched]
-        short = _shortlist(touched // n, text, len(chunk), self.limits.shortlist)
+        short, floor = _shortlist(touched // n, text, len(chunk), self.limits.shortlist)
+        own = _ints(self.position.get(a.src_uri, -1) for a in chunk)
+        self.floor[own[own >= 0]] = floor[own >= 0]
         tags = [self._query_tags(a) for a in chunk]
         day_list = [_day(a) for a in chunk]
         near = self._tag_windows(tags, day_list)
@@ -692,17 +711,18 @@ def related_inputs(article: Article, tokenizer: Tokenizer | None = None,
     return tok.tokens(article.title), tok.tokens(article.standfirst), body
 
 
-def _shortlist(queries: Ints, text: Floats, count: int, size: int) -> npt.NDArray[np.bool_]:
+def _shortlist(queries: Ints, text: Floats, count: int, size: int) -> tuple[npt.NDArray[np.bool_], Ints]:
     """Which entries are among about the ``size`` best ``text`` of their query (or term, in
     ``queries``: numbers from 0 to ``count``); ties and bin width may keep a few more, never
-    fewer: a histogram per query instead of a sort per query."""
+    fewer: a histogram per query instead of a sort per query. Also each query's lowest bin kept
+    (0: all)."""
     bins = np.minimum((np.sqrt(text) * _BINS).astype(np.int64), _BINS - 1)
     counts = np.bincount(queries * _BINS + bins, minlength=count * _BINS).reshape(count, _BINS)
     at_least = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]  # entries in this bin or higher
     full = at_least >= size
     lowest = np.where(full.any(axis=1), _BINS - 1 - np.argmax(full[:, ::-1], axis=1), 0)
     result: npt.NDArray[np.bool_] = bins >= lowest[queries]
-    return result
+    return result, lowest
 
 
 def _strongest(ptr: Ints, weights: Floats, count: int) -> npt.NDArray[np.bool_]:
