@@ -341,7 +341,7 @@ def _wechat(raw: Mapping[str, Any], faults: list[Fault], sections: tuple[str, ..
     if block is None:
         return None
     r = _Block(block, path, faults,
-               ("account", "id", "follow_url", "qr_image", "copy", "copy_zh", "promo"))
+               ("account", "id", "follow_url", "qr_image", "copy", "copy_zh", "promo", "article"))
     account = r.text("account", example="汽车纪事 Motor Ledger")
     wechat_id = r.text("id", example="motorledger")
     if wechat_id and not WECHAT_ID_RE.match(wechat_id):
