@@ -456,7 +456,7 @@ def _picture_url(src: str, story: Story, links: Links, faults: list[Fault], fiel
 
         line = body_image_line(story.source_text, src) if field_name != "image" else _key_line(story, "image")
         faults.append(Fault(story.src_uri, line, field_name,
-                            f"{src}: the picture has no public URL, because mkdocs.yml sets no site_url",
+                            f"{path}: the picture has no public URL, because mkdocs.yml sets no site_url",
                             "set site_url: https://<your site>/ in mkdocs.yml (or the SITE_URL "
                             "variable) and publish the site, so WeChat can fetch the picture"))
         return ""
