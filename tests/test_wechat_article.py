@@ -15,7 +15,7 @@ from masthead.errors import MastheadError
 from masthead.sanitize import sanitize_html
 from masthead.wechat import Links, Promo, Story, Theme, load_theme, notes_of, plain_text, render_story
 from masthead.wechat_export import Exporter
-from tests.conftest import ROOT, Site, article
+from tests.conftest import ROOT, Site, article, settings
 
 SITE = "https://news.example.org/"
 
@@ -312,3 +312,33 @@ def test_the_command_prints_writes_and_explains(
     err = capsys.readouterr().err
     assert code == 1 and "docs" not in err.split(":")[0]
     assert "news/a.md:8: body image: plant.svg: the picture has no public URL" in err
+
+
+def test_a_theme_without_an_account_sets_the_look_and_button_always_publishes_the_button(
+    make_site: Callable[..., Site]
+) -> None:
+    body = "See [the filing](https://example.com/f)."
+    site = make_site({"news/a.md": article("Plant opens", body=body)},
+                     settings(wechat={"article": {"button": "always", "accent": "#0055aa"}}))
+    result = site.build("--strict")
+    assert result.returncode == 0, result.stderr
+    page = site.html("news/a/")
+    template = page.find("template", id="mh-wechat-html")
+    assert template is not None and page.find("button", attrs={"data-mh-wechat-copy": True})
+    copied = template.decode_contents()
+    check_clean(copied)
+    assert "#0055aa" in copied and "[1] the filing: https://example.com/f" in copied
+    assert "Subscribe on WeChat" not in copied  # no account: no promo
+    assert template["data-text"].startswith("Plant opens\n\n")
+
+
+def test_a_bad_theme_stops_the_build_and_check_with_the_key(
+    monkeypatch: pytest.MonkeyPatch, make_site: Callable[..., Site]
+) -> None:
+    site = make_site({"news/a.md": article()}, settings(wechat={"article": {"font_size": 20}}))
+    result = site.build()
+    assert result.returncode == 1 and "extra.masthead.wechat.article.font_size" in result.stderr
+    assert "Traceback" not in result.stderr
+    monkeypatch.chdir(site.root)
+    code, out = run("check")
+    assert code == 1 and "extra.masthead.wechat.article.font_size: expected 15, 16 or 17" in out

@@ -18,6 +18,7 @@ from .catalog import Catalog
 from .errors import Fault, MastheadError
 from .newsroom import Newsroom
 from .settings import CONFIG_FILE, load_settings
+from .wechat import load_theme
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,10 @@ def check_site(
     except MastheadError as exc:
         faults.extend(exc.faults)
     else:
+        try:  # the WeChat version's theme, checked as the build checks it
+            load_theme(settings.extra.get("wechat"))
+        except MastheadError as exc:
+            faults.extend(exc.faults)
         room = Newsroom(settings, directory_urls=directory_urls, now=now)
         try:
             catalog = room.load(docs_dir)

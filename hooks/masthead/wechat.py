@@ -295,9 +295,12 @@ class Styles:
                         "background:none;padding:0;white-space:pre",
             "table_box": "margin:0 0 1em;overflow-x:auto",
             "table": f"border-collapse:collapse;width:100%;font-size:{size - 2}px;line-height:1.5",
+            # Cells break lines between words only (Chinese between any two characters): a
+            # wide table scrolls in its box instead of splitting "+34.6%" over two lines.
             "th": "border:1px solid #d9d9d9;padding:6px 8px;background:#f5f5f3;font-weight:bold;"
-                  "text-align:left",
-            "td": "border:1px solid #d9d9d9;padding:6px 8px;text-align:left",
+                  "text-align:left;word-break:normal;overflow-wrap:normal",
+            "td": "border:1px solid #d9d9d9;padding:6px 8px;text-align:left;word-break:normal;"
+                  "overflow-wrap:normal",
             "tr": "", "thead": "", "tbody": "",
             "img": "display:block;max-width:100%;height:auto;margin:0 auto",
             "figure": "margin:0 0 1em;padding:0",
