@@ -342,3 +342,9 @@ def test_a_bad_theme_stops_the_build_and_check_with_the_key(
     monkeypatch.chdir(site.root)
     code, out = run("check")
     assert code == 1 and "extra.masthead.wechat.article.font_size: expected 15, 16 or 17" in out
+
+
+def test_loose_text_an_editor_wrote_between_blocks_becomes_paragraphs() -> None:
+    out = render("Lead <b>bold</b> text<p>Para</p> after <i>it</i>")
+    body = [p.text_content() for p in tree(out).iter("p")][1:]  # after the byline
+    assert body == ["Lead bold text", "Para", "after it"]

@@ -202,10 +202,8 @@ def render_story(story: Story, theme: Theme, links: Links) -> str:
     if story.dateline:
         _dateline(body, story.dateline)
     _allow_only(body, css)
-    for child in list(body):
+    for child in _blocks(body, css):
         root.append(child)
-    if body.text and body.text.strip():
-        _add(root, "p", "", body.text.strip())
     if notes.items:
         box = _element("section", css.style("notes"))
         _add(box, "p", css.style("notes_title"), text["notes"])
@@ -411,6 +409,46 @@ def _body(story: Story, links: Links, notes: Notes, faults: list[Fault]) -> Any:
     return root
 
 
+BLOCKS = frozenset({"section", "p", "h1", "h2", "h3", "h4", "pre", "hr", "blockquote", "ul", "ol",
+                    "table", "figure"})
+
+
+def _blocks(body: Any, css: Styles) -> list[Any]:
+    """The body's children, with text and inline elements between blocks (raw HTML an editor
+    wrote without a paragraph) gathered into paragraphs of their own."""
+    out: list[Any] = []
+    loose: Any = None
+
+    def paragraph() -> Any:
+        p = lxml.html.Element("p")
+        p.set("style", css.style("p"))
+        out.append(p)
+        return p
+
+    if body.text and body.text.strip():
+        loose = paragraph()
+        loose.text = body.text.lstrip()
+    for child in list(body):
+        tail, child.tail = child.tail, None
+        if child.tag in BLOCKS:
+            out.append(child)
+            loose = None
+        else:
+            loose = loose if loose is not None else paragraph()
+            loose.append(child)
+        if tail and tail.strip():
+            if loose is None:
+                loose = paragraph()
+                loose.text = tail.lstrip()
+            elif len(loose):
+                loose[-1].tail = (loose[-1].tail or "") + tail
+            else:
+                loose.text = (loose.text or "") + tail
+        elif loose is not None and len(loose) and tail:
+            loose[-1].tail = (loose[-1].tail or "") + tail
+    return out
+
+
 def _link(a: Any, notes: Notes) -> None:
     found = notes.classify(a.get("href") or "")
     text = a.text_content().strip()
@@ -437,9 +475,10 @@ def _media(element: Any, notes: Notes) -> None:
     label = labels(notes.story.lang)["media"]
     p.text = f"▶ {label}"
     if found is not None and found[0] != "keep" and "://" in found[1]:
+        name = posixpath.basename(urlsplit(found[1]).path) or found[1]
         ref = etree.SubElement(p, "sup")
         ref.set("class", "mh-note-ref")
-        ref.text = f"[{notes.number(found[1], label, found[1])}]"
+        ref.text = f"[{notes.number(found[1], name, found[1])}]"
     element.addprevious(p)
     _remove(element)
 
