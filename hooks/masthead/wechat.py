@@ -177,6 +177,7 @@ class Links:
     titles: Mapping[str, str] = field(default_factory=dict)  # site-relative story URL -> title
     # site-relative path of a picture -> site-relative path of the file to show (a variant)
     picture: Callable[[str], str | None] = lambda path: path
+    used: set[str] = field(default_factory=set)  # pages of the site the links pointed to (filled in)
 
 
 def render_story(story: Story, theme: Theme, links: Links) -> str:
@@ -379,6 +380,7 @@ class Notes:
         page = "" if page in (".", "./") else page
         if page == self.story.url or page == self.story.url.rstrip("/"):
             return None  # this story itself: its own anchors go, their text stays
+        self.links.used.add(page)
         title = self.links.titles.get(page, "")
         url = self.links.site_url + page + (f"#{fragment}" if fragment else "") if self.links.site_url else ""
         return ("note", url or page, title)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import i18n
 from .article import Article
@@ -81,15 +81,18 @@ def picture_file(store: ImageStore, path: str, use: Use) -> str | None:
 
 
 def render(room: Newsroom, article: Article, body_html: str, *, site_url: str,
-           picture: Callable[[str], str | None], source_text: str = "") -> str:
-    """The WeChat HTML of one story (raises MastheadError for pictures without a public URL)."""
+           picture: Callable[[str], str | None], source_text: str = "") -> tuple[str, tuple[Article, ...]]:
+    """The WeChat HTML of one story, and the stories it links to (their titles are in its
+    notes); raises MastheadError for pictures without a public URL."""
     links = Links(site_url=_slash(site_url), titles=titles(room), picture=picture)
     story = story_of(room, article, body_html, source_text=source_text)
-    return render_story(story, theme_of(room), links)
+    html_text = render_story(story, theme_of(room), links)
+    by_url = {a.url: a for a in room.require_catalog().by_src.values()}
+    return html_text, tuple(by_url[url] for url in sorted(links.used) if url in by_url)
 
 
 def copy_button(room: Newsroom, store: ImageStore, article: Article, body_html: str, *,
-                site_url: str) -> dict[str, str]:
+                site_url: str) -> dict[str, Any]:
     """What a story page's "Copy for WeChat" button needs: the HTML and its plain text, or the
     problem that keeps the story from having a WeChat version; and the button's labels."""
     text = labels(article.lang)
@@ -99,10 +102,12 @@ def copy_button(room: Newsroom, store: ImageStore, article: Article, body_html: 
         return picture_file(store, path, Use(article.src_uri, None, "picture"))
 
     try:
-        html_text = render(room, article, body_html, site_url=site_url, picture=picture)
+        html_text, linked = render(room, article, body_html, site_url=site_url, picture=picture)
     except MastheadError as exc:
         return {**view, "problem": "; ".join(f.format() for f in exc.faults)}
-    return {**view, "html": html_text, "text": plain_text(html_text)}
+    # The linked stories are not drawn: they tell `mkdocs serve` to rebuild this page when one
+    # of them is retitled (masthead_perf notes the stories a page's context holds).
+    return {**view, "html": html_text, "text": plain_text(html_text), "stories": linked}
 
 
 def published_site_url(config_file: str) -> str:
@@ -178,8 +183,8 @@ class Exporter:
             use = Use(src_uri, line, "image" if path == article.image else "body image")
             return picture_file(self.store, path, use)
 
-        html_text = render(self.room, article, body, site_url=self.site_url, picture=picture,
-                           source_text=source_text)
+        html_text, _ = render(self.room, article, body, site_url=self.site_url, picture=picture,
+                              source_text=source_text)
         self.store.raise_faults()
         return html_text
 
