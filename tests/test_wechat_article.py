@@ -13,7 +13,7 @@ import pytest
 from masthead.cli import main
 from masthead.errors import MastheadError
 from masthead.sanitize import sanitize_html
-from masthead.wechat import Links, Promo, Story, Theme, load_theme, notes_of, plain_text, render_story
+from masthead.wechat import Links, Promo, Story, Theme, load_theme, notes_of, render_story
 from masthead.wechat_export import Exporter
 from tests.conftest import ROOT, Site, article, settings
 
@@ -242,12 +242,6 @@ def test_bad_theme_settings_are_all_reported_at_once_with_their_fix() -> None:
     assert all(f.fix for f in caught.value.faults)
 
 
-def test_plain_text_has_a_line_per_block() -> None:
-    out = render("<p>One.</p><ul><li>Two</li></ul><table><tr><td>a</td><td>b</td></tr></table>",
-                 title="T")
-    assert plain_text(out).startswith("T\n\nSource: Ledger\n\nOne.\n\nTwo\n\na\tb\n")
-
-
 # -- the sample newsroom and the command ---------------------------------------------------------
 
 
@@ -329,7 +323,6 @@ def test_a_theme_without_an_account_sets_the_look_and_button_always_publishes_th
     check_clean(copied)
     assert "#0055aa" in copied and "[1] the filing: https://example.com/f" in copied
     assert "Subscribe on WeChat" not in copied  # no account: no promo
-    assert template["data-text"].startswith("Plant opens\n\n")
 
 
 def test_a_bad_theme_stops_the_build_and_check_with_the_key(

@@ -235,23 +235,6 @@ def _byline_item(text: Mapping[str, str], key: str, value: str, lang: str) -> st
     return f"{text[key]}{text['separator']}{value}"
 
 
-def plain_text(html_text: str) -> str:
-    """The WeChat version as plain text (the clipboard's text/plain): a line per block."""
-    root = lxml.html.fragment_fromstring(html_text)
-    blocks = ("h1", "h2", "h3", "h4", "p", "li", "pre", "figcaption", "tr")
-    lines = []
-    for element in root.iter(*blocks):
-        if any(a.tag in blocks for a in element.iterancestors()):
-            continue
-        if element.tag == "tr":
-            line = "\t".join(c.text_content().strip() for c in element if isinstance(c.tag, str))
-        else:
-            line = element.text_content().strip()
-        if line:
-            lines.append(line)
-    return "\n\n".join(lines) + "\n"
-
-
 # -- styles -------------------------------------------------------------------------------------
 
 
@@ -589,10 +572,13 @@ def _style_of(element: Any, was: str, classes: set[str], css: Styles) -> str:
     return css.style(tag)
 
 
+_ALIGN_RE = re.compile(r"text-align\s*:\s*(left|right|center|justify)")
+
+
 def _align(element: Any) -> str:
     """A table cell's alignment (Python-Markdown writes it as an inline style or ``align``)."""
     value = element.get("align") or ""
-    match = re.search(r"text-align\s*:\s*(left|right|center|justify)", element.get("style") or "")
+    match = _ALIGN_RE.search(element.get("style") or "")
     value = match.group(1) if match else value
     return value if value in ("left", "right", "center", "justify") else ""
 

@@ -9,7 +9,7 @@ renders the one story's Markdown with the site's own Markdown setup, and sanitis
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +19,7 @@ from .errors import MastheadError
 from .images import ImageStore, Use, body_image_line
 from .sanitize import sanitize_html
 from .social import promo_line
-from .wechat import Links, Promo, Story, Theme, labels, load_theme, plain_text, render_story
+from .wechat import Links, Promo, Story, Theme, labels, load_theme, render_story
 
 if TYPE_CHECKING:
     from .newsroom import Newsroom
@@ -60,17 +60,42 @@ def story_of(room: Newsroom, article: Article, body_html: str, *, source_text: s
                  disclaimer=room.settings.disclaimer, source_text=source_text)
 
 
-def titles(room: Newsroom) -> dict[str, str]:
+class Titles(Mapping[str, str]):
     """Site-relative URL of every story -> its title (links to them become titled notes)."""
+
+    def __init__(self, by_url: Mapping[str, Article]) -> None:
+        self.by_url = by_url
+
+    def __getitem__(self, url: str) -> str:
+        return self.by_url[url].title
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.by_url)
+
+    def __len__(self) -> int:
+        return len(self.by_url)
+
+
+_by_url: dict[str, Any] = {}  # the catalog last asked about, and its stories by URL
+
+
+def stories_by_url(room: Newsroom) -> Mapping[str, Article]:
+    """Every story of the newsroom by its site-relative URL, made once per catalog (a page of
+    `mkdocs serve` asks for it; 10 000 stories times 10 000 pages would be slow)."""
     catalog = room.require_catalog()
-    return {a.url: a.title for a in catalog.by_src.values()}
+    if _by_url.get("catalog") is not catalog:
+        _by_url.clear()
+        _by_url.update(catalog=catalog, stories={a.url: a for a in catalog.by_src.values()})
+    stories: Mapping[str, Article] = _by_url["stories"]
+    return stories
 
 
-def picture_file(store: ImageStore, path: str, use: Use) -> str | None:
+def picture_file(store: ImageStore, path: str, use: Use | None) -> str | None:
     """The published file WeChat fetches for the picture at site-relative ``path``: the largest
     variant in the picture's own format (JPEG or PNG) at most ``PICTURE_WIDTH`` wide, else the
-    original (SVG, animated GIF, pipeline off). None for a file the pipeline cannot read."""
-    found = store.sets.get(path) or store.get(path, use)
+    original (SVG, animated GIF, pipeline off). None for a file the pipeline cannot read (a
+    fault for ``use``; with no ``use``, only pictures the build already made are looked at)."""
+    found = store.sets.get(path) or (store.get(path, use) if use is not None else None)
     if found is None:
         return None
     own = found.full.own
@@ -84,22 +109,22 @@ def render(room: Newsroom, article: Article, body_html: str, *, site_url: str,
            picture: Callable[[str], str | None], source_text: str = "") -> tuple[str, tuple[Article, ...]]:
     """The WeChat HTML of one story, and the stories it links to (their titles are in its
     notes); raises MastheadError for pictures without a public URL."""
-    links = Links(site_url=_slash(site_url), titles=titles(room), picture=picture)
+    by_url = stories_by_url(room)
+    links = Links(site_url=_slash(site_url), titles=Titles(by_url), picture=picture)
     story = story_of(room, article, body_html, source_text=source_text)
     html_text = render_story(story, theme_of(room), links)
-    by_url = {a.url: a for a in room.require_catalog().by_src.values()}
     return html_text, tuple(by_url[url] for url in sorted(links.used) if url in by_url)
 
 
 def copy_button(room: Newsroom, store: ImageStore, article: Article, body_html: str, *,
                 site_url: str) -> dict[str, Any]:
-    """What a story page's "Copy for WeChat" button needs: the HTML and its plain text, or the
-    problem that keeps the story from having a WeChat version; and the button's labels."""
+    """What a story page's "Copy for WeChat" button needs: the HTML, or the problem that keeps
+    the story from having a WeChat version; and the button's labels."""
     text = labels(article.lang)
     view = {"label": text["copy"], "copied": text["copied"], "failed": text["failed"]}
 
-    def picture(path: str) -> str | None:
-        return picture_file(store, path, Use(article.src_uri, None, "picture"))
+    def picture(path: str) -> str | None:  # the page's pictures: made (or reported) already
+        return picture_file(store, path, None)
 
     try:
         html_text, linked = render(room, article, body_html, site_url=site_url, picture=picture)
@@ -107,7 +132,7 @@ def copy_button(room: Newsroom, store: ImageStore, article: Article, body_html: 
         return {**view, "problem": "; ".join(f.format() for f in exc.faults)}
     # The linked stories are not drawn: they tell `mkdocs serve` to rebuild this page when one
     # of them is retitled (masthead_perf notes the stories a page's context holds).
-    return {**view, "html": html_text, "text": plain_text(html_text), "stories": linked}
+    return {**view, "html": html_text, "stories": linked}
 
 
 def published_site_url(config_file: str) -> str:

@@ -85,7 +85,9 @@ def test_the_serve_button_copies_the_story_as_rich_text(browser: Any, serve: str
     assert root.find(".//h1").text_content() == "华信汽车与北桥汽车宣布合并电池业务"
     assert all(img.get("src", "").startswith(PUBLISHED) for img in root.iter("img"))
     assert "[2] 联合声明：https://example.com/motor-ledger/huaxin-northbridge-statement" in html_text
-    assert copied["text/plain"].startswith("华信汽车与北桥汽车宣布合并电池业务\n\n")
+    plain = copied["text/plain"].split("\n\n")
+    assert plain[0] == "华信汽车与北桥汽车宣布合并电池业务" and plain[1].startswith("两家车企将把电芯工厂")
+    assert "为什么是现在" in plain  # a heading: a line of its own
     page.screenshot(path=str(screenshots / "wechat-copy-button-phone.png"))
     context.close()
 
