@@ -145,14 +145,14 @@ def on_files(files: Files, config: MkDocsConfig, **_: Any) -> Files:
     for src_uri in room.generated:
         files.append(File.generated(config, src_uri, content=""))
     catalog = room.require_catalog()
-    for article in (*catalog.drafts, *catalog.scheduled):
+    for article in catalog.withheld:
         file = files.get_file_from_path(article.src_uri)
         if file is not None:
             file.inclusion = InclusionLevel.DRAFT
     if (staff := files.get_file_from_path(AUTHORS_FILE)) is not None:
         staff.inclusion = InclusionLevel.EXCLUDED  # read by the build, not published
     with timing.phase("images"):
-        _pictures().prepare([*catalog.articles, *catalog.drafts, *catalog.scheduled])
+        _pictures().prepare([*catalog.articles, *catalog.withheld])
         # Pages that are not stories share the site's own card (og:image for WeChat and others).
         _pictures().prepare_site({p.lang for p in room.generated.values()},
                                  config.site_description or "")
@@ -229,6 +229,8 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files, **_: Any) -> En
     for path, cached in sorted(media.outputs().items()):
         files.append(_CacheFile.generated(config, path, abs_src_path=str(cached)))
     log.debug("images: %s", media.stats())
+    for redirect, html in room.redirect_pages(env.get_template("redirect.html"), config.site_url or ""):
+        files.append(File.generated(config, redirect.file, content=html))  # aliases: old addresses
     env.filters["masthead_picture"] = media.picture
     env.globals["material_stylesheet"] = _material_stylesheet(config.theme.dirs)
     env.filters["masthead_date"] = room.format_date

@@ -747,7 +747,8 @@ def _stamp(path: str) -> tuple[int, int]:
 def _lists(room: Newsroom) -> tuple[tuple[str, ...], ...]:
     catalog = room.require_catalog()
     return (tuple(a.src_uri for a in catalog.articles), tuple(a.src_uri for a in catalog.drafts),
-            tuple(a.src_uri for a in catalog.scheduled), tuple(room.generated))
+            tuple(a.src_uri for a in catalog.scheduled), tuple(room.generated),
+            tuple(a.src_uri for a in catalog.expired))
 
 
 def _replay(messages: Any) -> None:

@@ -341,3 +341,13 @@ def test_loose_text_an_editor_wrote_between_blocks_becomes_paragraphs() -> None:
     out = render("Lead <b>bold</b> text<p>Para</p> after <i>it</i>")
     body = [p.text_content() for p in tree(out).iter("p")][1:]  # after the byline
     assert body == ["Lead bold text", "Para", "after it"]
+
+
+def test_a_deck_stands_under_the_headline_in_place_of_the_summary(
+    monkeypatch: pytest.MonkeyPatch, make_site: Callable[..., Site]
+) -> None:
+    site = make_site({"news/a.md": article("Plant opens", summary="The summary.", deck="The deck.")})
+    monkeypatch.chdir(site.root)
+    code, out = run("wechat", "docs/news/a.md", "-o", "-")
+    assert code == 0 and next(p.text_content() for p in tree(out).iter("p")) == "The deck."
+    assert "The summary." not in out

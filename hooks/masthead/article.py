@@ -12,7 +12,7 @@ from typing import Any
 import frontmatter
 import yaml
 
-from . import text
+from . import aliases, text
 from .dates import DATE_FORMS, DateError, parse_date
 from .errors import Fault, describe
 from .settings import LANGUAGES, Settings
@@ -21,7 +21,7 @@ from .tags import tag_problem
 KNOWN_FIELDS = frozenset({
     "title", "date", "updated", "author", "authors", "source", "section", "tags", "summary",
     "dateline", "image", "image_alt", "lang", "pinned", "draft",
-    "wechat_promo", "related",
+    "wechat_promo", "related", "expires", "deck", "subtitle", *aliases.FIELDS,
 })
 TAG_SEPARATORS = re.compile(r"[,，、]")
 SUMMARY_LIMIT = 200
@@ -54,6 +54,9 @@ class Article:
     wechat_promo: bool | str = True  # false: no WeChat promo; text: this story's own promo line
     # True: chosen automatically; False: no block; a tuple: the paths the editor pinned, first.
     related: tuple[str, ...] | bool = True
+    aliases: tuple[str, ...] = ()  # old site-relative addresses that redirect here (aliases.py)
+    expires: dt.datetime | None = None  # after it the story is gone from the build
+    deck: str = ""  # the subheadline under the headline (Hugo's deck, Jekyll's subtitle)
 
     @property
     def modified(self) -> dt.datetime:
@@ -135,7 +138,8 @@ def parse_article(
         if problem := tag_problem(tag, settings.tag_aliases):
             checker.fault("tags", problem, "give the tag a name with letters or digits, or remove it")
     standfirst = checker.text(meta, "summary", fix="write one sentence of plain text")
-    summary = text.shorten(standfirst or text.first_paragraph(post.content), SUMMARY_LIMIT)
+    deck = checker.deck(meta)  # a summary's stand-in for cards, feeds and meta descriptions
+    summary = text.shorten(standfirst or deck or text.first_paragraph(post.content), SUMMARY_LIMIT)
     dateline = checker.text(meta, "dateline", fix="write e.g. dateline: Shanghai")
     image = checker.image(meta, src_uri, exists)
     image_alt = checker.text(meta, "image_alt", fix="describe the picture in a sentence")
@@ -157,6 +161,12 @@ def parse_article(
                       "write wechat_promo: false to leave out the WeChat promo, or the line to show")
         wechat_promo = True
     related = checker.related(meta)
+    expires = checker.date(meta, "expires", settings, required=False)
+    if date and expires and expires <= date:
+        checker.fault("expires", f"{expires.isoformat()} is not after date {date.isoformat()}",
+                      "expires is when the story comes down: a time after date, or remove it")
+        expires = None
+    old_urls = checker.aliases(meta)
 
     if checker.faults or date is None:
         return None, checker.faults
@@ -168,7 +178,7 @@ def parse_article(
         lang=lang, pinned=pinned, draft=draft, reading_minutes=text.reading_minutes(post.content),
         body=post.content, extra={k: v for k, v in meta.items() if k not in KNOWN_FIELDS},
         wechat_promo=wechat_promo,
-        related=related,
+        related=related, aliases=old_urls, expires=expires, deck=deck,
     ), []
 
 
@@ -276,6 +286,27 @@ class _Checker:
                 return True
             paths.append(path)
         return tuple(dict.fromkeys(paths))
+
+    def deck(self, meta: Mapping[str, Any]) -> str:
+        """``deck`` (Hugo's news subheadline), or ``subtitle`` (Jekyll's) read as the same."""
+        if meta.get("deck") not in (None, "") and meta.get("subtitle") not in (None, ""):
+            self.fault("subtitle", "both deck and subtitle are set", "keep one of them")
+            return ""
+        name = "subtitle" if meta.get("deck") in (None, "") and "subtitle" in meta else "deck"
+        return self.text(meta, name, fix=f"write {name}: one line under the headline")
+
+    def aliases(self, meta: Mapping[str, Any]) -> tuple[str, ...]:
+        """Old addresses: each a normalised site-relative URL (see aliases.normalise)."""
+        name, paths, problems = aliases.read(meta)
+        for problem in problems:
+            self.fault(name, problem, aliases.FIX)
+        urls: list[str] = []
+        for path in paths:
+            try:
+                urls.append(aliases.normalise(path))
+            except aliases.AliasError as exc:
+                self.fault(name, str(exc), aliases.FIX)
+        return tuple(dict.fromkeys(urls))
 
     def image(self, meta: Mapping[str, Any], src_uri: str, exists: Any) -> str:
         value = self.text(meta, "image", fix="write image: ../assets/images/plant.jpg")

@@ -9,15 +9,17 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from . import timing
-from .article import Article, article_url, parse_article
+from .aliases import Claim, Redirect, clashes
+from .article import Article, article_url, key_lines, parse_article
 from .errors import Fault, MastheadError
+from .paths import unsafe_path
 from .settings import Settings
 
 
 @dataclass(frozen=True)
 class Catalog:
     """Articles of one build. ``articles`` is newest first and only what is published at ``now``:
-    drafts and stories dated after ``now`` (scheduled) are kept apart."""
+    drafts, stories dated after ``now`` (scheduled) and stories past ``expires`` are kept apart."""
 
     settings: Settings
     articles: tuple[Article, ...]
@@ -27,12 +29,30 @@ class Catalog:
     scheduled: tuple[Article, ...] = ()
     now: dt.datetime | None = None
     warnings: tuple[Fault, ...] = ()  # accepted, but worth the editor's attention (see limit())
+    expired: tuple[Article, ...] = ()  # past their ``expires``: gone like a scheduled story
+
+    @property
+    def withheld(self) -> tuple[Article, ...]:
+        """Drafts, scheduled and expired stories: previewed by `mkdocs serve` only."""
+        return (*self.drafts, *self.scheduled, *self.expired)
 
     def is_withheld(self, src_uri: str) -> bool:
-        """A draft or a scheduled story: previewed by `mkdocs serve`, never written by a build."""
+        """A draft, scheduled or expired story: previewed by `mkdocs serve`, never written by a build."""
         article = self.by_src.get(src_uri)
         return article is not None and (
-            article.draft or (self.now is not None and article.date > self.now))
+            article.draft or (self.now is not None and article.date > self.now)
+            or self.is_expired(src_uri))
+
+    def is_expired(self, src_uri: str) -> bool:
+        """A story past its ``expires`` at this build's ``now``."""
+        article = self.by_src.get(src_uri)
+        return (article is not None and article.expires is not None and self.now is not None
+                and article.expires <= self.now)
+
+    def redirects(self) -> list[Redirect]:
+        """The redirect pages of the published stories, in the order of their addresses."""
+        found = [Redirect(url, a.url, a.title, a.lang) for a in self.articles for url in a.aliases]
+        return sorted(found, key=lambda r: r.url)
 
     @property
     def lead(self) -> Article | None:
@@ -93,12 +113,16 @@ def build_catalog(
             if article is not None:
                 parsed.append(limit(article, warnings))
     faults.extend(_url_clashes(sources, reserved or (lambda url: None), directory_urls))
+    faults.extend(_alias_clashes(parsed, sources, reserved or (lambda url: None), exists))
     warnings.sort()
     if faults:
         raise MastheadError(faults)
 
     now = now or dt.datetime.now(dt.UTC)
-    published = newest_first(a for a in parsed if not a.draft and a.date <= now)
+    def gone(a: Article) -> bool:
+        return a.expires is not None and a.expires <= now
+
+    published = newest_first(a for a in parsed if not a.draft and a.date <= now and not gone(a))
     by_section: dict[str, list[Article]] = {s.slug: [] for s in settings.sections}
     for article in published:
         by_section[article.section].append(article)
@@ -111,6 +135,7 @@ def build_catalog(
         scheduled=tuple(newest_first(a for a in parsed if not a.draft and a.date > now)),
         now=now,
         warnings=tuple(warnings),
+        expired=tuple(newest_first(a for a in parsed if not a.draft and a.date <= now and gone(a))),
     )
 
 
@@ -138,30 +163,6 @@ def limit(article: Article, warnings: list[Fault]) -> Article:
     return article
 
 
-# Names Windows cannot check out (editors clone the newsroom there too), any extension.
-_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-                           *(f"lpt{i}" for i in range(1, 10))})
-_URL_BREAKING = set('#?%\\"<>|*:')
-
-
-def unsafe_path(src_uri: str) -> str | None:
-    """Why a story's path cannot safely become a URL and a file on every system, or None."""
-    parts = PurePosixPath(src_uri).parts
-    for part in parts:
-        stem = part.split(".")[0].lower()
-        if stem in _DEVICE_NAMES:
-            return f"{part!r} is a reserved device name on Windows"
-        if bad := sorted(set(part) & _URL_BREAKING):
-            return f"{part!r} contains {' '.join(bad)}, which break URLs or file systems"
-        if any(ord(ch) < 32 or ord(ch) == 127 for ch in part):
-            return f"{part!r} contains a control character"
-        if part.endswith((" ", ".")) and part not in (".", ".."):
-            return f"{part!r} ends with a space or a dot"
-    if len(src_uri.encode("utf-8")) > 200:
-        return "the path is longer than 200 bytes (some systems refuse it)"
-    return None
-
-
 def _url_clashes(
     sources: Iterable[str], reserved: Callable[[str], str | None], directory_urls: bool
 ) -> list[Fault]:
@@ -184,3 +185,29 @@ def _url_clashes(
         else:
             owners[url] = src_uri
     return faults
+
+
+def _alias_clashes(articles: Iterable[Article], sources: Mapping[str, str],
+                   reserved: Callable[[str], str | None], exists: Callable[[str], bool] | None,
+                   ) -> list[Fault]:
+    """Aliases that are another page's address, another story's alias, or the build's own."""
+    articles = list(articles)
+    claims: list[Claim] = []
+    for article in articles:
+        if article.aliases:
+            lines = key_lines(sources[article.src_uri])
+            field = "aliases" if "aliases" in lines or "redirect_from" not in lines else "redirect_from"
+            claims += [Claim(article.src_uri, url, lines.get(field), field) for url in article.aliases]
+    if not claims:
+        return []
+    pages = {a.url: a.src_uri for a in articles}
+
+    def in_docs(path: str) -> bool:  # a file of docs/ published at that path, or a page's source
+        if exists is None:
+            return False
+        folder = path.removesuffix("index.html")
+        md = ([folder.rstrip("/") + ".md", folder + "index.md"] if folder != path
+              else [PurePosixPath(path).with_suffix(".md").as_posix()])
+        return exists(path) or any(exists(m) for m in md if m != ".md")
+
+    return clashes(claims, pages, reserved, in_docs)

@@ -18,11 +18,14 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .dates import DateError, build_time
 from .errors import MastheadError
 from .settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from .sitecheck import CheckReport
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -40,6 +43,8 @@ class Project:
     site_name: str
     directory_urls: bool
     raw_settings: object
+    site_dir: Path | None = None  # the built site (the last build's sitemap, --redirects)
+    site_url: str = ""
 
     def settings(self) -> Settings:
         try:
@@ -64,7 +69,7 @@ def load_project(config_file: str) -> Project:
     except (exceptions.MkDocsException, OSError) as exc:
         raise CommandError(f"{config_file}: cannot be read: {exc}") from None
     return Project(path, Path(config.docs_dir), config.site_name, config.use_directory_urls,
-                   config.extra.get("masthead"))
+                   config.extra.get("masthead"), Path(config.site_dir), config.site_url or "")
 
 
 # -- commands ------------------------------------------------------------------------------------
@@ -91,17 +96,49 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    from .sitecheck import check_site, github_lines, summary, text_lines
+    from .sitecheck import check_site, github_lines, summary, text_lines, warning_lines
 
     project = load_project(args.config)
     report = check_site(project.raw_settings, docs_dir=project.docs_dir,
                         config_file=project.config_file, site_name=project.site_name,
-                        directory_urls=project.directory_urls, now=build_time(), base=Path.cwd())
+                        directory_urls=project.directory_urls, now=build_time(), base=Path.cwd(),
+                        site_dir=project.site_dir, site_url=project.site_url)
     lines = github_lines(report) if args.format == "github" else text_lines(report)
-    for line in lines:
+    for line in [*lines, *warning_lines(report, github=args.format == "github")]:
         print(line, file=out)
     print(summary(report), file=out)
+    if report.ok and (args.redirects or args.map):
+        return _check_redirects(project, report, args.map, out)
     return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def _check_redirects(project: Project, report: CheckReport, map_file: str | None, out: TextIO) -> int:
+    """`masthead check --redirects [--map FILE.csv]`: every old address answers in the built site."""
+    from .addresses import read_map
+    from .sitecheck import check_redirects
+
+    site = project.site_dir
+    if site is None or not (site / "index.html").is_file():
+        raise CommandError(f"{site}: no built site; run mkdocs build first")
+    rows = []
+    if map_file:
+        try:
+            rows = read_map(Path(map_file).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise CommandError(f"--map {map_file}: cannot be read: {exc}") from None
+    assert report.catalog is not None
+    problems, notes = check_redirects(report.catalog, site, rows, map_file or "")
+    for line in notes:
+        print(f"note: {line}", file=out)
+    for line in problems:
+        print(line, file=out)
+    checked = len(report.catalog.redirects()) + sum(1 for r in rows if r.url is not None)
+    if problems:
+        print(f"{len(problems)} of {checked} old addresses do not answer in {_shown(site)}: add "
+              "aliases for them, or rebuild the site.", file=out)
+        return EXIT_PROBLEMS
+    print(f"All {checked} old addresses answer in {_shown(site)}.", file=out)
+    return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
@@ -179,6 +216,12 @@ def parser() -> argparse.ArgumentParser:
                            "file:line: field: message (fix), then a summary. Exit code 1 if any.")
     check.add_argument("--format", choices=["text", "github"], default="text",
                        help="github: GitHub Actions annotations on the faulty lines")
+    check.add_argument("--redirects", action="store_true",
+                       help="also confirm in the built site (mkdocs build first) that every alias "
+                            "has its redirect page, pointing at a page that exists")
+    check.add_argument("--map", metavar="FILE.csv",
+                       help="with --redirects: also every old address of this address map "
+                            "(columns old,new; masthead import writes it)")
     check.set_defaults(run=cmd_check)
 
     imp = sub.add_parser("import", help="copy a Hugo, Jekyll or Pelican content folder into docs/",

@@ -358,5 +358,5 @@ def _only(catalog: Catalog, lang: str, editions: tuple[Edition, ...]) -> Catalog
         return tuple(a for a in items if edition_lang(a.lang, editions) == lang)
 
     return dataclasses.replace(catalog, articles=keep(catalog.articles), drafts=keep(catalog.drafts),
-                               scheduled=keep(catalog.scheduled),
+                               scheduled=keep(catalog.scheduled), expired=keep(catalog.expired),
                                by_section={k: keep(v) for k, v in catalog.by_section.items()})

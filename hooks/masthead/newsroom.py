@@ -14,6 +14,7 @@ from typing import Any
 
 from . import editions as ed
 from . import i18n, search, timing
+from .aliases import Redirect
 from .archives import archive_plans
 from .article import Article, article_url, key_lines, parse_article
 from .authors import AUTHORS_FILE, Staff, author_plans, parse_authors
@@ -126,7 +127,7 @@ class Newsroom:
                 )
         except MastheadError as exc:
             raise MastheadError([*faults, *exc.faults]) from None
-        withheld = [*catalog.drafts, *catalog.scheduled]  # previewed by `mkdocs serve` only
+        withheld = list(catalog.withheld)  # previewed by `mkdocs serve` only
         faults += check_pins([*catalog.articles, *withheld], catalog.by_src,
                              lambda src: key_lines(sources[src]).get("related"))
         faults += ed.check_pairs(catalog.by_src.values(), self.editions,
@@ -144,7 +145,7 @@ class Newsroom:
             self.related = {}
             for view in self.views.values():
                 own = view.catalog
-                self.related.update(self.relate(own.articles, [*own.drafts, *own.scheduled],
+                self.related.update(self.relate(own.articles, list(own.withheld),
                                                     self.related_settings, catalog.by_src))
         return catalog
 
@@ -218,6 +219,10 @@ class Newsroom:
                              lambda uri: article_url(uri, directory_urls=self.directory_urls),
                              self.site_url, self.page_lang, lang)
 
+    def page_url(self, src_uri: str) -> str:
+        """The site-relative URL of the page built from ``src_uri``."""
+        return article_url(src_uri, directory_urls=self.directory_urls)
+
     def page_lang(self, src_uri: str) -> str:
         """The language of the page built from ``src_uri`` (a story's own ``lang``)."""
         found = self.require_catalog().by_src.get(src_uri) or self.generated.get(src_uri)
@@ -263,7 +268,8 @@ class Newsroom:
             ctx["article_section"] = section.label(lang) if section else article.section
             ctx["rail"] = [a for a in view.catalog.articles[:RAIL_SIZE + 1] if a is not article][:RAIL_SIZE]
             ctx["byline"] = self.byline(article)
-            ctx["scheduled"] = catalog.is_withheld(src_uri) and not article.draft
+            ctx["expired"] = catalog.is_expired(src_uri) and not article.draft
+            ctx["scheduled"] = catalog.is_withheld(src_uri) and not article.draft and not ctx["expired"]
             with timing.phase("tags"):
                 ctx["article_tags"] = view.tags.of(article) if view.tags else []
             ctx["related"] = self.related.get(src_uri, ())
@@ -282,6 +288,12 @@ class Newsroom:
             ctx["listing"] = page.listing
             ctx.update(page.data)
         return ctx
+
+    def redirect_pages(self, template: Any, site_url: str) -> list[tuple[Redirect, str]]:
+        """Each published story's old addresses, with the page that sends readers on (aliases.py)."""
+        base = site_url if not site_url or site_url.endswith("/") else site_url + "/"
+        return [(r, template.render(redirect=r.view(base, self.view(r.lang).name, i18n.labels(r.lang))))
+                for r in self.require_catalog().redirects()]
 
     def byline(self, article: Article) -> list[dict[str, str | None]]:
         """The story's authors, each with the URL of their author page when they have one."""

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import yaml
 
+from .addresses import Lost, MapRow, answers, lost_addresses
 from .catalog import Catalog
 from .errors import Fault, MastheadError
 from .newsroom import Newsroom
 from .settings import CONFIG_FILE, load_settings
+from .sitemaps import SITEMAP, read_locs
 from .wechat import load_theme
 
 
@@ -27,6 +29,7 @@ class CheckReport:
     catalog: Catalog | None = None
     authors: int = 0
     where: dict[str, str] = field(default_factory=dict)  # fault file -> path shown to the editor
+    lost: tuple[Lost, ...] = ()  # addresses of the last build nothing answers now (warnings)
 
     @property
     def ok(self) -> bool:
@@ -45,10 +48,14 @@ def check_site(
     directory_urls: bool = True,
     now: dt.datetime | None = None,
     base: Path | None = None,
+    site_dir: Path | None = None,
+    site_url: str = "",
 ) -> CheckReport:
     """Validate settings and every article, story list and authors file; never raises on content.
 
     Fault paths are shown relative to ``base`` (the working folder): ``docs/news/x.md``.
+    ``site_dir`` and ``site_url``: the last build's sitemap there names the addresses it published;
+    those no story or alias answers any more are reported as ``lost`` (warnings).
     """
     faults: list[Fault] = []
     catalog: Catalog | None = None
@@ -72,7 +79,33 @@ def check_site(
         text = config_file.read_text(encoding="utf-8")
         faults = [_with_config_line(f, text) for f in faults]
     ordered = MastheadError(faults).faults if faults else []
-    return CheckReport(tuple(ordered), catalog, len(room.staff.authors) if room else 0, where)
+    lost: list[Lost] = []
+    if catalog is not None and room is not None and site_dir is not None and site_url:
+        previous = read_locs(site_dir / SITEMAP)
+        reserved, pages = room.reserved, {room.page_url(uri) for uri in room.generated}
+        lost = lost_addresses(previous, site_url, catalog,
+                              lambda url: url in pages or reserved(url) is not None)
+    return CheckReport(tuple(ordered), catalog, len(room.staff.authors) if room else 0, where, tuple(lost))
+
+
+def check_redirects(catalog: Catalog, site_dir: Path, rows: Iterable[MapRow] = (),
+                    map_name: str = "") -> tuple[list[str], list[str]]:
+    """Problems (an old address the built site does not answer) and notes (map rows that cannot
+    be checked), one line each."""
+    problems, notes = [], []
+    for redirect in catalog.redirects():
+        if why := answers(site_dir, redirect.url):
+            problems.append(f"/{redirect.url} (alias of docs/{_source(catalog, redirect.target)}): {why}")
+    for row in rows:
+        if row.url is None:
+            notes.append(f"{map_name}:{row.line}: {row.old}: {row.note}; not checked")
+        elif why := answers(site_dir, row.url):
+            problems.append(f"{map_name}:{row.line}: /{row.url}: {why}")
+    return problems, notes
+
+
+def _source(catalog: Catalog, url: str) -> str:
+    return next((a.src_uri for a in catalog.articles if a.url == url), url)
 
 
 def _display_paths(faults: Iterable[Fault], docs_dir: Path, config_file: Path | None,
@@ -135,6 +168,14 @@ def text_lines(report: CheckReport) -> list[str]:
     return [Fault(report.path(f), f.line, f.field, f.message, f.fix).format() for f in report.faults]
 
 
+def warning_lines(report: CheckReport, github: bool = False) -> list[str]:
+    """One line per address the last build published that nothing answers now."""
+    if github:
+        return [f"::warning title=Masthead: address lost::{_escape_data(lost.message())}"
+                for lost in report.lost]
+    return [f"warning: {lost.message()}" for lost in report.lost]
+
+
 def github_lines(report: CheckReport) -> list[str]:
     """GitHub Actions workflow commands: each fault shows on its line in the pull request."""
     lines = []
@@ -159,12 +200,17 @@ def summary(report: CheckReport) -> str:
     parts = [f"{len(catalog.articles)} published"]
     if catalog.drafts:
         parts.append(f"{len(catalog.drafts)} draft{'s' if len(catalog.drafts) != 1 else ''}")
+    if catalog.expired:
+        parts.append(f"{len(catalog.expired)} expired")
     if catalog.scheduled:
         parts.append(f"{len(catalog.scheduled)} scheduled (next: {catalog.scheduled[-1].src_uri} "
                      f"at {catalog.scheduled[-1].date.astimezone(catalog.settings.timezone):%Y-%m-%d %H:%M})")
     stories = len(catalog.by_src)
     staff = f", {report.authors} author{'s' if report.authors != 1 else ''}" if report.authors else ""
-    return f"Checked {stories} stor{'ies' if stories != 1 else 'y'} ({', '.join(parts)}){staff}: no problems."
+    lost = len(report.lost)
+    warned = f"; {lost} address{'es' if lost != 1 else ''} of the last build lost (see above)" if lost else ""
+    checked = f"Checked {stories} stor{'ies' if stories != 1 else 'y'} ({', '.join(parts)}){staff}"
+    return f"{checked}: no problems{warned}."
 
 
 def _escape_data(text: str) -> str:

@@ -55,7 +55,8 @@ def story_of(room: Newsroom, article: Article, body_html: str, *, source_text: s
     if wechat is not None and (line := promo_line(wechat, article, lang)):
         promo = Promo(line, wechat.account, wechat.id)
     return Story(src_uri=article.src_uri, url=article.url, lang=lang, title=article.title,
-                 standfirst=article.standfirst, byline=tuple(byline), body_html=body_html,
+                 standfirst=article.deck or article.standfirst,  # as the story page shows it
+                 byline=tuple(byline), body_html=body_html,
                  dateline=dateline, image=article.image, image_alt=article.image_alt, promo=promo,
                  disclaimer=room.settings.disclaimer, source_text=source_text)
 

@@ -46,10 +46,16 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def site_pages(site: Path) -> list[str]:
-    """Every HTML page of a built site, as URLs relative to its root ("", "news/", "404.html")."""
+def site_pages(site: Path, *, redirects: bool = False) -> list[str]:
+    """Every HTML page of a built site, as URLs relative to its root ("", "news/", "404.html").
+
+    Redirect pages (old addresses of stories, ``aliases:``) send the browser on at once and are
+    no pages of their own: left out, or the only ones listed with ``redirects=True``.
+    """
     pages = []
     for path in sorted(site.rglob("*.html")):
+        if ('http-equiv="refresh"' in path.read_text(encoding="utf-8")) != redirects:
+            continue
         rel = path.relative_to(site).as_posix()
         pages.append(rel.removesuffix("index.html") if rel.endswith("index.html") else rel)
     return pages

@@ -53,7 +53,7 @@ def hostile_files() -> dict[str, str]:
         files[f"news/p{i}.md"] = article(
             payload, f"2025-03-{10 + i:02d} 08:00", summary=EVIL, dateline=payload, author=payload,
             source=payload, tags=[payload, f"tag {i}", "电池"], image="../img/a.svg", image_alt=EVIL,
-            lang="zh" if i % 2 else "en",
+            lang="zh" if i % 2 else "en", deck=payload, aliases=[f"/old/p{i}/", f"/old/p{i}'&=(x).html"],
             body=f"Text {payload}\n\n| a | b |\n|---|---|\n| {payload.replace('|', '')} | 2 |\n")
     files["economy/plain.md"] = article("Plain story", "2025-03-01", tags=["电池"])
     files["img/a.svg"] = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"/>'
@@ -121,12 +121,35 @@ def test_no_payload_runs_or_injects_markup_on_any_page(
     assert dialogs == [] and injected == []
 
 
+def test_redirect_pages_of_hostile_stories_run_nothing_and_land_on_the_story(
+    browser: Any, hostile_site: tuple[str, Path, Path]
+) -> None:
+    from bs4 import BeautifulSoup
+
+    base, out, _ = hostile_site
+    redirects = site_pages(out, redirects=True)
+    assert len(redirects) == 2 * len(PAYLOADS)
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
+    for rel in redirects:
+        i = int(rel.removeprefix("old/p")[0])
+        file = out / (rel if rel.endswith(".html") else rel + "index.html")
+        html = BeautifulSoup(file.read_text("utf-8"), "html.parser")
+        assert html.h1.get_text() == PAYLOADS[i] and html.select("script") == []
+        page.goto(base + rel.replace("'", "%27").replace("&", "%26"))
+        page.wait_for_url(f"{base}news/p{i}/")
+    page.close()
+    assert dialogs == []
+
+
 def test_payloads_are_shown_as_text(hostile_site: tuple[str, Path, Path]) -> None:
     from bs4 import BeautifulSoup
 
     _, out, _ = hostile_site
     page = BeautifulSoup((out / "news/p1/index.html").read_text("utf-8"), "html.parser")
     assert page.h1.get_text() == PAYLOADS[1]
+    assert page.select_one(".mh-article__deck").get_text() == PAYLOADS[1]
     assert "{{ 7*7 }}" in (out / "news/p7/index.html").read_text("utf-8")  # never evaluated
 
 
