@@ -299,6 +299,8 @@ def test_the_command_prints_writes_and_explains(
     assert written == run("wechat", "docs/news/a.md", "-o", "-")[1]
     code, _ = run("wechat", "docs/news/missing.md")
     assert code == 2 and "no such file" in capsys.readouterr().err
+    code, _ = run("wechat", "docs/news/a.md", "-o", "no/such/folder/a.html")
+    assert code == 2 and "no/such/folder/a.html: cannot be written" in capsys.readouterr().err
     config = (site.root / "mkdocs.yml").read_text(encoding="utf-8")
     (site.root / "mkdocs.yml").write_text(config.replace("site_url: https://example.org/\n", ""),
                                           encoding="utf-8")

@@ -176,7 +176,10 @@ def cmd_wechat(args: argparse.Namespace, out: TextIO) -> int:
         out.write(html_text)
     else:
         target = Path(args.output or Path(args.story).with_suffix(".wechat.html").name)
-        target.write_text(html_text, encoding="utf-8")
+        try:
+            target.write_text(html_text, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"{target}: cannot be written ({exc.strerror})") from None
         print(_shown(target), file=out)
     return EXIT_OK
 
