@@ -52,7 +52,7 @@ _article_html: dict[str, str] = {}  # src_uri -> rendered story, for full-conten
 _search_source = SearchSource()  # what Pagefind reads; kept across `mkdocs serve` rebuilds
 # "Copy for WeChat" (wechat_export.py): in `mkdocs serve`, or always when the theme says so. The
 # published site's address, not the server's, is where WeChat fetches pictures from.
-_wechat: dict[str, Any] = {"site_url": None, "pages": {}}
+_wechat: dict[str, Any] = {"site_url": None, "pages": {}, "serving": False}
 
 
 
@@ -69,6 +69,7 @@ def on_startup(command: str, dirty: bool, **_: Any) -> None:
     global _command
     _command = "dirty" if dirty else command
     masthead_perf.note_command(command)  # `mkdocs serve` keeps unchanged pages between rebuilds
+    _wechat["serving"] = command == "serve"  # `mkdocs serve --dirty` too
 
 
 def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
@@ -100,7 +101,7 @@ def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
         raise PluginError(exc.report()) from None
     _wechat["pages"] = {}
     _wechat["site_url"] = None
-    if _command == "serve":
+    if _wechat["serving"]:
         _wechat["site_url"] = published_site_url(config.config_file_path)
     elif button == "always":
         _wechat["site_url"] = config.site_url or ""
