@@ -36,7 +36,7 @@ from PIL import Image  # noqa: E402
 from masthead import cards, i18n  # noqa: E402
 from masthead.cards import CardText  # noqa: E402
 
-LOGO = ROOT / "docs" / "assets" / "logo-card.png"
+LOGO = corpus.SAMPLE / "docs" / "assets" / "logo-card.png"
 
 
 def reference(rev: str, folder: Path) -> ModuleType:

@@ -33,7 +33,10 @@ from typing import Any
 
 import yaml
 
+from masthead import layout
+
 ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = layout.sample_root(ROOT)  # the sample newsroom: its settings and pictures
 SEED = 20_260_101
 START = dt.datetime(2021, 1, 1, 6, 0)
 DAYS = 5 * 365
@@ -104,7 +107,8 @@ class Story:
 
 
 def repo_config() -> dict[str, Any]:
-    """The repository's mkdocs.yml as plain data (``!ENV [NAME, default]`` → the default)."""
+    """The sample newsroom's mkdocs.yml over the engine's engine.yml, merged as MkDocs' INHERIT
+    merges them, as plain data (``!ENV [NAME, default]`` → the default)."""
 
     class Loader(yaml.SafeLoader):
         pass
@@ -115,9 +119,21 @@ def repo_config() -> dict[str, Any]:
         return None
 
     Loader.add_constructor("!ENV", env)
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    text = (SAMPLE / layout.NEWSROOM_CONFIG).read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.load(text, Loader=Loader)
-    return data
+    data.pop("INHERIT", None)
+    engine_text = (ROOT / layout.ENGINE_CONFIG).read_text(encoding="utf-8")
+    engine: dict[str, Any] = yaml.load(engine_text, Loader=Loader)
+    return _merged(engine, data)
+
+
+def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``over`` on top of ``base``: mappings merged key by key, anything else replaced."""
+    out = dict(base)
+    for key, value in over.items():
+        both = isinstance(value, dict) and isinstance(out.get(key), dict)
+        out[key] = _merged(out[key], value) if both else value
+    return out
 
 
 def sections() -> list[str]:
@@ -268,7 +284,7 @@ def write_corpus(n: int, out: Path, seed: int = SEED) -> dict[str, Any]:
     # Masthead: the repository's settings and extensions, its hooks and templates.
     site = out / "masthead"
     docs = site / "docs"
-    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
+    shutil.copytree(SAMPLE / "docs" / "assets", docs / "assets")
     for story in made:
         _write(docs / story.section / f"{story.name}.md", masthead_text(story))
     masthead_cfg = dict(config)

@@ -19,7 +19,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
 import masthead_perf
-from masthead import output, syndication, timing
+from masthead import charts, output, syndication, timing
 from masthead.authors import AUTHORS_FILE
 from masthead.cache import cache_dir
 from masthead.dates import DateError, build_time
@@ -110,6 +110,10 @@ def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
     # Articles stay out of the nav by design (a nav of every story makes each page grow with
     # the archive); don't list them as "not included in nav".
     config.validation.nav.omitted_files = logging.DEBUG
+    # ```chart blocks (masthead/charts.py): the engine's own fence, whatever mkdocs.yml lists.
+    if "pymdownx.superfences" not in config.markdown_extensions:
+        config.markdown_extensions.append("pymdownx.superfences")
+    config.mdx_configs = charts.superfences_config(dict(config.mdx_configs or {}))
     config.theme["language"] = settings.language
     if config.nav is None:
         config.nav = [{settings.name: "index.md"}] + [
@@ -173,9 +177,13 @@ def on_page_content(html: str, page: Page, **_: Any) -> str:
     """Editors' Markdown may carry raw HTML: keep its markup, drop anything that could run. Then
     body images become responsive <picture>s (our own markup, after the sanitiser; a broken
     image is reported in on_env). Each story's sanitised HTML (plain <img>) is kept for
-    full-content feeds (written in on_post_build).
+    full-content feeds (written in on_post_build). Chart placeholders become their figures.
     """
     html = sanitize_html(html)
+    # Charts after the sanitiser (it drops inline SVG): drawn from the story's checked blocks.
+    html = charts.fill(html, _room().charts.get(page.file.src_uri, {}),
+                       lambda key: log.warning(f"{page.file.src_uri}: chart placeholder {key} "
+                                               "matches no chart block of the story; left out"))
     if (article := _room().article(page.file.src_uri)) is not None:
         _article_html[page.file.src_uri] = html
     with timing.phase("images"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -14,6 +15,8 @@ from typing import Any
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+
+from masthead import layout
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -108,6 +111,41 @@ def site_maker(tmp_path: Path) -> Callable[..., Site]:
         return write_site(root, files, masthead, site_url, **config)
 
     return make
+
+
+def sample_source() -> Path:
+    """The folder with the sample newsroom's (Motor Ledger's) mkdocs.yml and docs/: the repository
+    itself upstream, tests/fixtures/sample/ in a newsroom made with `masthead init`. Tests never
+    take the sample from the repository's docs/ directly: in a newsroom, that is its own."""
+    return layout.sample_root(ROOT)
+
+
+def sample_site(folder: Path) -> Site:
+    """The sample newsroom, copied into ``folder`` with the engine's engine.yml beside it (its
+    paths made absolute), so that it builds there like the newsroom it is."""
+    source = sample_source()
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source / layout.DOCS, folder / layout.DOCS)
+    shutil.copy(source / layout.NEWSROOM_CONFIG, folder / layout.NEWSROOM_CONFIG)
+    write_engine_config(folder)
+    return Site(folder)
+
+
+def write_engine_config(folder: Path) -> Path:
+    """engine.yml in ``folder``: the repository's, with its theme folder and hooks by absolute path."""
+    engine = yaml.safe_load((ROOT / layout.ENGINE_CONFIG).read_text(encoding="utf-8"))
+    engine["theme"]["custom_dir"] = str(ROOT / engine["theme"]["custom_dir"])
+    engine["hooks"] = [str(ROOT / hook) for hook in engine["hooks"]]
+    path = folder / layout.ENGINE_CONFIG
+    path.write_text(yaml.safe_dump(engine, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The sample newsroom in a folder of its own, shared by the tests that only read or build it
+    (each into its own --site-dir)."""
+    return sample_site(tmp_path_factory.mktemp("sample") / "newsroom")
 
 
 def leave_serve_mode() -> None:

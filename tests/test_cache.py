@@ -20,7 +20,7 @@ import yaml
 
 from masthead.cache import RenderCache, activate, cache_dir, memo_key, memoized
 from masthead.fingerprint import Memo, Unfingerprintable, digest, quick_digest
-from tests.conftest import ROOT, Site, article, leave_serve_mode, settings
+from tests.conftest import ROOT, Site, article, leave_serve_mode, sample_site, settings
 
 MakeSite = Callable[..., Site]
 
@@ -301,14 +301,7 @@ def test_a_removed_image_is_reported_although_the_article_was_cached(make_site: 
 
 
 def test_sample_newsroom_is_the_same_with_speed_off_cold_warm_and_pooled(tmp_path: Path) -> None:
-    root = tmp_path / "sample"
-    shutil.copytree(ROOT / "docs", root / "docs")
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
-    text = text.replace("- hooks/masthead_mkdocs.py", f"- {ROOT / 'hooks' / 'masthead_mkdocs.py'}")
-    (root / "mkdocs.yml").write_text(text, encoding="utf-8")
-    site = Site(root)
+    site = sample_site(tmp_path / "sample")
 
     def built(name: str, **env: str) -> Path:
         report = tmp_path / f"{name}.json"

@@ -31,13 +31,13 @@ from masthead.cards import (
     site_base,
     wrap,
 )
-from tests.conftest import ROOT
+from tests.conftest import sample_source
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = FIXTURES / "card-zh.png"
 GOLDEN_SCALE = (600, 315)  # the golden file is stored at half size, in grey, to keep it small
 TILE = 15
-LOGO = ROOT / "docs" / "assets" / "logo-card.png"
+LOGO = sample_source() / "docs" / "assets" / "logo-card.png"  # the sample newsroom's
 ZH = CardText(
     title="华信汽车联手三家运营商共建超充网络，目标三年建成一万个终端（首批60座站点）",
     section="新闻", date="2026年4月22日", site_name="Motor Ledger 汽车纪事", lang="zh")

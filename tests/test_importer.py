@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import textwrap
@@ -22,6 +23,7 @@ from masthead.importer import (
     read_post,
     split_front_matter,
 )
+from masthead.oldsite import OldSite, PostFacts, hugo_address, jekyll_address, old_address, pelican_settings
 from masthead.settings import load_settings
 from tests.conftest import ROOT, Site, article, settings
 from tests.imaging import photo
@@ -335,3 +337,163 @@ def test_with_the_old_sites_address_missing_images_and_pages_point_there(
     kanban = "https://18f.gsa.gov/assets/blog/ato/ato-kanban.png"
     assert f"![Screenshot of the ATO Kanban board on GitHub.]({kanban})" in ato
     assert site.build("--strict").returncode == 0
+
+
+# -- the old site's addresses, taxonomies and expiry ----------------------------------------------
+
+FIXTURES = ROOT / "tests/fixtures"
+
+
+def aliases(path: Path) -> object:
+    return frontmatter.load(path)["aliases"]
+
+
+def test_a_hugo_site_root_gives_topics_as_tags_and_sections_old_addresses_as_aliases(
+    tmp_path: Path, make_site: MakeSite, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = make_site({})
+    csv_path = tmp_path / "map.csv"
+    code, out = import_into(site, FIXTURES / "hugo-site/content", "--address-map", str(csv_path),
+                            monkeypatch=monkeypatch)
+    assert code == 0, out
+    plant = frontmatter.load(site.root / "docs/economy/huaxin-plant.md")  # topics: [Economy, …]
+    assert plant["tags"] == ["EV", "Batteries"]
+    assert plant["deck"] == "The plant will make cells for 200,000 cars a year"
+    assert plant["expires"] == "2099-01-01"
+    # permalinks posts: /:year/:month/:slug/ first, then the post's own aliases (relative: from its folder)
+    assert plant["aliases"] == ["/2024/05/huaxin-plant/", "/old/huaxin-plant/", "/2024/05/plant-old"]
+    assert "imported" not in plant.metadata  # topics, aliases, deck and expiryDate are all mapped
+    bundle = frontmatter.load(site.root / "docs/news/plant-bundle.md")
+    assert bundle["aliases"] == ["/2024/05/蓝湾召回/"] and bundle["tags"] == ["召回"]
+    assert bundle["deck"] == "一万辆L7轿车"  # Hugo themes' subtitle
+    assert frontmatter.load(site.root / "docs/news/special.md")["aliases"] == ["/special/report/"]
+    assert frontmatter.load(site.root / "docs/news/brief-one.md")["aliases"] == ["/briefs/brief-one/"]
+    # expiryDate 2020-06-01 has passed: counted, not imported
+    assert not (site.root / "docs/news/spring-offer.md").exists()
+    assert "  expired: 1 in 1 file" in out and "imported 4 of 5 files" in out
+    assert csv_path.read_text(encoding="utf-8").splitlines() == [
+        "old,new",
+        "/2024/05/huaxin-plant/,/economy/huaxin-plant/",
+        "/2024/05/plant-old,/economy/huaxin-plant/",
+        "/2024/05/蓝湾召回/,/news/plant-bundle/",
+        "/briefs/brief-one/,/news/brief-one/",
+        "/old/huaxin-plant/,/economy/huaxin-plant/",
+        "/special/report/,/news/special/",
+    ]
+    assert f"address map: wrote 6 old addresses → {csv_path}" in out
+    result = site.build("--strict")
+    assert result.returncode == 0, result.stderr
+
+
+def test_keep_expired_imports_expired_posts_without_the_date(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = make_site({})
+    code, out = import_into(site, FIXTURES / "hugo-site/content", "--keep-expired", monkeypatch=monkeypatch)
+    assert code == 0, out
+    offer = frontmatter.load(site.root / "docs/news/spring-offer.md")
+    assert "expires" not in offer.metadata and offer["tags"] == ["Offers"]
+    assert "expiry-dropped: 1 in 1 file" in out
+    assert (site.root / "import-content-addresses.csv").is_file()  # the default: here, named after the source
+
+
+def test_hugo_config_folder_ugly_urls_and_a_permalink_given_on_the_command_line(
+    tmp_path: Path, make_site: MakeSite, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hugo = write(tmp_path / "blog", {
+        "config/_default/hugo.toml": "uglyURLs = true\n",
+        "config/_default/permalinks.toml": '[page]\nnews = "/:section/:year/:contentbasename/"\n',
+        "content/news/Plant-Opens.md": "---\ntitle: Plant opens\ndate: 2024-05-06\n---\nx\n",
+        "content/blog/other.md": "---\ntitle: Other\ndate: 2024-05-07\n---\nx\n",
+    })
+    site = make_site({})
+    code, out = import_into(site, hugo / "content", monkeypatch=monkeypatch)
+    assert code == 0, out
+    assert aliases(site.root / "docs/news/plant-opens.md") == ["/news/2024/plant-opens.html"]
+    assert aliases(site.root / "docs/news/other.md") == ["/blog/other.html"]  # Hugo's default
+    site = make_site({})
+    code, out = import_into(site, hugo / "content", "--permalink", "/:year/:month/:day/:title/",
+                            monkeypatch=monkeypatch)
+    assert frontmatter.load(site.root / "docs/news/other.md")["aliases"] == ["/2024/05/07/other.html"]
+
+
+def test_jekyll_permalink_styles_categories_collections_and_redirect_from(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = make_site({})
+    code, out = import_into(site, FIXTURES / "jekyll-site", monkeypatch=monkeypatch)
+    assert code == 0, out
+    docs = site.root / "docs"
+    assert aliases(docs / "economy/plant-opens.md") == ["/economy/2024/05/06/plant-opens.html"]
+    assert frontmatter.load(docs / "news/motor-show.md")["aliases"] == ["/news/2024/05/08/motor-show.html"]
+    assert frontmatter.load(docs / "news/recall.md")["aliases"] == ["/custom/recall/", "/2024/recall.html"]
+    assert frontmatter.load(docs / "news/l7-review.md")["aliases"] == ["/reviews/l7-review/"]
+    site = make_site({})
+    import_into(site, FIXTURES / "jekyll-site/_posts", "--permalink", "pretty", monkeypatch=monkeypatch)
+    assert frontmatter.load(site.root / "docs/economy/plant-opens.md")["aliases"] == \
+        ["/economy/2024/05/06/plant-opens/"]
+
+
+def test_pelican_settings_are_read_without_running_them(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    conf = FIXTURES / "pelican-site/pelicanconf.py"
+    assert "raise SystemExit" in conf.read_text(encoding="utf-8")  # running it would stop the import
+    assert pelican_settings(conf)["ARTICLE_URL"] == "posts/{date:%Y}/{date:%m}/{slug}/"
+    assert "SITEURL" not in pelican_settings(conf)  # computed: not a literal, left alone
+    site = make_site({})
+    code, out = import_into(site, FIXTURES / "pelican-site/content", monkeypatch=monkeypatch)
+    assert code == 0, out
+    docs = site.root / "docs"
+    assert frontmatter.load(docs / "economy/plant-opens-today.md")["aliases"] == \
+        ["/posts/2024/05/plant-opens-today/"]
+    assert frontmatter.load(docs / "news/recall.md")["aliases"] == ["/posts/2024/05/recall-of-the-l7/"]
+
+
+def test_a_broken_configuration_of_the_old_site_is_named_with_its_line(
+    tmp_path: Path, make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    hugo = write(tmp_path / "blog", {"config.yml": "title: x\npermalinks: [a\n",
+                                     "content/posts/a.md": "---\ntitle: A\n---\nx\n"})
+    site = make_site({})
+    code, _ = import_into(site, hugo / "content/posts", monkeypatch=monkeypatch)
+    assert code == 2
+    assert f"{hugo / 'config.yml'}:3:" in capsys.readouterr().err
+    assert not (site.root / "docs/news").exists()
+
+
+def test_old_address_rules_of_each_generator() -> None:
+    facts = PostFacts("2024-05-06-plant-opens.md", "Plant Opens!", dt.date(2024, 5, 6), "",
+                      ("News", "EV cars"))
+    assert jekyll_address("date", facts) == "/news/ev-cars/2024/05/06/plant-opens.html"
+    assert jekyll_address("ordinal", facts) == "/news/ev-cars/2024/127/plant-opens.html"
+    assert jekyll_address("none", facts) == "/news/ev-cars/plant-opens.html"
+    assert jekyll_address("/:year/:i_month/:slug", facts) == "/2024/5/plant-opens"
+    hugo = OldSite("hugo", None, {"posts": "/:2006/:01/:02/:title/"})
+    post = PostFacts("posts/蓝湾 召回.md", "蓝湾 召回！", dt.datetime(2024, 5, 6, 8), "")
+    assert hugo_address(hugo, post, Path("/content")) == "/2024/05/06/蓝湾-召回/"
+    pelican = OldSite("pelican", None, {"": "{category}/{slug}.html"})
+    assert old_address(pelican, PostFacts("a.md", "A b", None, "", ("News",)), {}, Path()) == "/News/a-b.html"
+    own = {"url": "https://x.org/k/"}  # the post's own address wins; a full URL loses its host
+    assert old_address(pelican, PostFacts("a.md", "A", None, ""), own, Path()) == "/k/"
+
+
+def test_an_old_address_that_is_a_story_of_the_new_site_is_not_made_an_alias(
+    tmp_path: Path, make_site: MakeSite, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hugo = write(tmp_path / "blog", {
+        "hugo.toml": '[permalinks]\nposts = "/news/:filename/"\n',
+        "content/posts/existing.md": "---\ntitle: A\ndate: 2024-05-06\nslug: a\n---\nx\n",
+        "content/posts/b.md": "---\ntitle: B\ndate: 2024-05-06\nslug: c\n---\nx\n",
+        "content/posts/c.md": "---\ntitle: C\ndate: 2024-05-06\nslug: b\n---\nx\n",
+        "content/posts/d.md": "---\ntitle: D\ndate: 2024-05-06\n"
+                              "aliases: [/, /tags/ev/, /economy/, '/x?y=1', /old/d/, '/a|b/']\n---\nx\n",
+    })
+    site = make_site({"news/existing.md": article("Existing")})
+    code, out = import_into(site, hugo / "content/posts", monkeypatch=monkeypatch)
+    assert code == 0, out
+    # existing.md was /news/existing/, the address of a story already there; b and c swapped names
+    for name in ("a", "b", "c"):
+        assert "aliases" not in frontmatter.load(site.root / f"docs/news/{name}.md").metadata, name
+    assert frontmatter.load(site.root / "docs/news/d.md")["aliases"] == ["/old/d/"]  # the build's own dropped
+    assert "alias-dropped: 8 in 4 files" in out and "'a|b' contains |" in out

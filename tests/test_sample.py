@@ -1,10 +1,9 @@
-"""The sample newsroom in docs/ builds strictly and shows what the brief promises."""
+"""The sample newsroom (Motor Ledger: the repository's docs/ upstream, tests/fixtures/sample/ in an
+initialised newsroom) builds strictly and shows what the brief promises."""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,15 +15,15 @@ from masthead.i18n import family
 from masthead.newsroom import Newsroom
 from masthead.settings import load_settings
 from masthead.tags import resolve
-from tests.conftest import ROOT
+from tests.conftest import Site
 
 
 @pytest.fixture(scope="module")
-def room() -> Newsroom:
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    settings = load_settings(_typed(config["extra"]["masthead"]), docs_dir=ROOT / "docs")
+def room(sample: Site) -> Newsroom:
+    config = yaml.load((sample.root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    settings = load_settings(_typed(config["extra"]["masthead"]), docs_dir=sample.root / "docs")
     newsroom = Newsroom(settings)
-    newsroom.load(ROOT / "docs")
+    newsroom.load(sample.root / "docs")
     return newsroom
 
 
@@ -43,13 +42,9 @@ def _typed(raw: object) -> object:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("sample") / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+def built(sample: Site, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sample-site") / "site"
+    result = sample.build("--strict", "--site-dir", str(out))
     assert result.returncode == 0, result.stderr
     return out
 
@@ -90,11 +85,11 @@ def test_every_story_has_its_page_and_the_lead_is_pinned(
 
 
 def test_sample_follows_on_wechat_and_weibo_and_its_share_qr_codes_scan(
-    catalog: Catalog, built: Path
+    catalog: Catalog, built: Path, sample: Site
 ) -> None:
     from tests.qr import decode_svg
 
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    config = yaml.load((sample.root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     wechat = config["extra"]["masthead"]["wechat"]
     for a in catalog.articles:
         page = BeautifulSoup((built / a.url / "index.html").read_text(encoding="utf-8"), "html.parser")

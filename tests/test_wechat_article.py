@@ -95,17 +95,32 @@ def test_headline_standfirst_byline_dateline_promo_and_disclaimer_frame_the_body
                           "微信公众号：汽车纪事  ·  微信号：motorledger_demo", "免责声明：虚构的新闻。"]
 
 
-def test_chart_figures_keep_their_caption_and_table_and_lose_the_svg() -> None:
-    # hooks' charts render ```chart blocks like this (an inline SVG and its data in <details>).
-    chart = """<figure class="mh-chart"><svg viewBox="0 0 10 10" onload="alert(1)"><rect width="5"
-    height="5"/><text>hidden</text></svg><figcaption>Sales by month</figcaption><details><summary>Data
-    </summary><table><tr><th>Month</th><th>Units</th></tr><tr><td>Jan</td><td>5</td></tr></table>
-    </details></figure>"""
+def test_chart_figures_keep_their_caption_and_table_and_lose_the_drawing() -> None:
+    # The shape of charts.py's figures: a caption, a colour key and plots (inline SVG), the data
+    # in <details>, notes under it.
+    chart = """<figure class="mh-chart mh-chart--bar" id="chart-1"><figcaption class="mh-chart__head">
+    <span class="mh-chart__title">Sales by month</span><span class="mh-chart__unit">Unit: cars</span>
+    </figcaption><ul class="mh-chart__key"><li><svg><rect/></svg>2025</li></ul>
+    <div class="mh-chart__plots"><svg viewBox="0 0 10 10" onload="alert(1)"><text>hidden</text></svg></div>
+    <details class="mh-chart__data"><summary>Data</summary><table><caption>Sales by month (cars)
+    </caption><thead><tr><th scope="col">Month</th><th scope="col">Units</th></tr></thead><tbody><tr>
+    <th scope="row">Jan</th><td class="mh-chart__num">5</td></tr></tbody></table></details>
+    <p class="mh-chart__foot">Source: Ledger</p></figure>"""
     out = render_story(story("<p>x</p>", body_html=chart), Theme(), Links(SITE))
-    root = tree(out)
-    assert "<svg" not in out and "hidden" not in out and "onload" not in out
-    assert root.find(".//figcaption").text_content() == "Sales by month"
-    assert [td.text_content() for td in root.iter("td")] == ["Jan", "5"]
+    check_clean(out)
+    figure = tree(out).find(".//figure")
+    assert "<svg" not in out and "hidden" not in out and "2025" not in out and "Data" not in out
+    assert [e.text_content().strip() for e in figure.iter("figcaption", "p")] == [
+        "Sales by month · Unit: cars", "Source: Ledger"]
+    assert [c.text_content() for c in figure.iter("th", "td")] == ["Month", "Units", "Jan", "5"]
+    assert styles(figure.find(".//td"))["text-align"] == "right"  # a number
+    assert figure.find(".//section") is not None  # the table scrolls in its box
+
+
+def test_a_table_caption_is_a_line_above_the_table() -> None:
+    root = tree(render("<table><caption>Sales</caption><tr><td>a</td></tr></table>"))
+    line = root.find(".//table").getparent().getprevious()
+    assert line.tag == "p" and line.text == "Sales" and root.find(".//caption") is None
 
 
 def test_footnote_backlinks_go_and_their_numbers_stay() -> None:
@@ -276,6 +291,9 @@ def test_a_sample_story_links_and_pictures(sample: Exporter) -> None:
     lead = tree(out).find(".//img")
     assert re.fullmatch(r"https://\S+/assets/img/[0-9a-f]{16}-\d+\.jpg", lead.get("src"))
     assert sample.render(ROOT / "docs/news/hua-xin-bei-qiao-dian-chi-he-bing.md") == out
+    chart = tree(sample.render(ROOT / "docs/data-report/battery-installations-q2-2025.md"))
+    caption = next(f for f in chart.iter("figcaption") if "Battery installations" in f.text_content())
+    assert caption.getparent().find(".//table") is not None
 
 
 def run(*argv: str) -> tuple[int, str]:

@@ -1,4 +1,5 @@
-"""The `masthead` command for editors: `new`, `check`, `import` and `wechat`.
+"""The `masthead` command for editors: `new`, `check`, `import` and `wechat`; for the site's
+developer: `init` (hooks/masthead/init.py) and `upgrade` (hooks/masthead/upgrade.py).
 
     masthead new news "Huaxin opens a plant in Hefei"
     masthead check                  # or: masthead check --format github (in CI)
@@ -143,19 +144,36 @@ def _check_redirects(project: Project, report: CheckReport, map_file: str | None
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     from .importer import ImportOptions, import_folder
+    from .oldsite import SiteConfigError
+    from .wordpress import ExportError, import_export
 
     project = load_project(args.config)
     settings = project.settings()
     source = Path(args.folder)
-    if not source.is_dir():
-        raise CommandError(f"{args.folder}: not a folder")
+    if not source.is_dir() and not source.is_file():
+        raise CommandError(f"{args.folder}: not a folder of posts or a WordPress export file")
+    known = ", ".join(s.slug for s in settings.sections)
     section = args.section or settings.sections[0].slug
     if settings.section(section) is None:
-        known = ", ".join(s.slug for s in settings.sections)
         raise CommandError(f"--section {section!r} is not a section of this site; use one of: {known}")
+    pairs = [p.rpartition(":") for p in (args.sections or "").split(",") if p.strip()]
+    sections = {name.strip(): slug.strip() for name, _, slug in pairs}
+    for name, slug in sections.items():
+        if not name or settings.section(slug) is None:
+            raise CommandError(f"--sections: {name!r}:{slug!r} does not map a category to a section "
+                               f"of this site; write NAME:SECTION, SECTION one of: {known}")
+    address_map = Path(args.address_map or f"import-{source.stem or 'posts'}-addresses.csv")
     options = ImportOptions(section=section, flavour=args.source_format, source_url=args.source_url or "",
-                            dry_run=args.dry_run)
-    report = import_folder(source, project.docs_dir, settings, options)
+                            dry_run=args.dry_run, permalink=args.permalink or "",
+                            keep_expired=args.keep_expired, sections=sections, address_map=address_map,
+                            fetch_images=args.fetch_images)
+    try:
+        if source.is_file():
+            report = import_export(source, project.docs_dir, settings, options)
+        else:
+            report = import_folder(source, project.docs_dir, settings, options)
+    except (ExportError, SiteConfigError) as exc:
+        raise CommandError(str(exc)) from None
     for line in report.lines():
         print(line, file=out)
     return EXIT_OK if report.imported or not report.files else EXIT_PROBLEMS
@@ -195,7 +213,8 @@ def _shown(path: Path) -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="masthead", description="Masthead's tools for editors.")
+    p = argparse.ArgumentParser(prog="masthead", description="Masthead's tools for editors "
+                                "(new, check, import) and for the site's developer (init, upgrade).")
     p.add_argument("-f", "--config", default="mkdocs.yml",
                    help="the site's mkdocs.yml (default: %(default)s)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -227,16 +246,28 @@ def parser() -> argparse.ArgumentParser:
                             "(columns old,new; masthead import writes it)")
     check.set_defaults(run=cmd_check)
 
-    imp = sub.add_parser("import", help="copy a Hugo, Jekyll or Pelican content folder into docs/",
-                         description="Convert the Markdown posts below FOLDER into stories in "
-                         "docs/<section>/ and report everything that could not be mapped.")
-    imp.add_argument("folder", help="the folder of posts, e.g. ../blog/content/posts or ../blog/_posts")
+    imp = sub.add_parser("import", help="copy a Hugo, Jekyll or Pelican folder or a WordPress export "
+                         "into docs/",
+                         description="Convert the posts below FOLDER (or in a WordPress export file) into "
+                         "stories in docs/<section>/, each with its old address as an alias; report "
+                         "everything that could not be mapped and write the address map (CSV).")
+    imp.add_argument("folder", help="the folder of posts, e.g. ../blog/content/posts or ../blog/_posts, "
+                     "or a WordPress export, e.g. site.WordPress.2024-05-06.xml")
     imp.add_argument("--section",
                      help="section for posts whose category is not a section (default: the first)")
     imp.add_argument("--from", dest="source_format", choices=["auto", "hugo", "jekyll", "pelican"],
                      default="auto", help="the generator the posts were written for (default: guess)")
     imp.add_argument("--source-url", help="the old site's address, e.g. https://blog.example.org: "
                      "links and images to its pages that were not imported point there")
+    imp.add_argument("--permalink", help="the old site's address rule in its own syntax, when its "
+                     "configuration is not at hand, e.g. /:year/:month/:slug/ or {date:%%Y}/{slug}.html")
+    imp.add_argument("--sections", help='categories to sections, e.g. "行业新闻:news,Reviews:new-vehicles"')
+    imp.add_argument("--keep-expired", action="store_true",
+                     help="import posts whose expiry date has passed (without the date)")
+    imp.add_argument("--fetch-images", action="store_true",
+                     help="WordPress: copy the old site's pictures into docs/ instead of linking to them")
+    imp.add_argument("--address-map", help="where to write the old → new address map "
+                     "(default: import-<source>-addresses.csv here)")
     imp.add_argument("--dry-run", action="store_true", help="report only; write nothing")
     imp.set_defaults(run=cmd_import)
 
@@ -248,6 +279,11 @@ def parser() -> argparse.ArgumentParser:
     wechat.add_argument("story", help="the story's file, e.g. docs/news/plant-opens.md")
     wechat.add_argument("-o", "--output", metavar="FILE", help="where to write it; - prints it")
     wechat.set_defaults(run=cmd_wechat)
+
+    from . import init, upgrade  # the developer's commands, each in its own module
+
+    init.register(sub)
+    upgrade.register(sub)
     return p
 
 

@@ -24,6 +24,7 @@ from lxml import html as lxml_html
 
 from .article import Article
 from .cache import memoized
+from .charts import feed_html
 from .errors import Fault, MastheadError
 from .settings import CONFIG_FILE, ROOT, Settings
 
@@ -174,7 +175,7 @@ class FeedContext:
         """Full HTML with absolute URLs, or "" in summary mode (or when it was not rendered)."""
         if self.feed_settings.content != "full":
             return ""
-        return absolute_html(self.html.get(article.src_uri, ""), self.url(article.url))
+        return absolute_html(feed_html(self.html.get(article.src_uri, "")), self.url(article.url))
 
     def image(self, article: Article) -> str:
         return self.url(article.image) if article.image else ""

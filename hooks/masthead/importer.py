@@ -10,6 +10,7 @@ with the build's own article parser before it is written, so an import never bre
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
@@ -24,10 +25,12 @@ from typing import Any
 
 import yaml
 
+from . import aliases
 from . import text as mtext
-from .article import parse_article
-from .dates import DateError, parse_date
+from .article import article_url, parse_article
+from .dates import DateError, build_time, parse_date
 from .newstory import is_free
+from .oldsite import OldSite, PostFacts, clean_path, old_address, read_old_site
 from .settings import Settings
 from .slugs import slugify
 
@@ -36,14 +39,16 @@ OTHER_CONTENT_SUFFIXES = frozenset({".html", ".htm", ".rst", ".adoc", ".asciidoc
                                     ".ipynb", ".textile"})
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif")
 ASSETS_DIR = "assets/imported"
+HUGO_FILES = frozenset({"hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml",
+                        "config.yml"})
 JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)$")
 
 # What each kind of note means; the report counts them and the editor's guide lists them.
 KINDS: dict[str, str] = {
     "liquid-rendered": "a Liquid tag or {{ … }} was replaced by its text, link or image",
     "liquid-removed": "a Liquid tag or {{ … }} had no meaning outside the old site and was removed",
-    "shortcode-rendered": "a Hugo shortcode was replaced by its text, link, image or code block",
-    "shortcode-removed": "a Hugo shortcode had no meaning outside the old site and was removed",
+    "shortcode-rendered": "a Hugo or WordPress shortcode was replaced by its text, link, image or code block",
+    "shortcode-removed": "a Hugo or WordPress shortcode had no meaning outside the old site and was removed",
     "field-unmapped": "front-matter fields with no Masthead counterpart, kept under imported:",
     "category-as-tag": "a category that is not a section of this site became a tag",
     "date-from-file-name": "no date in the front matter: taken from the file name (YYYY-MM-DD-…)",
@@ -56,6 +61,15 @@ KINDS: dict[str, str] = {
     "image-alt-missing": "the lead image had no description: image_alt is empty, please describe it",
     "link-unresolved": "a link to a page that was not imported: kept as text (or pointed at --source-url)",
     "renamed": "the file name was taken: a suffix was added",
+    "expired": "its expiry date has passed: not imported (--keep-expired imports it without the date)",
+    "expiry-dropped": "its expiry date has passed: imported without it (--keep-expired)",
+    "alias-dropped": "an old address was left out of aliases (the story's own, another's, or not a path)",
+    "password-protected": "a password-protected post: not imported (publish it openly by hand if wanted)",
+    "not-a-post": "a page or another kind of item, not a post: not imported",
+    "status-skipped": "trashed or automatic drafts: not imported",
+    "comments-dropped": "reader comments are not part of a static site: dropped",
+    "image-remote": "the lead picture stays on the old site (--fetch-images copies it into docs/)",
+    "image-fetch-failed": "no picture fetched: a featured one is left out, one in the text keeps its old URL",
     "skipped": "not imported (not a Markdown post, or its front matter could not be read)",
 }
 
@@ -66,6 +80,11 @@ class ImportOptions:
     flavour: str = "auto"  # auto | hugo | jekyll | pelican
     source_url: str = ""  # the old site, e.g. https://18f.gsa.gov
     dry_run: bool = False
+    permalink: str = ""  # the old site's address rule, in its own syntax, when its configuration is missing
+    keep_expired: bool = False
+    sections: Mapping[str, str] = field(default_factory=dict)  # category name -> section slug
+    address_map: Path | None = None  # where the CSV of old -> new addresses goes
+    fetch_images: bool = False  # WordPress: download pictures instead of linking to the old site
 
 
 @dataclass(frozen=True)
@@ -86,6 +105,9 @@ class ImportReport:
     unmapped: Counter[str] = field(default_factory=Counter)
     copied: list[str] = field(default_factory=list)
     dry_run: bool = False
+    addresses: list[tuple[str, str]] = field(default_factory=list)  # (old path, new path), for the CSV
+    map_file: Path | None = None
+    kind: str = "files"  # what was counted: "files" or "posts" (WordPress)
 
     def counts(self) -> dict[str, tuple[int, int]]:
         """``kind -> (occurrences, files)`` in the order of ``KINDS``."""
@@ -100,7 +122,7 @@ class ImportReport:
         out = [f"{n.file}: {n.kind}: {n.message}" + (f" (×{n.count})" if n.count > 1 else "")
                for n in sorted(self.notes, key=lambda n: (n.file, n.kind, n.message))]
         verb = "would import" if self.dry_run else "imported"
-        out.append(f"{verb} {len(self.imported)} of {self.files} files from {self.source} into "
+        out.append(f"{verb} {len(self.imported)} of {self.files} {self.kind} from {self.source} into "
                    f"{self.target}/" + (f", and {len(self.copied)} images" if self.copied else ""))
         for kind, (times, files) in self.counts().items():
             out.append(f"  {kind}: {times} in {files} file{'s' if files != 1 else ''} — {KINDS[kind]}")
@@ -108,7 +130,21 @@ class ImportReport:
             ranked = sorted(self.unmapped.items(), key=lambda x: (-x[1], x[0]))
             fields = ", ".join(f"{k[:40]} ×{n}" for k, n in ranked)
             out.append(f"  fields kept under imported: {fields}")
+        if self.map_file is not None:
+            verb = "would write" if self.dry_run else "wrote"
+            out.append(f"address map: {verb} {len(self.addresses)} old addresses → {self.map_file} "
+                       "(columns old,new); after the build, `masthead check --redirects` confirms them")
         return out
+
+    def write_map(self) -> None:
+        """The address map as CSV (``old,new``), for the web server's or the CDN's redirect rules."""
+        if self.map_file is None or self.dry_run:
+            return
+        self.map_file.parent.mkdir(parents=True, exist_ok=True)
+        with self.map_file.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(["old", "new"])
+            writer.writerows(sorted(set(self.addresses)))
 
 
 # -- reading a post --------------------------------------------------------------------------------
@@ -131,6 +167,10 @@ class Post:
     section: str = ""
     dest: str = ""  # below docs/: news/slug.md
     notes: list[Note] = field(default_factory=list)
+    date: dt.datetime | dt.date | None = None  # as read, for the old address
+    categories: list[str] = field(default_factory=list)
+    expired: bool = False  # its expiry date has passed (and --keep-expired was not given)
+    aliases: list[str] = field(default_factory=list)  # its old addresses, paths from the site root
 
     def note(self, kind: str, message: str, count: int = 1) -> None:
         self.notes.append(Note(self.rel, kind, message, count))
@@ -223,7 +263,7 @@ def guess_flavour(folder: Path) -> str:
     """hugo, jekyll or pelican from the site's configuration files above ``folder``; "" if none."""
     for parent in [folder, *folder.parents][:6]:
         names = {p.name for p in parent.iterdir()} if parent.is_dir() else set()
-        if names & {"hugo.toml", "hugo.yaml", "hugo.json", "config.toml"} or (parent / "archetypes").is_dir():
+        if names & HUGO_FILES or (parent / "archetypes").is_dir() or (parent / "config/_default").is_dir():
             return "hugo"
         if names & {"_config.yml", "_config.yaml", ".eleventy.js", "eleventy.config.js", ".eleventy.cjs"}:
             return "jekyll"
@@ -236,7 +276,8 @@ def site_root(folder: Path) -> Path | None:
     """The old site's root (where its configuration is), to find images given as /path."""
     for parent in [folder, *folder.parents][:6]:
         if any((parent / n).exists() for n in ("hugo.toml", "config.toml", "_config.yml", ".eleventy.js",
-                                                 "eleventy.config.js", "pelicanconf.py", "hugo.yaml")):
+                                                 "eleventy.config.js", "pelicanconf.py", "hugo.yaml",
+                                                 "hugo.yml", "config.yaml", "config.yml", "config/_default")):
             return parent
     return None
 
@@ -350,7 +391,10 @@ TITLE = ("title",)
 # Hugo's publishDate wins over date.
 DATES = ("publishdate", "publish_date", "pubdate", "published_at", "date")
 UPDATED = ("lastmod", "last_modified_at", "modified", "updated", "updated_at")
-SUMMARY = ("summary", "description", "excerpt", "subtitle")
+SUMMARY = ("summary", "description", "excerpt")
+DECKS = ("deck", "subtitle", "subheadline", "subhead")
+EXPIRES = ("expirydate", "expiry_date", "expires", "expiration_date", "unpublishdate")
+OLD_ADDRESSES = ("url", "permalink", "aliases", "redirect_from")  # made into aliases by old_addresses()
 AUTHORS = ("authors", "author")
 CATEGORIES = ("categories", "category")
 IMAGES = ("image", "featured_image", "cover_image", "thumbnail", "images", "cover")
@@ -361,11 +405,18 @@ CONSUMED_ALWAYS = frozenset({"draft", "published", "status", "tags"})
 
 
 def map_front_matter(
-    post: Post, settings: Settings, default_section: str
+    post: Post, settings: Settings, default_section: str, *,
+    taxonomies: Iterable[str] = ("tags", "categories"), sections: Mapping[str, str] | None = None,
+    now: dt.datetime | None = None, keep_expired: bool = False,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """``(Masthead fields, fields kept under imported:)``. Images are resolved later."""
+    """``(Masthead fields, fields kept under imported:)``. Images and aliases are added later.
+
+    ``taxonomies`` are the front-matter fields the old site declared as taxonomies: their values
+    become tags, or the section when they name one (``sections`` maps names to section slugs).
+    A post whose expiry date is before ``now`` is marked ``expired`` unless ``keep_expired``.
+    """
     meta = {_norm(k): v for k, v in post.meta.items()}
-    used: set[str] = set(IMAGES) | set(ALTS)  # the lead image is mapped by lead_image()
+    used: set[str] = set(IMAGES) | set(ALTS) | set(OLD_ADDRESSES)  # mapped by lead_image(), old_addresses()
     out: dict[str, Any] = {}
 
     def first(keys: Iterable[str]) -> tuple[str, Any]:
@@ -400,14 +451,13 @@ def map_front_matter(
         date = moment.replace(second=0, microsecond=0)
         post.note("date-from-file-time", f"no date: using the file's time {date_text(date)}")
     out["date"] = date_text(date)
+    post.date = date
 
     up_key, raw_updated = first(UPDATED)
     used.update(UPDATED)
-    if up_key:
-        updated = read_date(raw_updated, settings.timezone)
-        if updated is None:
-            post.note("date-unreadable", f"{up_key}: {str(raw_updated)!r:.60} is not a date")
-        elif as_moment(updated, settings.timezone) < as_moment(date, settings.timezone):
+    updated = _noted_date(post, up_key, raw_updated, settings)
+    if updated is not None:
+        if as_moment(updated, settings.timezone) < as_moment(date, settings.timezone):
             post.note("updated-before-date", f"{up_key} {date_text(updated)} is before {out['date']}")
         elif as_moment(updated, settings.timezone) > as_moment(date, settings.timezone):
             out["updated"] = date_text(updated)
@@ -419,6 +469,24 @@ def map_front_matter(
         out["author"] = authors[0]
     elif authors:
         out["authors"] = authors
+
+    deck_key, deck = first(DECKS)
+    if deck_key and plain(deck):
+        used.add(deck_key)
+        out["deck"] = plain(deck)
+
+    exp_key, raw_expires = first(EXPIRES)
+    used.update(EXPIRES)
+    expires = _noted_date(post, exp_key, raw_expires, settings)
+    if expires is not None:
+        if now is not None and as_moment(expires, settings.timezone) <= now:
+            if keep_expired:
+                post.note("expiry-dropped", f"{exp_key} {date_text(expires)} has passed")
+            else:
+                post.expired = True
+                post.note("expired", f"{exp_key} {date_text(expires)} has passed")
+        else:
+            out["expires"] = date_text(expires)
 
     sum_key, summary = first(SUMMARY)
     if sum_key:
@@ -432,14 +500,21 @@ def map_front_matter(
                 used.add(other)
 
     categories = tags_of(first(CATEGORIES)[1], "jekyll" if post.flavour == "jekyll" else "hugo")
+    post.categories = categories
     used.update(CATEGORIES)
+    # Other taxonomies the old site declared (Hugo's `topics`): read like categories.
+    for name in taxonomies:
+        key = _norm(name)
+        if key not in ("tags", "categories", "category") and key in meta:
+            used.add(key)
+            categories = [*categories, *tags_of(meta[key], post.flavour)]
     section = ""
     extra_tags: list[str] = []
     for category in categories:
-        slug = slugify(category, fallback="")
-        if not section and settings.section(slug) is not None:
+        slug = section_of(category, settings, sections or {})
+        if not section and slug:
             section = slug
-        else:
+        elif slug != section or not slug:
             extra_tags.append(category)
     if extra_tags:
         post.note("category-as-tag", f"categories {', '.join(extra_tags)} are not sections: added as tags")
@@ -468,6 +543,22 @@ def map_front_matter(
     kept = {k: yaml_safe(v) for k, v in post.meta.items()
             if _norm(k) not in used and v not in (None, "", [])}
     return out, kept
+
+
+def _noted_date(post: Post, key: str, raw: Any, settings: Settings) -> dt.datetime | dt.date | None:
+    """The date in field ``key`` (None if there is none); a note when it cannot be read."""
+    if not key:
+        return None
+    value = read_date(raw, settings.timezone)
+    if value is None:
+        post.note("date-unreadable", f"{key}: {str(raw)!r:.60} is not a date")
+    return value
+
+
+def section_of(name: str, settings: Settings, sections: Mapping[str, str]) -> str:
+    """The section a category names: through the ``--sections`` map, else by its slug; "" if none."""
+    slug = sections.get(name) or sections.get(name.lower()) or slugify(name, fallback="")
+    return slug if settings.section(slug) is not None else ""
 
 
 def _norm(key: str) -> str:
@@ -772,6 +863,7 @@ class LinkResolver:
             stem_slug = match.group(4) if match else slug
             keys += [f"/{ymd.group(1)}/{ymd.group(2)}/{ymd.group(3)}/{s}/" for s in (stem_slug, slug)]
         keys.append(f"/{self.source.name}/{slug}/")
+        keys.extend(post.aliases)
         for name in ("permalink", "url", "aliases", "redirect_from"):
             value = post.meta.get(name)
             for item in value if isinstance(value, list) else [value]:
@@ -978,6 +1070,9 @@ def import_folder(source: Path, docs_dir: Path, settings: Settings, options: Imp
     planned: set[str] = set()
     links = LinkResolver(source, docs_dir, options, lambda p: (docs_dir / p).is_file())
     posts: list[tuple[Post, dict[str, Any], dict[str, Any]]] = []
+    sites: dict[str, OldSite] = {}
+    claimed: dict[str, str] = {}  # old address -> the story that keeps it
+    now = build_time()
     for path in markdown:
         rel = path.relative_to(source).as_posix()
         if PurePosixPath(rel).name.startswith("_index."):
@@ -988,20 +1083,29 @@ def import_folder(source: Path, docs_dir: Path, settings: Settings, options: Imp
         except FrontMatterError as exc:
             report.notes.append(Note(rel, "skipped", str(exc)))
             continue
-        fields, kept = map_front_matter(post, settings, options.section)
-        wanted = post_slug(post)
-        folder = docs_dir / post.section
-        name, n = wanted, 1
-        while not is_free(folder, name) or f"{post.section}/{name}" in planned:
-            n += 1
-            name = f"{wanted}-{n}"
-        if name != wanted:
-            post.note("renamed", f"{post.section}/{wanted}.md is taken: writing {post.section}/{name}.md")
-        planned.add(f"{post.section}/{name}")
-        post.dest = f"{post.section}/{name}.md"
+        if post.flavour not in sites:
+            sites[post.flavour] = read_old_site(site_root(source), post.flavour, options.permalink)
+        old = sites[post.flavour]
+        fields, kept = map_front_matter(post, settings, options.section, taxonomies=old.taxonomies,
+                                        sections=options.sections, now=now,
+                                        keep_expired=options.keep_expired)
+        if post.expired:
+            report.notes.extend(post.notes)
+            continue
+        post.dest = free_name(docs_dir, post.section, post_slug(post), planned, post)
+        # Drafts and posts not yet published had no public address: none to keep.
+        public = post.date is not None and as_moment(post.date, settings.timezone) <= now
+        if public and not fields.get("draft"):
+            post.aliases = old_addresses(post, old, source, claimed)
         links.register(post, fields["date"])
         posts.append((post, fields, kept))
 
+    pages = {_url_key("/" + article_url(post.dest)) for post, _, _ in posts}
+    for post, fields, _ in posts:
+        post.aliases = keep_free_aliases(post, docs_dir, pages, settings)
+        fields.pop("aliases", None)
+        if post.aliases:
+            fields["aliases"] = post.aliases
     for post, fields, kept in posts:
         body = BodyConverter(post, links).convert(post.body)
         image, unresolved = lead_image(post, links)
@@ -1020,6 +1124,7 @@ def import_folder(source: Path, docs_dir: Path, settings: Settings, options: Imp
             report.notes.append(Note(post.rel, "skipped", "; ".join(f.format() for f in faults)))
             continue
         report.imported.append((post.rel, post.dest))
+        report.addresses.extend((alias, "/" + article_url(post.dest)) for alias in post.aliases)
         if not options.dry_run:
             target = docs_dir / post.dest
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -1033,7 +1138,99 @@ def import_folder(source: Path, docs_dir: Path, settings: Settings, options: Imp
         if not options.dry_run:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(found, target)
+    report.map_file = options.address_map
+    report.write_map()
     return report
+
+
+def free_name(docs_dir: Path, section: str, wanted: str, planned: set[str], post: Post) -> str:
+    """``section/name.md`` for a new story: ``wanted``, or with -2, -3… when that is taken."""
+    folder = docs_dir / section
+    name, n = wanted, 1
+    while not is_free(folder, name) or f"{section}/{name}" in planned:
+        n += 1
+        name = f"{wanted}-{n}"
+    if name != wanted:
+        post.note("renamed", f"{section}/{wanted}.md is taken: writing {section}/{name}.md")
+    planned.add(f"{section}/{name}")
+    return f"{section}/{name}.md"
+
+
+def old_addresses(post: Post, old: OldSite, source: Path, claimed: dict[str, str]) -> list[str]:
+    """The post's old addresses (its own, then its ``aliases``/``redirect_from``), for ``aliases:``.
+
+    An address that is the story's new one, or that an earlier story already keeps, is left out.
+    """
+    meta = {_norm(k): v for k, v in post.meta.items()}
+    title = meta.get("title")
+    raw_slug = meta.get("slug")
+    authors = names_of(meta.get("author") or meta.get("authors"))
+    facts = PostFacts(post.rel, str(title or ""), post.date,
+                      raw_slug.strip() if isinstance(raw_slug, str) else "", tuple(post.categories),
+                      authors[0] if authors else "", str(meta.get("lang") or ""))
+    own = old_address(old, facts, meta, source)
+    found = [own] if own else []
+    base = PurePosixPath(own).parent if own else PurePosixPath("/")
+    for name in ("aliases", "redirect_from"):
+        value = meta.get(name)
+        for item in value if isinstance(value, list) else [value]:
+            if not isinstance(item, str) or not item.strip():
+                continue
+            # Hugo reads an alias without a leading slash from the page's own folder.
+            path = item.strip() if item.strip().startswith("/") else str(base / item.strip())
+            cleaned = clean_path(path)
+            if cleaned:
+                found.append(cleaned)
+            else:
+                post.note("alias-dropped", f"{name}: {item!r:.60} is not a path on the old site")
+    new = _url_key("/" + article_url(post.dest))
+    kept: list[str] = []
+    for path in dict.fromkeys(found):
+        key = _url_key(path)
+        if key == new:
+            continue  # the story answers there already
+        if key in claimed and claimed[key] != post.dest:
+            post.note("alias-dropped", f"{path} is kept by {claimed[key]} already")
+            continue
+        claimed[key] = post.dest
+        kept.append(path)
+    return kept
+
+
+# Addresses the build itself writes (newsroom.py's reserved(), the feeds, assets, search and 404 page).
+BUILT_FOLDERS = ("archive/", "authors/", "tags/", "search/", "assets/", "feeds/", "pagefind/")
+BUILT_FILES = frozenset({"", "index.html", "404.html"})
+
+
+def built_address(alias: str, settings: Settings) -> bool:
+    """True when ``alias`` is an address the new site's build writes a page of its own at."""
+    url = alias.strip("/") + ("/" if alias.endswith("/") and alias.strip("/") else "")
+    if url in BUILT_FILES or url.startswith(BUILT_FOLDERS) or "?" in alias or "#" in alias:
+        return True
+    return any(url == f"{s.slug}/" or re.fullmatch(rf"{re.escape(s.slug)}/page/\d+/", url)
+               for s in settings.sections)
+
+
+def keep_free_aliases(post: Post, docs_dir: Path, pages: set[str], settings: Settings) -> list[str]:
+    """``post.aliases`` without those the new site answers already: a story (imported now or in
+    docs/) or a page the build writes (a section, the tag pages, the front page)."""
+    kept = []
+    for alias in post.aliases:
+        try:
+            aliases.normalise(alias)  # the build's own rules for an alias (aliases.py)
+        except aliases.AliasError as exc:
+            post.note("alias-dropped", f"{alias}: {exc}")
+            continue
+        key = _url_key(alias)
+        name = key.strip("/")
+        taken = bool(name) and any((docs_dir / n).is_file() for n in (f"{name}.md", f"{name}/index.md"))
+        if key in pages or taken:
+            post.note("alias-dropped", f"{alias} is the address of a story of the new site")
+        elif built_address(alias, settings):
+            post.note("alias-dropped", f"{alias} is an address the new site's build writes a page at")
+        else:
+            kept.append(alias)
+    return kept
 
 
 def _exists_after_import(docs_dir: Path, links: LinkResolver) -> Callable[[str], bool]:

@@ -19,6 +19,7 @@ from .archives import archive_plans
 from .article import Article, article_url, key_lines, parse_article
 from .authors import AUTHORS_FILE, Staff, author_plans, parse_authors
 from .catalog import Catalog, build_catalog, scan_docs
+from .charts import Chart, story_charts
 from .errors import Fault, MastheadError
 from .filings import filings_view
 from .listing import ListingPage, paginate
@@ -66,6 +67,7 @@ class Newsroom:
     version_keys: dict[str, tuple[str, ed.VersionKey]] = field(default_factory=dict)
     fallbacks: dict[str, ed.VersionKey] = field(default_factory=dict)
     version_table: dict[ed.VersionKey, dict[str, str]] = field(default_factory=dict)
+    charts: dict[str, dict[str, Chart]] = field(default_factory=dict)  # story -> {block digest: chart}
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -123,7 +125,7 @@ class Newsroom:
                 catalog = build_catalog(
                     sources, self.settings, exists=lambda p: (docs_dir / p).is_file(),
                     reserved=self.reserved, directory_urls=self.directory_urls, now=self.now,
-                    parse=self.parse,
+                    parse=self._charted(docs_dir),
                 )
         except MastheadError as exc:
             raise MastheadError([*faults, *exc.faults]) from None
@@ -148,6 +150,28 @@ class Newsroom:
                 self.related.update(self.relate(own.articles, list(own.withheld),
                                                     self.related_settings, catalog.by_src))
         return catalog
+
+    def _charted(self, docs_dir: Path) -> Callable[..., tuple[Article | None, list[Fault]]]:
+        """``self.parse`` that also reads and checks the story's chart blocks (charts.py); not
+        cached with the story, since a chart may read a CSV file beside it."""
+        self.charts = {}
+
+        def read(path: str) -> str | None:
+            try:
+                return (docs_dir / path).read_text(encoding="utf-8") if (docs_dir / path).is_file() else None
+            except (OSError, UnicodeDecodeError):
+                return None
+
+        def parse(src_uri: str, source: str, settings: Settings,
+                  **options: Any) -> tuple[Article | None, list[Fault]]:
+            article, faults = self.parse(src_uri, source, settings, **options)
+            charts, found = story_charts(src_uri, source, lang=article.lang if article else settings.language,
+                                         zone=settings.timezone, read=read)
+            if charts:
+                self.charts[src_uri] = charts
+            return article, [*faults, *found]
+
+        return parse
 
     def _generate(self, catalog: Catalog) -> dict[str, GeneratedPage]:
         """The pages of each edition below its prefix; archives and author pages site-wide."""

@@ -49,7 +49,7 @@ ATTRIBUTES: Mapping[str, frozenset[str]] = {
 # Editor markup mapped onto the tags above (the rest is unwrapped, its text kept).
 RENAME = {"b": "strong", "i": "em", "del": "s", "ins": "u", "mark": "strong", "h1": "h2",
           "h5": "h4", "h6": "h4", "div": "section", "aside": "section", "details": "section",
-          "summary": "p", "caption": "p", "dl": "section", "dt": "p", "dd": "p", "kbd": "code",
+          "summary": "p", "dl": "section", "dt": "p", "dd": "p", "kbd": "code",
           "samp": "code", "var": "em", "cite": "em", "q": "span", "small": "span", "abbr": "span",
           "dfn": "em", "time": "span", "tfoot": "tbody", "figcaption": "figcaption"}
 # Removed with everything inside: scripts and styles (the sanitiser took them already), inline
@@ -203,6 +203,9 @@ def render_story(story: Story, theme: Theme, links: Links) -> str:
     if story.dateline:
         _dateline(body, story.dateline)
     _allow_only(body, css)
+    for section in list(body.iter("section")):  # a wrapper left with nothing in it
+        if section is not body and not len(section) and not section.text_content().strip():
+            _remove(section)
     for child in _blocks(body, css):
         root.append(child)
     if notes.items:
@@ -276,6 +279,10 @@ class Styles:
             "pre_code": "font-family:Menlo,Consolas,monospace;font-size:13px;color:#333333;"
                         "background:none;padding:0;white-space:pre",
             "table_box": "margin:0 0 1em;overflow-x:auto",
+            "table_caption": f"font-size:{size - 2}px;line-height:1.5;font-weight:bold;color:#333333;"
+                             "margin:0 0 6px;text-align:left",
+            "chart_note": f"font-size:{size - 3}px;line-height:1.6;color:#7a7a7a;margin:6px 0 0;"
+                          "text-align:left",
             "table": f"border-collapse:collapse;width:100%;font-size:{size - 2}px;line-height:1.5",
             # Cells break lines between words only (Chinese between any two characters): a
             # wide table scrolls in its box instead of splitting "+34.6%" over two lines.
@@ -381,6 +388,17 @@ def _body(story: Story, links: Links, notes: Notes, faults: list[Fault]) -> Any:
             _remove(element)
         elif element.tag == "picture":  # an editor's own <picture>: its <img> stays
             element.drop_tag()
+    for element in list(root.iter("figure")):
+        if "mh-chart" in (element.get("class") or "").split():
+            _chart(element)
+    for caption in list(root.iter("caption")):  # a table's title: a line above it
+        line = lxml.html.Element("p")
+        line.set("class", "mh-table-caption")
+        line.text = caption.text_content().strip()
+        table = caption.getparent()
+        _remove(caption)
+        if line.text and table is not None:
+            table.addprevious(line)
     for element in list(root.iter("audio", "video")):
         _media(element, notes)
     for element in list(root.iter("a")):
@@ -392,6 +410,33 @@ def _body(story: Story, links: Links, notes: Notes, faults: list[Fault]) -> Any:
         else:
             _remove(element)
     return root
+
+
+def _chart(figure: Any) -> None:
+    """A chart (charts.py's ``<figure class="mh-chart">``): its caption on one line, its data
+    tables and its notes. The drawing, its colour key and the "Data" toggle go: the WeChat editor
+    drops inline SVG, and the table carries the numbers."""
+    for child in list(figure):
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag == "figcaption":
+            parts = [s.text_content().strip() for s in child if s.tag == "span"]
+            text = " · ".join(p for p in parts if p) or child.text_content().strip()
+            for inner in list(child):
+                child.remove(inner)
+            child.text = text
+            child.set("class", "mh-table-caption")  # a title above the table, not a picture's line
+        elif child.tag == "p":
+            child.set("class", "mh-chart-note")
+        elif child.tag == "table":
+            continue
+        else:
+            for table in list(child.iter("table")):
+                child.addprevious(table)
+                table.tail = None
+            _remove(child)
+    for caption in list(figure.iter("caption")):  # the figure's caption says it already
+        _remove(caption)
 
 
 BLOCKS = frozenset({"section", "p", "h1", "h2", "h3", "h4", "pre", "hr", "blockquote", "ul", "ol",
@@ -546,6 +591,8 @@ def _allow_only(root: Any, css: Styles) -> None:
             if name in element.attrib and not element.get(name, "").isdigit():
                 del element.attrib[name]
         style = _style_of(element, was, classes, css)
+        if not align and tag == "td" and _NUMBER_RE.match(element.text_content().strip()):
+            align = "right"
         if align and tag in ("th", "td"):
             style = f"{style};text-align:{align}" if style else f"text-align:{align}"
         if style:
@@ -564,14 +611,17 @@ def _style_of(element: Any, was: str, classes: set[str], css: Styles) -> str:
         return css.style("box")
     if "admonition-title" in classes or was in ("summary", "dt"):
         return css.style("box_title")
-    if was == "caption":
-        return css.style("figcaption")
+    if "mh-table-caption" in classes:
+        return css.style("table_caption")
+    if "mh-chart-note" in classes:
+        return css.style("chart_note")
     parent = element.getparent()
     if tag == "code" and parent is not None and parent.tag == "pre":
         return css.style("pre_code")
     return css.style(tag)
 
 
+_NUMBER_RE = re.compile(r"^[+\-−–]?[\d.,]+\s*%?$")  # a figure in a table cell: right-aligned
 _ALIGN_RE = re.compile(r"text-align\s*:\s*(left|right|center|justify)")
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import i18n
+from . import charts, i18n
 from .article import Article
 from .errors import MastheadError
 from .images import ImageStore, Use, body_image_line
@@ -183,7 +183,8 @@ class Exporter:
         targets = {f.src_uri: Target(f.src_uri, f.url) for f in get_files(config)}
         links = config.validation.links
         setup = Setup(extensions=tuple(config.markdown_extensions),
-                      extension_configs=dict(config.mdx_configs or {}),
+                      # the ```chart fence, as the event file adds it in on_config
+                      extension_configs=charts.superfences_config(dict(config.mdx_configs or {})),
                       use_directory_urls=config.use_directory_urls,
                       absolute_links=int(links.absolute_links),
                       unrecognized_links=int(links.unrecognized_links), not_found=int(links.not_found),
@@ -201,7 +202,8 @@ class Exporter:
             raise ValueError(f"{story}: not a story of this site (stories are the .md files "
                              "in the section folders of docs/)")
         rendered = self.renderer.render(src_uri, article.url, False, article.body)
-        body = sanitize_html(rendered.html)
+        # As the build does: sanitised, then the story's charts drawn into their placeholders.
+        body = charts.fill(sanitize_html(rendered.html), self.room.charts.get(src_uri, {}))
         source_text = (self.docs_dir / src_uri).read_text(encoding="utf-8")
 
         def picture(path: str) -> str | None:

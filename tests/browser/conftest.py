@@ -1,5 +1,6 @@
-"""Browser tests: the sample newsroom built under a GitHub Pages project path, served on
-loopback, driven by Playwright in the system Chromium (Debian `chromium`; `.ci/run` installs it).
+"""Browser tests: the sample newsroom (``sample`` in tests/conftest.py) built under a GitHub Pages
+project path, served on loopback, driven by Playwright in the system Chromium (Debian
+`chromium`; `.ci/run` installs it).
 
 Playwright's own browser download does not work here, so the executable is the system one
 (`MASTHEAD_CHROMIUM`, default /usr/bin/chromium).
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, Site
 
 CHROMIUM = os.environ.get("MASTHEAD_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 PROJECT_PATH = "/masthead/"
@@ -68,16 +69,16 @@ def served_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextlib.contextmanager
-def build_and_serve(served_root: Path, *config: str) -> Iterator[str]:
-    """Build the sample into ``served_root`` (``config``: e.g. ``--config-file`` and a file) and
-    serve its parent; yield the base URL of the site."""
+def build_and_serve(served_root: Path, newsroom: Path, *config: str) -> Iterator[str]:
+    """Build the newsroom in folder ``newsroom`` (``config``: e.g. ``--config-file`` and a file)
+    into ``served_root`` and serve its parent; yield the base URL of the site."""
     root = served_root.parent
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
     base = f"http://127.0.0.1:{server.server_port}{PROJECT_PATH}"
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", *config, "--site-dir", str(served_root)],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        cwd=newsroom, capture_output=True, text=True, timeout=600,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": base},
     )
     assert result.returncode == 0, result.stderr
@@ -90,9 +91,9 @@ def build_and_serve(served_root: Path, *config: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def served_site(served_root: Path) -> Iterator[str]:
+def served_site(served_root: Path, sample: Site) -> Iterator[str]:
     """Build the sample at http://127.0.0.1:<port>/masthead/ and serve it; yield that base URL."""
-    with build_and_serve(served_root) as base:
+    with build_and_serve(served_root, sample.root) as base:
         yield base
 
 

@@ -81,7 +81,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True,
                             text=True, timeout=600, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert result.returncode == 0, result.stderr
-    # Besides the output folder, only the image cache (.cache/masthead, README "Images") is written.
+    # Besides the output folder, only the image cache (.cache/masthead, manual/images.md) is written.
     after = {p for p in root.parent.rglob("*") if "repo" not in p.relative_to(root.parent).parts
              and not p.is_relative_to(root / ".cache")}
     assert after == before, "the build wrote outside its output folder"

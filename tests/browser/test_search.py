@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.browser.conftest import PROJECT_PATH, build_and_serve
-from tests.conftest import ROOT
+from tests.conftest import Site
 
 KESTREL = "Kestrel Trucks wins 600-unit fuel-cell order from Brightway Freight"
 RECYCLING = "首批动力电池退役高峰来临，回收企业“吃不饱”与“抢不到”并存"
@@ -145,16 +144,16 @@ def test_without_javascript_the_search_page_says_so_and_links_the_sections(
 
 
 @pytest.fixture(scope="module")
-def parted_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def parted_site(tmp_path_factory: pytest.TempPathFactory, sample: Site) -> Iterator[str]:
     """The sample again, indexed by Pagefind three pages at a time (a 10 000-story newsroom runs
     it 2 000 at a time: Pagefind needs memory for every page it indexes at once), the runs'
     indexes joined per language."""
-    config = ROOT / f".test-search-parts-{os.getpid()}.yml"
+    config = sample.root / "search-parts.yml"
     config.write_text("INHERIT: mkdocs.yml\nextra:\n  masthead:\n    search:\n"
                       "      pages_per_part: 3\n", encoding="utf-8")
     served_root = tmp_path_factory.mktemp("parted") / PROJECT_PATH.strip("/")
     try:
-        with build_and_serve(served_root, "--config-file", str(config)) as base:
+        with build_and_serve(served_root, sample.root, "--config-file", str(config)) as base:
             manifest = json.loads((served_root / "pagefind/masthead-parts.json").read_text(encoding="utf-8"))
             assert [part["languages"] for part in manifest["parts"]] == [["en"], ["zh"], ["zh-hant"]]
             yield base
