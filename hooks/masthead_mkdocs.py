@@ -32,6 +32,7 @@ from masthead.sanitize import sanitize_html
 from masthead.search import SearchError, SearchSource, build_index, load_search_settings
 from masthead.social import load_with_social, social_view
 from masthead.text import insert_lead, print_urls, wrap_tables
+from masthead.wechat_export import copy_button, published_site_url, theme_of
 from masthead_perf import PhaseClock, Speed
 
 if TYPE_CHECKING:
@@ -49,6 +50,9 @@ _site_dir: Path | None = None  # the real output folder while the build writes t
 _command = "build"  # from on_startup: `mkdocs serve` builds into its own temporary folder
 _article_html: dict[str, str] = {}  # src_uri -> rendered story, for full-content feeds
 _search_source = SearchSource()  # what Pagefind reads; kept across `mkdocs serve` rebuilds
+# "Copy for WeChat" (wechat_export.py): in `mkdocs serve`, or always when the theme says so. The
+# published site's address, not the server's, is where WeChat fetches pictures from.
+_wechat: dict[str, Any] = {"site_url": None, "pages": {}, "serving": False}
 
 
 
@@ -65,6 +69,7 @@ def on_startup(command: str, dirty: bool, **_: Any) -> None:
     global _command
     _command = "dirty" if dirty else command
     masthead_perf.note_command(command)  # `mkdocs serve` keeps unchanged pages between rebuilds
+    _wechat["serving"] = command == "serve"  # `mkdocs serve --dirty` too
 
 
 def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
@@ -90,6 +95,16 @@ def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
         raise PluginError(f"Masthead: {exc}") from None
     _newsroom = Newsroom(settings, directory_urls=config.use_directory_urls, now=now,
                          site_url=config.site_url or "", social=social)
+    try:
+        button = theme_of(_newsroom).button
+    except MastheadError as exc:
+        raise PluginError(exc.report()) from None
+    _wechat["pages"] = {}
+    _wechat["site_url"] = None
+    if _wechat["serving"]:
+        _wechat["site_url"] = published_site_url(config.config_file_path)
+    elif button == "always":
+        _wechat["site_url"] = config.site_url or ""
     if masthead_perf.wanted():  # render cache and process pool (hooks/masthead_perf.py)
         config.plugins["masthead/speed"] = Speed(_newsroom, config)
     # Articles stay out of the nav by design (a nav of every story makes each page grow with
@@ -169,14 +184,20 @@ def on_page_content(html: str, page: Page, **_: Any) -> str:
     html = charts.fill(html, _room().charts.get(page.file.src_uri, {}),
                        lambda key: log.warning(f"{page.file.src_uri}: chart placeholder {key} "
                                                "matches no chart block of the story; left out"))
-    if _room().article(page.file.src_uri) is not None:
+    if (article := _room().article(page.file.src_uri)) is not None:
         _article_html[page.file.src_uri] = html
     with timing.phase("images"):
-        return _pictures().body(html, page.url, page.file.src_uri)
+        content = _pictures().body(html, page.url, page.file.src_uri)
+    if article is not None and _wechat["site_url"] is not None:
+        _wechat["pages"][article.src_uri] = copy_button(_room(), _pictures().store, article, html,
+                                                        site_url=_wechat["site_url"])
+    return content
 
 
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, **_: Any) -> dict[str, Any]:
     context.update(_room().context(page.file.src_uri))
+    if (wechat := _wechat["pages"].get(page.file.src_uri)) is not None:
+        context["wechat_copy"] = wechat
     context.update(syndication.page_context(_room(), page.file.src_uri, page.canonical_url or "",
                                             config.site_url or "",
                                             site_description=config.site_description or ""))

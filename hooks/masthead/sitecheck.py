@@ -20,6 +20,7 @@ from .errors import Fault, MastheadError
 from .newsroom import Newsroom
 from .settings import CONFIG_FILE, load_settings
 from .sitemaps import SITEMAP, read_locs
+from .wechat import load_theme
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,10 @@ def check_site(
     except MastheadError as exc:
         faults.extend(exc.faults)
     else:
+        try:  # the WeChat version's theme, checked as the build checks it
+            load_theme(settings.extra.get("wechat"))
+        except MastheadError as exc:
+            faults.extend(exc.faults)
         room = Newsroom(settings, directory_urls=directory_urls, now=now)
         try:
             catalog = room.load(docs_dir)

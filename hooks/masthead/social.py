@@ -338,10 +338,10 @@ def _wechat(raw: Mapping[str, Any], faults: list[Fault], sections: tuple[str, ..
             docs_dir: Path | None) -> WeChat | None:
     path = f"{ROOT}.wechat"
     block = _mapping(raw, "wechat", ROOT, faults, "{account: 汽车纪事, id: motorledger, follow_url: ...}")
-    if block is None:
+    if block is None or set(block) == {"article"}:  # article: the WeChat version's look (wechat.py)
         return None
     r = _Block(block, path, faults,
-               ("account", "id", "follow_url", "qr_image", "copy", "copy_zh", "promo"))
+               ("account", "id", "follow_url", "qr_image", "copy", "copy_zh", "promo", "article"))
     account = r.text("account", example="汽车纪事 Motor Ledger")
     wechat_id = r.text("id", example="motorledger")
     if wechat_id and not WECHAT_ID_RE.match(wechat_id):
