@@ -115,8 +115,4 @@ def leave_serve_mode() -> None:
     MkDocs' build in this process call it when they are done)."""
     perf = sys.modules.get("masthead_perf")
     if perf is not None:
-        perf.wait_for_index()
-        perf.note_command("build")
-        perf._written.clear()
-        perf._memories.clear()
-        perf._rebuilding = False
+        perf.leave_serve()
