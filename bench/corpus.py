@@ -234,8 +234,12 @@ def _front(meta: dict[str, Any]) -> str:
 
 
 def masthead_text(story: Story) -> str:
-    meta: dict[str, Any] = {"title": story.title, "date": story.date.strftime("%Y-%m-%d %H:%M"),
-                            "author": story.author, "tags": list(story.tags)}
+    return _story_text(story, {"title": story.title, "date": story.date.strftime("%Y-%m-%d %H:%M"),
+                               "author": story.author, "tags": list(story.tags)})
+
+
+def _story_text(story: Story, meta: dict[str, Any]) -> str:
+    """``meta`` and the story's optional fields as front matter, then its body."""
     if story.lang == "zh":
         meta["lang"] = "zh"
     if story.summary:
@@ -255,16 +259,9 @@ def blog_text(story: Story, category: str) -> str:
 
 
 def hugo_text(story: Story, category: str) -> str:
-    meta: dict[str, Any] = {"title": story.title, "date": story.date.strftime("%Y-%m-%dT%H:%M:%S"),
-                            "authors": [story.author], "tags": list(story.tags),
-                            "categories": [category]}
-    if story.lang == "zh":
-        meta["lang"] = "zh"
-    if story.summary:
-        meta["summary"] = story.summary
-    if story.dateline:
-        meta["dateline"] = story.dateline
-    return _front(meta) + "\n\n".join(story.paragraphs) + "\n"
+    return _story_text(story, {"title": story.title, "date": story.date.strftime("%Y-%m-%dT%H:%M:%S"),
+                               "authors": [story.author], "tags": list(story.tags),
+                               "categories": [category]})
 
 
 def _write(path: Path, text: str) -> None:

@@ -166,19 +166,23 @@ def tail(log: Path, lines: int = 15) -> str:
 # -- the builds -------------------------------------------------------------------------------
 
 
-def run_floor(out: Path, paths: list[str], work: Path) -> Run:
-    run = Run("floor")
-    site = work / "site-floor"
-    log = work / "floor.log"
-    cmd = [sys.executable, str(HERE / "run.py"), "--floor", str(out / "masthead" / "docs"), str(site)]
+def measured(run: Run, cmd: list[str], *, cwd: Path, site: Path, log: Path, paths: list[str],
+             env: dict[str, str] | None = None) -> Run:
+    """``run`` with the figures of ``cmd``, a build that writes the stories' pages into ``site``."""
     run.seconds, run.peak_rss, run.peak_rss_one, code, run.cpu, run.peak_parts = measure(
-        cmd, cwd=ROOT, log=log)
+        cmd, cwd=cwd, env=env, log=log)
     if code:
         run.failed = tail(log) or f"exit code {code}"
         return run
     run.output_bytes = dir_size(site)
     run.median_page, run.pages = median_size([site / p / "index.html" for p in paths])
     return run
+
+
+def run_floor(out: Path, paths: list[str], work: Path) -> Run:
+    site = work / "site-floor"
+    cmd = [sys.executable, str(HERE / "run.py"), "--floor", str(out / "masthead" / "docs"), str(site)]
+    return measured(Run("floor"), cmd, cwd=ROOT, site=site, log=work / "floor.log", paths=paths)
 
 
 def floor_build(docs: Path, site: Path) -> None:
@@ -244,16 +248,8 @@ def run_masthead(out: Path, paths: list[str], work: Path, name: str, *, cold: bo
 def run_plain(out: Path, paths: list[str], work: Path) -> Run:
     run = Run("plain", note="MkDocs + Material, search plugin, articles out of the nav")
     site = work / "site-plain"
-    log = work / "plain.log"
-    cmd = mkdocs(out / "plain" / "mkdocs.yml", site)
-    run.seconds, run.peak_rss, run.peak_rss_one, code, run.cpu, run.peak_parts = measure(
-        cmd, cwd=out / "plain", env={"NO_MKDOCS_2_WARNING": "1"}, log=log)
-    if code:
-        run.failed = tail(log) or f"exit code {code}"
-        return run
-    run.output_bytes = dir_size(site)
-    run.median_page, run.pages = median_size([site / p / "index.html" for p in paths])
-    return run
+    return measured(run, mkdocs(out / "plain" / "mkdocs.yml", site), cwd=out / "plain", site=site,
+                    log=work / "plain.log", paths=paths, env={"NO_MKDOCS_2_WARNING": "1"})
 
 
 def hugo_binary() -> str:
@@ -274,20 +270,13 @@ def hugo_binary() -> str:
 def run_hugo(out: Path, paths: list[str], work: Path) -> Run:
     run = Run("hugo", note="Hugo (bench/hugo): tags, categories, authors, related content; "
                            "no search index")
-    site = work / "site-hugo"
-    log = work / "hugo.log"
+    site, log = work / "site-hugo", work / "hugo.log"
     version = subprocess.run([hugo_binary(), "version"], capture_output=True, text=True, check=False)
     run.note += f" ({version.stdout.split()[1] if version.returncode == 0 else 'hugo not found'})"
     cmd = [hugo_binary(), "build", "--source", str(out / "hugo"), "--destination", str(site),
            "--quiet", "--ignoreCache", "--noBuildLock"]
-    run.seconds, run.peak_rss, run.peak_rss_one, code, run.cpu, run.peak_parts = measure(
-        cmd, cwd=out / "hugo", env={"HUGO_CACHEDIR": str(work / "hugo-cache")}, log=log)
-    if code:
-        run.failed = tail(log) or f"exit code {code}"
-        return run
-    run.output_bytes = dir_size(site)
-    run.median_page, run.pages = median_size([site / p / "index.html" for p in paths])
-    return run
+    return measured(run, cmd, cwd=out / "hugo", site=site, log=log, paths=paths,
+                    env={"HUGO_CACHEDIR": str(work / "hugo-cache")})
 
 
 def run_blog(out: Path, work: Path) -> Run:
