@@ -267,14 +267,16 @@ def hugo_binary() -> str:
     return shutil.which("hugo") or "hugo"
 
 
-def run_hugo(out: Path, paths: list[str], work: Path) -> Run:
-    run = Run("hugo", note="Hugo (bench/hugo): tags, categories, authors, related content; "
-                           "no search index")
-    site, log = work / "site-hugo", work / "hugo.log"
+def run_hugo(out: Path, paths: list[str], work: Path, *, related: bool = True) -> Run:
+    name = "hugo" if related else "hugo-no-related"
+    run = Run(name, note="Hugo (bench/hugo): tags, categories, authors, "
+                         + ("related content" if related else "no related content") + "; no search index")
+    site, log = work / f"site-{name}", work / f"{name}.log"
     version = subprocess.run([hugo_binary(), "version"], capture_output=True, text=True, check=False)
     run.note += f" ({version.stdout.split()[1] if version.returncode == 0 else 'hugo not found'})"
     cmd = [hugo_binary(), "build", "--source", str(out / "hugo"), "--destination", str(site),
-           "--quiet", "--ignoreCache", "--noBuildLock"]
+           "--quiet", "--ignoreCache", "--noBuildLock",
+           "--config", "hugo.toml" if related else "hugo.toml,no-related.toml"]
     return measured(run, cmd, cwd=out / "hugo", site=site, log=log, paths=paths,
                     env={"HUGO_CACHEDIR": str(work / "hugo-cache")})
 
@@ -449,6 +451,8 @@ def report(n: int, runs: dict[str, Run], corpus_seconds: float) -> str:
     say(f"| masthead / hugo | {ratio(m, hugo)} | {cpu_ratio(m, hugo)} | ≤ 1.5× |")
     say(f"| pages-cold masthead / hugo | {ratio(pages_cold, hugo)} | {cpu_ratio(pages_cold, hugo)} | ≤ 1× |")
     say(f"| hugo / floor | {ratio(hugo, floor)} | {cpu_ratio(hugo, floor)} | |")
+    lite = runs.get("hugo-no-related")
+    say(f"| masthead / hugo without related content | {ratio(m, lite)} | {cpu_ratio(m, lite)} | |")
     say(f"| blog+tags / masthead | {ratio(blog, m)} | {cpu_ratio(blog, m)} | ≥ 5× |")
     say(f"| plain / floor | {ratio(plain, floor)} | {cpu_ratio(plain, floor)} | |")
     say(f"| masthead / plain | {ratio(m, plain)} | {cpu_ratio(m, plain)} | |")
@@ -503,6 +507,7 @@ def main() -> int:
     steps = {
         "floor": lambda: run_floor(out, paths, work),
         "hugo": lambda: run_hugo(out, paths, work),
+        "hugo-no-related": lambda: run_hugo(out, paths, work, related=False),
         "masthead": lambda: run_masthead(out, paths, work, "masthead", cold=True),
         "warm": lambda: run_masthead(out, paths, work, "warm", cold=False),
         "pages-cold": lambda: run_masthead(
