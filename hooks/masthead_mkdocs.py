@@ -25,11 +25,14 @@ from masthead.cache import cache_dir
 from masthead.dates import DateError, build_time
 from masthead.errors import MastheadError
 from masthead.feeds import load_feed_settings
+from masthead.icons import IconError
+from masthead.icons import sprite as icon_sprite
 from masthead.images import load_image_settings
 from masthead.media import Media
 from masthead.newsroom import Newsroom
 from masthead.sanitize import sanitize_html
 from masthead.search import SearchError, SearchSource, build_index, load_search_settings
+from masthead.social import generated_files as social_files
 from masthead.social import load_with_social, social_view
 from masthead.text import insert_lead, print_urls, wrap_tables
 from masthead.wechat_export import copy_button, published_site_url, theme_of
@@ -240,6 +243,13 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files, **_: Any) -> En
     log.debug("images: %s", media.stats())
     for redirect, html in room.redirect_pages(env.get_template("redirect.html"), config.site_url or ""):
         files.append(File.generated(config, redirect.file, content=html))  # aliases: old addresses
+    try:  # one file each for what every page would repeat: icons, the follow block's QR code
+        icons, sprite_text = icon_sprite(config.theme.dirs)
+    except IconError as exc:
+        raise PluginError(f"Masthead: {exc}") from None
+    for path, text in {icons: sprite_text, **social_files(room.social)}.items():
+        files.append(File.generated(config, path, content=text))
+    env.globals["masthead_icons"] = icons
     env.filters["masthead_picture"] = media.picture
     env.globals["material_stylesheet"] = _material_stylesheet(config.theme.dirs)
     env.filters["masthead_date"] = room.format_date

@@ -156,8 +156,4 @@ def leave_serve_mode() -> None:
             module.on_startup(command="build", dirty=False)
     perf = sys.modules.get("masthead_perf")
     if perf is not None:
-        perf.wait_for_index()
-        perf.note_command("build")
-        perf._written.clear()
-        perf._memories.clear()
-        perf._rebuilding = False
+        perf.leave_serve()
