@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -211,6 +212,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files, **_: Any) -> En
     log.debug("images: %s", media.stats())
     env.filters["masthead_picture"] = media.picture
     env.globals["material_stylesheet"] = _material_stylesheet(config.theme.dirs)
+    env.globals["material_version"] = metadata.version("mkdocs-material")  # the generator tag
     env.filters["masthead_date"] = room.format_date
     env.filters["masthead_iso"] = lambda value: room.local(value).isoformat()
     env.filters["masthead_lead"] = insert_lead
