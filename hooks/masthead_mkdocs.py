@@ -279,6 +279,7 @@ def on_post_build(config: MkDocsConfig, **_: Any) -> None:
         for late in _late_cards:
             late.copy_file()
         _late_cards.clear()
+    timing.annotate("image_stats", _pictures().stats())  # cache hits, for bench/publish.py
     if _site_dir is not None:
         output.publish(_site_dir)
         config.site_dir = str(_site_dir)
