@@ -156,8 +156,12 @@ def test_the_publish_path_is_only_a_publish() -> None:
     assert any("mkdocs build --strict" in r for r in runs_)
     python = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python@"))
     assert python["with"]["cache"] == "pip" and python["with"]["cache-dependency-path"] == "pyproject.toml"
-    saved = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
-    assert saved["with"]["path"] == CACHED
+    cached = {s["with"]["path"]: s["with"]["key"] for s in steps
+              if s.get("uses", "").startswith("actions/cache@")}
+    assert set(cached) == {CACHED, ".venv"}
+    assert "hashFiles('pyproject.toml')" in cached[".venv"] and "python-version" in cached[".venv"]
+    install = next(s for s in steps if "pip install" in s.get("run", ""))
+    assert install["if"] == "steps.venv.outputs.cache-hit != 'true'"  # pip only when the venv changed
     assert any(s.get("uses", "").startswith("actions/upload-artifact@") and "pull_request" in s["if"]
                for s in steps)
     assert "deploy" in pages["jobs"] and "needs" not in ci["jobs"]["test"]  # nothing waits on the tests
