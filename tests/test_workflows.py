@@ -97,7 +97,7 @@ ENGINE = {
     "an event file": ["hooks/masthead_mkdocs.py"],
     "a template": ["overrides/partials/mh-share.html"],
     "dependencies": ["pyproject.toml"],
-    "the engine's base settings": ["masthead.yml"],
+    "the engine's base settings": ["engine.yml"],
     "the publish workflow": [".github/workflows/pages.yml"],
     "a test": ["tests/test_article.py"],
     "a benchmark": ["bench/publish.py"],
@@ -175,8 +175,11 @@ def test_every_cache_of_the_build_is_below_the_cached_folder(tmp_path: Path, mon
     monkeypatch.delenv("MASTHEAD_CACHE", raising=False)
     assert cache_dir(tmp_path) == tmp_path / CACHED
     assert Path(ImageSettings().cache_dir).is_relative_to(CACHED)
-    sample = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_IgnoreTags)
-    assert "cache_dir" not in (sample["extra"]["masthead"].get("images") or {})
+    for name in ("mkdocs.yml", "engine.yml"):  # the newsroom's settings and the engine's base
+        if (ROOT / name).exists():
+            config = yaml.load((ROOT / name).read_text(encoding="utf-8"), Loader=_IgnoreTags) or {}
+            images = ((config.get("extra") or {}).get("masthead") or {}).get("images") or {}
+            assert "cache_dir" not in images, name
 
 
 class _IgnoreTags(yaml.SafeLoader):
