@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -252,6 +253,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files, **_: Any) -> En
     env.globals["masthead_icons"] = icons
     env.filters["masthead_picture"] = media.picture
     env.globals["material_stylesheet"] = _material_stylesheet(config.theme.dirs)
+    env.globals["material_version"] = metadata.version("mkdocs-material")  # the generator tag
     env.filters["masthead_date"] = room.format_date
     env.filters["masthead_iso"] = lambda value: room.local(value).isoformat()
     env.filters["masthead_lead"] = insert_lead
@@ -318,6 +320,7 @@ def on_post_build(config: MkDocsConfig, **_: Any) -> None:
         for late in _late_cards:
             late.copy_file()
         _late_cards.clear()
+    timing.annotate("image_stats", _pictures().stats())  # cache hits, for bench/publish.py
     if _site_dir is not None:
         output.publish(_site_dir)
         config.site_dir = str(_site_dir)
