@@ -33,6 +33,7 @@ from masthead.media import Media
 from masthead.newsroom import Newsroom
 from masthead.sanitize import sanitize_html
 from masthead.search import SearchError, SearchSource, build_index, load_search_settings
+from masthead.sitemaps import keep_published_copy
 from masthead.social import generated_files as social_files
 from masthead.social import load_with_social, social_view
 from masthead.text import insert_lead, print_urls, wrap_tables
@@ -109,7 +110,7 @@ def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
         _wechat["site_url"] = published_site_url(config.config_file_path)
     elif button == "always":
         _wechat["site_url"] = config.site_url or ""
-    if masthead_perf.wanted():  # render cache and process pool (hooks/masthead_perf.py)
+    if masthead_perf.wanted():  # render cache and process pool (hooks/masthead_perf/)
         config.plugins["masthead/speed"] = Speed(_newsroom, config)
     # Articles stay out of the nav by design (a nav of every story makes each page grow with
     # the archive); don't list them as "not included in nav".
@@ -315,6 +316,8 @@ def on_post_build(config: MkDocsConfig, **_: Any) -> None:
         log.info(report.summary())
     log.info(written.summary() if written else "Masthead: no site_url, so no feeds or sitemaps")
     masthead_perf.note_sitemap(written.sitemap if written else None)
+    if cache is not None and _command == "build":  # what `masthead check` compares renames with
+        keep_published_copy(Path(config.site_dir), cache)
     with timing.phase("images"):  # share cards drawn in the background while the above ran
         timing.annotate("cards_drawn_later", _pictures().finish_cards())
         for late in _late_cards:

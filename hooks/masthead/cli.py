@@ -97,13 +97,15 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from .cache import cache_dir
     from .sitecheck import check_site, github_lines, summary, text_lines, warning_lines
 
     project = load_project(args.config)
     report = check_site(project.raw_settings, docs_dir=project.docs_dir,
                         config_file=project.config_file, site_name=project.site_name,
                         directory_urls=project.directory_urls, now=build_time(), base=Path.cwd(),
-                        site_dir=project.site_dir, site_url=project.site_url)
+                        site_dir=project.site_dir, site_url=project.site_url,
+                        cache=cache_dir(project.config_file.parent))
     lines = github_lines(report) if args.format == "github" else text_lines(report)
     for line in [*lines, *warning_lines(report, github=args.format == "github")]:
         print(line, file=out)
