@@ -8,7 +8,7 @@ export NO_MKDOCS_2_WARNING := 1
 N ?= 1000
 IMAGES ?= 1000
 
-.PHONY: install serve build test lint typecheck unit bench bench-related bench-search bench-images clean
+.PHONY: install serve build test lint typecheck unit bench bench-related bench-search bench-images bench-publish clean
 
 install: $(STAMP)
 
@@ -60,6 +60,10 @@ bench-search: $(STAMP)
 # with and without it (bench/images.py). Minutes for 1 000 images on two cores.
 bench-images: $(STAMP)
 	$(BIN)/python bench/images.py --images $(IMAGES)
+
+# The publish workflow replayed on N stories with one new story and warm caches (bench/publish.py).
+bench-publish: $(STAMP)
+	$(BIN)/python bench/publish.py --articles $(N)
 
 clean:
 	rm -rf site .cache tests-output node_modules

@@ -2,12 +2,14 @@
 
     python bench/corpus.py --articles 1000 --out bench/out/corpus-1000
 
-writes three sites over the same stories:
+writes four sites over the same stories:
 
 - ``masthead/``: a complete newsroom (``mkdocs.yml`` derived from the repository's, with its
   hooks/ and overrides/ by absolute path, and the repository's docs/assets), articles in
   ``docs/<section>/<name>.md`` with Masthead's front matter;
 - ``plain/``: MkDocs + Material only (no hooks), the same docs folder, articles out of the nav;
+- ``hugo/``: Hugo (bench/hugo's configuration and layouts) with tags, categories, authors and
+  related content, the same stories as ``content/<section>/<name>.md``;
 - ``blog/``: Material's blog + tags plugins, the same stories as ``docs/blog/posts/<section>/``
   with the front matter the blog plugin reads (``date``, ``categories``, ``tags``, ``slug``) and
   ``<!-- more -->`` after the first paragraph, as the blog plugin's guide recommends.
@@ -248,8 +250,12 @@ def _front(meta: dict[str, Any]) -> str:
 
 
 def masthead_text(story: Story) -> str:
-    meta: dict[str, Any] = {"title": story.title, "date": story.date.strftime("%Y-%m-%d %H:%M"),
-                            "author": story.author, "tags": list(story.tags)}
+    return _story_text(story, {"title": story.title, "date": story.date.strftime("%Y-%m-%d %H:%M"),
+                               "author": story.author, "tags": list(story.tags)})
+
+
+def _story_text(story: Story, meta: dict[str, Any]) -> str:
+    """``meta`` and the story's optional fields as front matter, then its body."""
     if story.lang == "zh":
         meta["lang"] = "zh"
     if story.summary:
@@ -266,6 +272,12 @@ def blog_text(story: Story, category: str) -> str:
     blocks = list(story.paragraphs)
     head = _front(meta) + f"# {story.title}\n\n" + blocks[0] + "\n\n<!-- more -->\n\n"
     return head + "\n\n".join(blocks[1:]) + "\n"
+
+
+def hugo_text(story: Story, category: str) -> str:
+    return _story_text(story, {"title": story.title, "date": story.date.strftime("%Y-%m-%dT%H:%M:%S"),
+                               "authors": [story.author], "tags": list(story.tags),
+                               "categories": [category]})
 
 
 def _write(path: Path, text: str) -> None:
@@ -323,6 +335,14 @@ def write_corpus(n: int, out: Path, seed: int = SEED) -> dict[str, Any]:
         "nav": [{"Home": "index.md"}, {"Blog": "blog/index.md"}, {"Tags": "tags.md"}],
     }
     _write(blog / "mkdocs.yml", yaml.safe_dump(blog_cfg, allow_unicode=True, sort_keys=False))
+
+    # Hugo: the same stories in its front matter (sections as categories), bench/hugo's layouts.
+    hugo = out / "hugo"
+    shutil.copytree(ROOT / "bench" / "hugo", hugo)
+    for slug, title in titles.items():
+        _write(hugo / "content" / slug / "_index.md", _front({"title": title}))
+    for story in made:
+        _write(hugo / "content" / story.section / f"{story.name}.md", hugo_text(story, titles[story.section]))
 
     summary = {
         "articles": n, "seed": seed,

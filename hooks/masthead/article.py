@@ -11,6 +11,7 @@ from typing import Any
 
 import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from . import aliases, text
 from .dates import DATE_FORMS, DateError, parse_date
@@ -24,6 +25,34 @@ KNOWN_FIELDS = frozenset({
     "wechat_promo", "related", "expires", "deck", "subtitle", *aliases.FIELDS,
 })
 TAG_SEPARATORS = re.compile(r"[,，、]")
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class TextDateLoader(yaml.SafeLoader):
+    """YAML's safe loader, less its timestamps: ``date: 2026-03-14`` stays the text it is, so
+    ``date: 2026-13-45`` is one bad date among the file's faults (``dates.parse_date`` reads
+    it), not a loader crash that hides them all."""
+
+
+TextDateLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _YAMLHandler(YAMLHandler):
+    """python-frontmatter's YAML handler, reading with ``TextDateLoader``."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return super().load(fm, Loader=TextDateLoader, **kwargs)
+
+
+def _front_matter(source: str) -> Any:
+    """python-frontmatter's post; YAML front matter read with dates as text."""
+    handler = frontmatter.detect_format(source, frontmatter.handlers)
+    if isinstance(handler, YAMLHandler):
+        handler = _YAMLHandler()
+    return frontmatter.loads(source, handler=handler)
 SUMMARY_LIMIT = 200
 
 
@@ -100,7 +129,7 @@ def parse_article(
     """
     source = source.removeprefix("\ufeff")
     try:
-        post = frontmatter.loads(source)
+        post = _front_matter(source)
     except yaml.YAMLError as exc:
         # Where the broken construct starts (an unclosed "[" say), else where the parser gave up.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)

@@ -370,8 +370,10 @@ def bars(chart: Chart, ident: str, desc: str, *, width: int, above: bool) -> str
         name_width = min(max(text_width(c, FONT) for c in chart.categories) + 2, width * 0.32)
         names = [wrap(c, name_width) for c in chart.categories]
         start = name_width + 10
-    thick = 16 if series == 1 else 12
-    group = series * thick + (series - 1) * 2 if not stacked else 18
+    # Bars of one category sit a label's line box apart (1.5 × SMALL: CJK fonts such as Noto Sans
+    # CJK draw digits in a taller box than Latin ones), so the values at their ends never overlap.
+    thick, gap = (16, 0) if series == 1 else (14, 4)
+    group = series * thick + (series - 1) * gap if not stacked else 18
     x_lo, x_hi = start + negative_room, width - positive_room - 2
 
     def x(v: float) -> float:
@@ -409,7 +411,7 @@ def bars(chart: Chart, ident: str, desc: str, *, width: int, above: bool) -> str
                 svg.rect(x(base) + gap, bar_top, x(base + value) - x(base) - gap, group, colour, tip)
                 base += value
                 continue
-            bar_y = bar_top + i * (thick + 2)
+            bar_y = bar_top + i * (thick + gap)
             svg.rect(x(min(value, 0)), bar_y, abs(x(value) - x(0)), thick, colour, tip)
             label = number(value, chart.decimals)
             if value >= 0:

@@ -1,9 +1,10 @@
-"""The `masthead` command for editors: `new`, `check` and `import`; for the site's developer:
-`init` (hooks/masthead/init.py) and `upgrade` (hooks/masthead/upgrade.py).
+"""The `masthead` command for editors: `new`, `check`, `import` and `wechat`; for the site's
+developer: `init` (hooks/masthead/init.py) and `upgrade` (hooks/masthead/upgrade.py).
 
     masthead new news "Huaxin opens a plant in Hefei"
     masthead check                  # or: masthead check --format github (in CI)
     masthead import ../old-blog/content/posts --section news
+    masthead wechat docs/news/plant-opens.md -o -
 
 Each reads the site's mkdocs.yml with MkDocs' own loader (which understands tags such as
 ``!ENV``), then calls the same pure functions the build uses.
@@ -96,13 +97,15 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from .cache import cache_dir
     from .sitecheck import check_site, github_lines, summary, text_lines, warning_lines
 
     project = load_project(args.config)
     report = check_site(project.raw_settings, docs_dir=project.docs_dir,
                         config_file=project.config_file, site_name=project.site_name,
                         directory_urls=project.directory_urls, now=build_time(), base=Path.cwd(),
-                        site_dir=project.site_dir, site_url=project.site_url)
+                        site_dir=project.site_dir, site_url=project.site_url,
+                        cache=cache_dir(project.config_file.parent))
     lines = github_lines(report) if args.format == "github" else text_lines(report)
     for line in [*lines, *warning_lines(report, github=args.format == "github")]:
         print(line, file=out)
@@ -178,6 +181,29 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if report.imported or not report.files else EXIT_PROBLEMS
 
 
+def cmd_wechat(args: argparse.Namespace, out: TextIO) -> int:
+    from .wechat_export import export
+
+    load_project(args.config)  # a missing or unreadable mkdocs.yml: one line, exit code 2
+    try:
+        html_text = export(args.config, args.story)
+    except MastheadError as exc:
+        print(exc.report().replace("nothing was written", "no WeChat version was written"), file=sys.stderr)
+        return EXIT_PROBLEMS
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    if args.output == "-":
+        out.write(html_text)
+    else:
+        target = Path(args.output or Path(args.story).with_suffix(".wechat.html").name)
+        try:
+            target.write_text(html_text, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"{target}: cannot be written ({exc.strerror})") from None
+        print(_shown(target), file=out)
+    return EXIT_OK
+
+
 def _shown(path: Path) -> str:
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
@@ -246,6 +272,15 @@ def parser() -> argparse.ArgumentParser:
                      "(default: import-<source>-addresses.csv here)")
     imp.add_argument("--dry-run", action="store_true", help="report only; write nothing")
     imp.set_defaults(run=cmd_import)
+
+    wechat = sub.add_parser("wechat", help="write a story as HTML to paste into the WeChat account's editor",
+                            description="Render STORY as the site does, with every style inline, links "
+                            "as numbered notes and pictures by their address on the published site "
+                            "(site_url). Writes <name>.wechat.html in this folder, or FILE, or prints "
+                            "it with -o -.")
+    wechat.add_argument("story", help="the story's file, e.g. docs/news/plant-opens.md")
+    wechat.add_argument("-o", "--output", metavar="FILE", help="where to write it; - prints it")
+    wechat.set_defaults(run=cmd_wechat)
 
     from . import init, upgrade  # the developer's commands, each in its own module
 

@@ -37,7 +37,7 @@ from .errors import Fault, MastheadError, describe
 from .i18n import family
 from .related import resolve_pin
 from .settings import CONFIG_FILE, LANGUAGES, RESERVED_SLUGS, ROOT, SLUG_RE, Settings
-from .tags import TagIndex
+from .tag_index import TagIndex
 
 KEY = f"{ROOT}.editions"
 FIELD = "story_id"

@@ -1,4 +1,4 @@
-"""What one edit can change, for the rebuilds of `mkdocs serve` (the MkDocs glue is in masthead_perf).
+"""What one edit can change, for the rebuilds of `mkdocs serve` (MkDocs glue: masthead_perf/serve.py).
 
 A rebuild after an edit that leaves every story's *shape* alone (everything but the texts that
 only pages showing the story draw: see ``CONTENT_FIELDS``) keeps the site's structure: the same
@@ -21,7 +21,7 @@ from typing import Any
 from .article import Article
 from .fingerprint import OPAQUE
 from .related import RelatedLists, RelatedSettings, related_inputs
-from .tags import Tag
+from .tag_index import Tag
 
 # What pages that list a story show of it, and what its own page shows; the story's other fields
 # decide where it is listed (date, section, tags, language, authors, draft, pins, ...).

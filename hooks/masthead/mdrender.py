@@ -134,8 +134,9 @@ class Renderer:
 
         # The link processor logs to MkDocs' page logger: keep its messages for the caller to
         # replay (once, in page order, and again whenever the result comes from the cache).
+        # Its name is the module's: "properdocs.structure.pages" when ProperDocs runs the build.
         capture = _Capture()
-        logger = logging.getLogger(PAGE_LOGGER)
+        logger = logging.getLogger(mk.__name__)
         logger.addHandler(capture)
         propagate, level = logger.propagate, logger.level
         logger.propagate = False

@@ -26,7 +26,8 @@ from .listing import ListingPage, paginate
 from .related import RelatedSettings, check_pins, load_related_settings, related_stories
 from .settings import Section, Settings
 from .social import Social, social_view
-from .tags import INDEX_URL, Tag, TagIndex, build_tag_index
+from .tag_index import Tag, TagIndex, build_tag_index
+from .tags import INDEX_URL
 
 FRONT_PAGE = "index.md"
 RAIL_SIZE = 5  # latest stories beside an article

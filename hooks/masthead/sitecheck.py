@@ -19,7 +19,8 @@ from .catalog import Catalog
 from .errors import Fault, MastheadError
 from .newsroom import Newsroom
 from .settings import CONFIG_FILE, load_settings
-from .sitemaps import SITEMAP, read_locs
+from .sitemaps import previous_sitemap, read_locs
+from .wechat import load_theme
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,14 @@ def check_site(
     base: Path | None = None,
     site_dir: Path | None = None,
     site_url: str = "",
+    cache: Path | None = None,
 ) -> CheckReport:
     """Validate settings and every article, story list and authors file; never raises on content.
 
     Fault paths are shown relative to ``base`` (the working folder): ``docs/news/x.md``.
     ``site_dir`` and ``site_url``: the last build's sitemap there names the addresses it published;
-    those no story or alias answers any more are reported as ``lost`` (warnings).
+    those no story or alias answers any more are reported as ``lost`` (warnings). Without a built
+    site there, the copy the last build kept in ``cache`` (the build cache) stands in for it.
     """
     faults: list[Fault] = []
     catalog: Catalog | None = None
@@ -64,6 +67,10 @@ def check_site(
     except MastheadError as exc:
         faults.extend(exc.faults)
     else:
+        try:  # the WeChat version's theme, checked as the build checks it
+            load_theme(settings.extra.get("wechat"))
+        except MastheadError as exc:
+            faults.extend(exc.faults)
         room = Newsroom(settings, directory_urls=directory_urls, now=now)
         try:
             catalog = room.load(docs_dir)
@@ -76,7 +83,7 @@ def check_site(
     ordered = MastheadError(faults).faults if faults else []
     lost: list[Lost] = []
     if catalog is not None and room is not None and site_dir is not None and site_url:
-        previous = read_locs(site_dir / SITEMAP)
+        previous = read_locs(previous_sitemap(site_dir, cache))
         reserved, pages = room.reserved, {room.page_url(uri) for uri in room.generated}
         lost = lost_addresses(previous, site_url, catalog,
                               lambda url: url in pages or reserved(url) is not None)

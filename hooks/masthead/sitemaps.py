@@ -29,6 +29,30 @@ NEWS_WINDOW = dt.timedelta(days=2)  # Google News: stories of the last two days
 NEWS_LIMIT = 1000  # Google News reads at most 1 000 URLs per sitemap
 
 
+# A copy of the last published sitemap in the build cache (.cache/masthead, which the publish
+# workflow restores): on a fresh checkout, where site/ is empty, `masthead check` still knows the
+# addresses the live site answers and can warn when a renamed story loses one.
+PUBLISHED_COPY = "published-sitemap.xml"
+
+
+def previous_sitemap(site_dir: Path, cache: Path | None) -> Path:
+    """The sitemap of the last build: the one in ``site_dir``, else the cache's copy."""
+    built = site_dir / SITEMAP
+    if built.is_file() or cache is None:
+        return built
+    return cache / PUBLISHED_COPY
+
+
+def keep_published_copy(site_dir: Path, cache: Path) -> None:
+    """After a build (never a serve: its sitemap names the preview server), keep its sitemap."""
+    built = site_dir / SITEMAP
+    if built.is_file():
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = cache / (PUBLISHED_COPY + ".tmp")
+        tmp.write_bytes(built.read_bytes())
+        tmp.replace(cache / PUBLISHED_COPY)
+
+
 def read_locs(sitemap: Path) -> list[str]:
     """The page URLs of the sitemap MkDocs wrote (every page it built), in its order."""
     if not sitemap.is_file():

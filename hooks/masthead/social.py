@@ -18,6 +18,7 @@ the same bytes. Everything here is plain Python; templates draw the values of ``
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import json
 import re
@@ -52,6 +53,7 @@ COUNTER_FIELDS = ("path", "url")
 # Measured with zxing-cpp on 150-270 blurred, shrunk, rotated and noisy renders of article URLs,
 # the fixed mask 0 failed no more often than segno's choice (see the notes of issue 5).
 QR_MASK = 0
+QR_FOLDER = "assets/masthead"  # the follow block's QR code, one file for every page (see follow_qr_file)
 # Characters that are never part of a URL (RFC 3986), and whitespace or control characters.
 _NOT_IN_URL = re.compile(r"[\s\x00-\x1f\x7f<>\"`\\^|]")
 # Characters left as they are when a URL is made ASCII: the reserved ones and "%".
@@ -338,10 +340,10 @@ def _wechat(raw: Mapping[str, Any], faults: list[Fault], sections: tuple[str, ..
             docs_dir: Path | None) -> WeChat | None:
     path = f"{ROOT}.wechat"
     block = _mapping(raw, "wechat", ROOT, faults, "{account: 汽车纪事, id: motorledger, follow_url: ...}")
-    if block is None:
+    if block is None or set(block) == {"article"}:  # article: the WeChat version's look (wechat.py)
         return None
     r = _Block(block, path, faults,
-               ("account", "id", "follow_url", "qr_image", "copy", "copy_zh", "promo"))
+               ("account", "id", "follow_url", "qr_image", "copy", "copy_zh", "promo", "article"))
     account = r.text("account", example="汽车纪事 Motor Ledger")
     wechat_id = r.text("id", example="motorledger")
     if wechat_id and not WECHAT_ID_RE.match(wechat_id):
@@ -500,6 +502,30 @@ def qr_svg(content: str, label: str) -> str:
     return svg.replace("<svg ", f"<svg {attrs}", 1)
 
 
+@functools.lru_cache(maxsize=16)
+def follow_qr_file(content: str) -> tuple[str, str]:
+    """The follow block's QR code of ``content`` as an SVG file: ``(docs-relative path, text)``.
+
+    Every page shows the same code, so it is one file (``<img>``, sized by the template) rather
+    than ~2 KB of inline SVG on each page. Its name carries a digest of its text: a new
+    ``follow_url`` is a new file, so browsers may cache it for good.
+    """
+    svg: str = qr_code(content).svg_inline(
+        scale=1, border=4, dark="#000", light="#fff", omitsize=True, svgclass=None, lineclass=None)
+    svg = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" shape-rendering="crispEdges" ', 1)
+    name = hashlib.sha256(svg.encode()).hexdigest()[:12]
+    return f"{QR_FOLDER}/wechat-qr-{name}.svg", svg + "\n"
+
+
+def generated_files(social: Social) -> dict[str, str]:
+    """Files the social blocks need besides the pages: docs-relative path -> text."""
+    wechat = social.wechat
+    if wechat is None or wechat.qr_image or not wechat.follow_url:
+        return {}
+    path, svg = follow_qr_file(wechat.follow_url)
+    return {path: svg}
+
+
 # -- the view templates draw -------------------------------------------------------------------
 
 
@@ -546,14 +572,14 @@ def _follow(social: Social, lang: str, text: Mapping[str, str]) -> dict[str, Any
     }
     if wechat is not None:
         alt = text["follow_qr_alt"].format(account=wechat.account)
+        qr_image = wechat.qr_image or (follow_qr_file(wechat.follow_url)[0] if wechat.follow_url else "")
         follow["text"] = wechat.copy.pick(lang) or text["follow_copy"]
         follow["wechat"] = {
             "account": wechat.account,
             "id": wechat.id,
             "follow_url": wechat.follow_url,
             "qr_alt": alt,
-            "qr_image": wechat.qr_image,
-            "qr_svg": "" if wechat.qr_image or not wechat.follow_url else qr_svg(wechat.follow_url, alt),
+            "qr_image": qr_image,  # the editor's picture, or one file of follow_url's QR code
         }
     return follow
 

@@ -50,7 +50,11 @@ def test_wechat_share_qr_opens_from_the_keyboard_and_scans_to_the_canonical_url(
     assert decode_png(qr.screenshot()) == [canonical]  # as Chromium drew it
     page.keyboard.press("Enter")
     assert not qr.is_visible()
-    follow = page.locator(".mh-follow svg.mh-qr")
+    icons = page.locator(".mh-share__icon use, .mh-promo__icon use, .mh-follow__icon use")
+    widths = icons.evaluate_all("uses => uses.filter(u => !u.closest('[hidden]'))"
+                                ".map(u => u.getBBox().width)")
+    assert len(widths) >= 4 and all(w > 0 for w in widths)  # drawn from the site's icon sprite file
+    follow = page.locator(".mh-follow__qr img")  # one SVG file for every page
     assert follow.is_visible() and decode_png(follow.screenshot()) == [
         "https://example.com/wechat/motorledger-demo"]
     assert foreign == []
@@ -80,7 +84,7 @@ def test_phones_get_the_wechat_id_and_link_instead_of_a_code_to_scan(
     context, page, _ = _article(browser, served_site, "phone")
     follow = page.locator(".mh-follow")
     assert "motorledger_demo" in follow.inner_text()
-    assert not follow.locator("svg.mh-qr").is_visible()
+    assert not follow.locator(".mh-follow__qr img").is_visible()
     assert follow.get_by_role("link", name="Open in WeChat").is_visible()
     assert page.locator(".mh-promo").is_visible()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
