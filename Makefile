@@ -8,7 +8,7 @@ export NO_MKDOCS_2_WARNING := 1
 N ?= 1000
 IMAGES ?= 1000
 
-.PHONY: install serve build test lint typecheck unit bench bench-search bench-images bench-publish clean
+.PHONY: install serve build test lint typecheck unit bench bench-related bench-search bench-images bench-publish clean
 
 install: $(STAMP)
 
@@ -39,8 +39,18 @@ unit: $(STAMP)
 test: lint typecheck unit
 
 # `make bench` (N=1000) or `make bench N=10000` (minutes; run it in the background). See bench/run.py.
-bench: $(STAMP)
+bench: $(STAMP) $(VENV)/.bench
 	$(BIN)/python bench/run.py --articles $(N)
+
+# bench/'s own dependencies (pyproject's "bench" extra), beside the dev install.
+$(VENV)/.bench: pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@
+
+# Related stories: tags-hidden Masthead vs plain TF-IDF vs with tags, on the sample and on 18F.
+CORPUS_18F ?= ../shared/corpora/18f-posts/content/posts
+bench-related: $(STAMP) $(VENV)/.bench
+	$(BIN)/python bench/related_eval.py --config mkdocs.yml --jekyll $(CORPUS_18F)
 
 # Search: Pagefind index time and size, bytes per query in Chromium, Material's lunr index size.
 bench-search: $(STAMP)

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/related_bench.py --articles 1000 10000           # related stories only
     .venv/bin/python bench/related_bench.py --articles 1000 10000 --build   # and a full build
+    .venv/bin/python bench/related_bench.py --articles 10000 --edits 20     # serve, per edit
 
 The corpus is bench/corpus.py's (the one `make bench` builds: 70 % English, 30 % Chinese,
 400-1 200 words, Zipf tags, five sections, five years), written to bench/out/corpus-N.
@@ -11,6 +12,8 @@ The corpus is bench/corpus.py's (the one `make bench` builds: 70 % English, 30 %
 2. ``--build``: `mkdocs build --strict` of the same site in its own process with
    MASTHEAD_TIMINGS set, so the build reports its own "related" phase next to its elapsed time
    (the same figure `make bench` prints among the phases); also the build's CPU seconds.
+3. ``--edits K``: instead, K edits one after another re-ranked as `mkdocs serve` does, and how
+   many of the lists' links then equal a clean computation (see ``time_edits``).
 
 The machine is shared: CPU seconds move less than wall seconds; read the ratios.
 """
@@ -18,9 +21,11 @@ The machine is shared: CPU seconds move less than wall seconds; read the ratios.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -28,6 +33,7 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -44,12 +50,12 @@ def site_for(n: int) -> Path:
     return out / "masthead"
 
 
-def time_related(site: Path) -> tuple[int, float, float, float]:
-    """(stories, CPU seconds, wall seconds, peak MiB) of ``related_stories`` over the catalog."""
+def read_catalog(site: Path) -> tuple[Any, Any, list[Any]]:
+    """(catalog, related settings, drafts and scheduled stories) as a build reads them."""
     from mkdocs.config import load_config
 
     from masthead import newsroom
-    from masthead.related import load_related_settings, related_stories
+    from masthead.related import load_related_settings
     from masthead.settings import load_settings
 
     config = load_config(str(site / "mkdocs.yml"))
@@ -61,8 +67,15 @@ def time_related(site: Path) -> tuple[int, float, float, float]:
         catalog = room.load(site / "docs")
     finally:
         newsroom.related_stories = computing
-    related = load_related_settings(settings.extra.get("related"))
-    others = [*catalog.drafts, *catalog.scheduled]
+    related = load_related_settings(settings.extra.get("related"), settings.tag_aliases)
+    return catalog, related, [*catalog.drafts, *catalog.scheduled]
+
+
+def time_related(site: Path) -> tuple[int, float, float, float]:
+    """(stories, CPU seconds, wall seconds, peak MiB) of ``related_stories`` over the catalog."""
+    from masthead.related import related_stories
+
+    catalog, related, others = read_catalog(site)
     gc.collect()
     started, cpu = time.perf_counter(), time.process_time()
     related_stories(catalog.articles, others, related, catalog.by_src)
@@ -72,6 +85,36 @@ def time_related(site: Path) -> tuple[int, float, float, float]:
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     return len(catalog.articles), cpu, wall, peak
+
+
+def time_edits(site: Path, edits: int) -> tuple[float, float, float, float]:
+    """`mkdocs serve` after ``edits`` edits one after another, each a story's last paragraph
+    replaced by another story's first (``RelatedLists.update``, as serve's memo calls it):
+    (mean CPU seconds per edit, mean stories re-ranked, their largest count, the share of
+    related links, over the whole archive, equal to a clean computation after the last edit)."""
+    from masthead.related import RelatedLists
+
+    catalog, related, others = read_catalog(site)
+    stories = list(catalog.articles)
+    lists = RelatedLists(stories, others, related, catalog.by_src)
+    rnd = random.Random(23)
+    cpu, reranked = 0.0, []
+    for _ in range(edits):
+        k, donor = rnd.sample(range(len(stories)), 2)
+        body = stories[k].body.rsplit("\n\n", 1)[0] + "\n\n" + stories[donor].body.split("\n\n", 1)[0]
+        stories[k] = dataclasses.replace(stories[k], body=body)
+        known = {a.src_uri: a for a in [*stories, *others]}
+        started = time.process_time()
+        again = lists.update([stories[k]], others, known)
+        cpu += time.process_time() - started
+        if again is None:
+            raise SystemExit("the archive is too small to re-rank after an edit (Limits.rerank_from)")
+        reranked.append(len(again))
+    clean = RelatedLists(stories, others, related, {a.src_uri: a for a in [*stories, *others]}).lists
+    same = sum(len({a.src_uri for a in found} & {a.src_uri for a in clean[src]})
+               for src, found in lists.lists.items())
+    total = sum(len(found) for found in clean.values()) or 1
+    return cpu / edits, sum(reranked) / edits, max(reranked), same / total
 
 
 def time_build(site: Path) -> tuple[float, float, float, float]:
@@ -97,7 +140,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--build", action="store_true", help="also time a full mkdocs build")
+    parser.add_argument("--edits", type=int, default=0, metavar="K",
+                        help="also time K edits one after another as `mkdocs serve` re-ranks them")
     args = parser.parse_args(argv)
+    if args.edits:
+        print("| stories | serve: CPU s per edit | stories re-ranked per edit (most) "
+              "| related links equal to a clean computation |")
+        print("|---:|---:|---:|---:|")
+        for n in args.articles:
+            per_edit, mean, most, agree = time_edits(site_for(n), args.edits)
+            print(f"| {n} | {per_edit:.3f} | {mean:.0f} ({most}) | {agree:.1%} |", flush=True)
+        return 0
     print("| stories | related, CPU s (wall) | per story, ms CPU | peak traced memory, MiB "
           "| build, CPU s (wall) | related / build, CPU | related phase / build, the build's clock |")
     print("|---:|---:|---:|---:|---:|---:|---:|")

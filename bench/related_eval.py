@@ -22,6 +22,17 @@ do not say.
 
 Stories in a language with fewer than k + 1 stories are skipped; stories are only compared with
 stories in their own language (Masthead's default).
+
+The default table (issue 23) compares, per corpus, per language and per part, three rankers
+judged by "shares a tag" at k: Masthead with every tag hidden (text alone), a plain TF-IDF
+(scikit-learn's ``TfidfVectorizer(sublinear_tf=True, min_df=2)`` over the title twice and the
+whole body, English words without stop words and Chinese character bigrams, cosine, top k, no
+tuning: pip install '.[bench]'), and Masthead with tags. Each corpus is split by a hash of the
+story's path (``part``): "tuning" (about half) is the only part to look at while tuning
+weights and limits; "held-out" is kept aside and only reported. Every story stays a candidate
+in both parts; the split only chooses whose picks are judged. Stories are only compared within
+their language, so a corpus's "zh" rows are its Chinese stories on their own. ``--baselines``
+adds the table of other generators' methods above.
 """
 
 from __future__ import annotations
@@ -314,6 +325,95 @@ def table(title: str, articles: Sequence[Article], rows: list[tuple[str, Result,
     return "\n".join(lines) + "\n"
 
 
+# -- issue 23: text alone against a plain TF-IDF, on a tuning and a held-out part ----------------
+
+PARTS = ("tuning", "held-out")
+
+
+def part(a: Article) -> str:
+    """The fixed split: "tuning" or "held-out", by the first byte of a hash of the path."""
+    return PARTS[hashlib.sha256(f"related-eval\0{a.src_uri}".encode()).digest()[0] % 2]
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def have_sklearn() -> bool:
+    """Whether the TF-IDF baseline can run (scikit-learn is in the "bench" extra only)."""
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def tfidf(pool: Sequence[Article], k: int) -> Picker:
+    """The textbook baseline: TF-IDF cosine over title twice and the whole body, top k."""
+    from sklearn.feature_extraction.text import TfidfVectorizer  # bench only: pip install '.[bench]'
+
+    words = TfidfVectorizer(stop_words="english").build_analyzer()
+
+    def analyse(text: str) -> list[str]:
+        latin = words(_CJK_RUN.sub(" ", text))
+        runs = _CJK_RUN.findall(text)
+        return latin + [r[i:i + 2] for r in runs for i in range(max(1, len(r) - 1))]
+
+    vectorizer = TfidfVectorizer(sublinear_tf=True, min_df=2, analyzer=analyse)
+    matrix = vectorizer.fit_transform([f"{a.title}\n{a.title}\n{a.body}" for a in pool])
+    position = {a.src_uri: i for i, a in enumerate(pool)}
+
+    def pick(a: Article) -> list[Article]:
+        i = position[a.src_uri]
+        similarity = (matrix @ matrix[i].T).toarray().ravel()
+        similarity[i] = -1.0
+        order = sorted(range(len(pool)), key=lambda j: (-similarity[j], pool[j].src_uri))
+        return [pool[j] for j in order[:k]]
+    return pick
+
+
+def compare(articles: Sequence[Article], k: int, make_text: Callable[[Sequence[Article]], Picker],
+            limits: Limits = DEFAULT_LIMITS) -> list[tuple[str, str, int, dict[str, Result]]]:
+    """(language, part, judged stories, method → Result) for the three rankers of issue 23."""
+    groups: dict[str, list[Article]] = {}
+    for a in articles:
+        groups.setdefault(a.lang, []).append(a)
+    rows = []
+    for lang, group in sorted(groups.items()):
+        if len(group) <= k:
+            continue
+        untagged = [replace(a, tags=()) for a in group]
+        pickers = {"hidden": make_text(untagged), "tags": masthead(group, k, use_tags=True, limits=limits)}
+        if have_sklearn():
+            pickers["tfidf"] = tfidf(untagged, k)
+        keys = {a.src_uri: {tag_key(t) for t in a.tags} for a in group}
+        for name in PARTS:
+            results = {m: Result() for m in pickers}
+            judged = [i for i, a in enumerate(group) if a.tags and part(a) == name]
+            for method, picker in pickers.items():
+                for i in judged:
+                    picks = picker(group[i] if method == "tags" else untagged[i])
+                    mine = keys[group[i].src_uri]
+                    results[method].add(sum(1 for b in picks if mine & keys[b.src_uri]), len(picks))
+            rows.append((lang, name, len(judged), results))
+    return rows
+
+
+def compare_table(title: str, rows: list[tuple[str, str, int, dict[str, Result]]], k: int) -> str:
+    lines = [f"### {title}: related@{k} sharing a tag\n",
+             "| language | part | stories judged | Masthead, tags hidden | plain TF-IDF | hidden − TF-IDF "
+             "| Masthead with tags |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    for lang, name, judged, r in rows:
+        share = {m: (x.hits / x.shown if x.shown else 0.0) for m, x in r.items()}
+        base = f"{share['tfidf']:.1%}" if "tfidf" in share else "–"
+        gain = f"{share['hidden'] - share['tfidf']:+.1%}" if "tfidf" in share else "–"
+        lines.append(f"| {lang} | {name} | {judged} | {share['hidden']:.1%} | {base} | {gain} "
+                     f"| {share['tags']:.1%} |")
+    if not have_sklearn():
+        lines.append("\n(no TF-IDF column: scikit-learn is missing; `make bench-related` installs it)")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--config", type=Path, help="a Masthead mkdocs.yml (default: the sample's)")
@@ -324,7 +424,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="Chinese tokenisation of the content-only score")
     parser.add_argument("--stemmer", choices=["light", "none", "snowball", "all"], default="light")
     parser.add_argument("--only", action="append", help="run only methods whose name contains this")
+    parser.add_argument("--baselines", action="store_true",
+                        help="also the table of other generators' methods and of held-out tags")
+    parser.add_argument("--limit", action="append", default=[], metavar="NAME=NUMBER",
+                        help="change one of related.Limits for Masthead's rankers, e.g. body_tokens=500")
     args = parser.parse_args(argv)
+    limits = replace(DEFAULT_LIMITS, **{name: type(getattr(DEFAULT_LIMITS, name))(value)
+                                        for name, value in (item.split("=", 1) for item in args.limit)})
 
     stemmers: dict[str, Callable[[str], str] | None] = {"light": light_stem, "none": None}
     if args.stemmer in ("snowball", "all"):
@@ -349,12 +455,14 @@ def main(argv: list[str] | None = None) -> int:
     for folder in args.jekyll:
         corpora.append((f"Jekyll posts {folder}", load_jekyll(folder)))
     for title, articles in corpora:
-        rows = evaluate(articles, args.k, tokenizers(articles), set(args.only) if args.only else None)
-        print(table(title, articles, rows, args.k))
-        zh = [a for a in articles if a.lang == "zh"]
-        if zh and len({a.lang for a in articles}) > 1 and len(zh) > args.k:
-            rows = evaluate(zh, args.k, tokenizers(zh), set(args.only) if args.only else None)
-            print(table(f"{title}, Chinese stories only", zh, rows, args.k))
+        if args.baselines:
+            rows = evaluate(articles, args.k, tokenizers(articles), set(args.only) if args.only else None)
+            print(table(title, articles, rows, args.k))
+        started = time.perf_counter()
+        result = compare(articles, args.k, lambda pool: masthead(pool, args.k, use_tags=False, limits=limits),
+                         limits)
+        print(compare_table(title, result, args.k))
+        print(f"({len(articles)} stories, {time.perf_counter() - started:.1f} s)\n", flush=True)
     return 0
 
 

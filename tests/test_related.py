@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import math
 import random
 import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import pytest
 
 from masthead.article import Article, parse_article
 from masthead.catalog import newest_first
 from masthead.errors import MastheadError
+from masthead.incremental import RelatedMemo
 from masthead.related import (
+    DEFAULT_LIMITS,
     RelatedIndex,
+    RelatedLists,
     RelatedSettings,
     Tokenizer,
     check_pins,
@@ -98,7 +104,99 @@ def test_tag_key_ignores_case_and_spacing() -> None:
     assert tag_key(" Supply  Chain ") == tag_key("supply chain") and tag_key("EV") == "ev"
 
 
+def test_tag_key_applies_aliases_from_settings() -> None:
+    aliases = {tag_key("EVs"): "EV", tag_key("电动车"): "电动汽车"}
+    assert tag_key("evs", aliases) == tag_key("EV") == "ev"
+    assert tag_key("电动车", aliases) == tag_key("电动汽车", aliases) == "电动汽车"
+    assert tag_key("Batteries", aliases) == "batteries"  # not an alias: unchanged
+
+
+def test_mixed_script_titles_give_word_pairs_in_each_script() -> None:
+    index = RelatedIndex([story("news/a.md", "华信H7 动力电池 recycling plant", "x"),
+                          story("news/b.md", "动力电池 recycling plant 华信H7", "y")], use_tags=False)
+    pairs = {name for name in index.term_names() if " " in name}
+    # Adjacent words become one term each, in reading order within each script (the tokeniser
+    # gives a text's Latin words, then its Chinese words).
+    assert {"h7 recycling", "recycling plant", "华信 动力电池", "动力电池 华信"} <= pairs
+    assert "recycling h7" not in pairs and "电池 动力" not in pairs
+
+
 # -- scoring -------------------------------------------------------------------------------------
+
+
+def test_word_pairs_rank_a_shared_phrase_above_the_same_words_apart() -> None:
+    source = story("news/src.md", "Fuel cell trucks", "Fuel cell trucks reach the port.")
+    phrase = story("news/phrase.md", "Hydrogen buses", "A fuel cell powers the new buses.", "2025-03-13")
+    apart = story("news/apart.md", "Diesel buses", "Fuel prices rose; each cell of the grid is old.",
+                  "2025-03-13")
+    filler = [story(f"news/f{i}.md", f"Story {i}", f"Fuel and cell news number {i}.", "2025-01-01")
+              for i in range(3)]
+    scores = RelatedIndex([source, phrase, apart, *filler], use_tags=False).scores(source)
+    assert scores["news/phrase.md"] > scores["news/apart.md"]
+
+
+def test_term_weight_grows_with_the_log_of_its_count_and_with_rarity() -> None:
+    stories = [story("news/a.md", "Solid state battery", "battery battery battery battery cathode"),
+               story("news/b.md", "Battery swap", "battery cathode"),
+               story("news/c.md", "Cathode prices", "cathode cathode"),
+               story("news/d.md", "Rates", "central bank")]
+    index = RelatedIndex(stories, use_tags=False)
+    names = index.term_names()
+    battery, cathode = names.index("battery"), names.index("cathode")
+    tf = np.array([1.0, 10.0])
+    w = index._weigh(np.array([battery, battery]), tf)
+    assert w[1] / w[0] == pytest.approx(1 + math.log(10))  # not ten times: the log of the count
+    # battery is in 2 stories, cathode in 3: the rarer word weighs more at the same count.
+    assert index.idf[battery] > index.idf[cathode] > 0
+    assert index.idf[names.index("central")] == 0  # in one story only: links nothing
+
+
+def test_the_whole_body_counts_not_only_its_lead() -> None:
+    lead = " ".join(f"filler{i}" for i in range(300))  # more than the old 200-token lead
+    a = story("news/a.md", "Quarterly report", f"{lead} The hydrogen electrolyser plant opens.")
+    b = story("news/b.md", "Another report", f"{lead[:50]} Hydrogen electrolyser plant news.", "2025-03-13")
+    c = story("news/c.md", "Bank rates", "Central bank cuts rates.", "2025-03-13")
+    index = RelatedIndex([a, b, c], use_tags=False)
+    assert titles(index.related(a, 1)) == ["Another report"]
+    assert index.scores(a)["news/b.md"] > index.scores(a).get("news/c.md", 0)
+
+
+def test_a_story_outside_the_index_is_scored_like_one_inside() -> None:
+    stories = newsroom()
+    index = RelatedIndex(stories, use_tags=False)
+    twin = replace(stories[0], src_uri="drafts/twin.md")  # a draft: not in the index
+    inside, outside = index.scores(stories[0]), index.scores(twin)
+    assert outside.pop("news/plant.md") > max(inside.values())  # its twin, most alike
+    assert outside.keys() == inside.keys()
+    assert all(outside[k] == pytest.approx(inside[k]) for k in inside)
+    # Words the index never saw (and their pairs) count for nothing, and take no other's place.
+    stranger = replace(twin, body=twin.body + " Zyxwv qwerty battery plant.")
+    found = index.scores(stranger)
+    assert next(iter(found)) == "news/plant.md" and found.keys() == {"news/plant.md", *outside}
+
+
+def test_tag_aliases_count_as_one_tag_when_scoring() -> None:
+    text = "Carmakers report quarterly deliveries."
+    stories = [story("news/src.md", "Deliveries", text, tags=["EVs"]),
+               story("news/ev.md", "Deliveries up", text, "2025-03-12", tags=["EV"]),
+               story("news/other.md", "Deliveries down", text, "2025-03-12", tags=["trucks"])]
+    plain = RelatedIndex(stories).scores(stories[0])
+    assert plain["news/ev.md"] == pytest.approx(plain["news/other.md"])  # EVs ≠ EV without aliases
+    aliased = RelatedIndex(stories, tag_aliases={tag_key("EVs"): "EV"}).scores(stories[0])
+    assert aliased["news/ev.md"] > aliased["news/other.md"]
+    known = {a.src_uri: a for a in stories}
+    found = related_stories(stories, [], RelatedSettings(count=1, tag_aliases=((tag_key("EVs"), "EV"),)),
+                            known)
+    assert titles(found["news/src.md"]) == ["Deliveries up"]
+
+
+def test_settings_carry_the_tag_aliases() -> None:
+    aliases = {tag_key("电动车"): "电动汽车"}
+    assert load_related_settings(None, aliases).tag_aliases == (("电动车", "电动汽车"),)
+    expected = RelatedSettings(3, False, (("电动车", "电动汽车"),))
+    assert load_related_settings({"count": 3}, aliases) == expected
+
+
 
 
 def newsroom() -> list[Article]:
@@ -311,9 +409,142 @@ def test_eval_on_18f_posts_beats_newest_in_section_with_tags_hidden() -> None:
     assert hits("Masthead full score, tags visible") > hits("Hugo default (tags 80, date 10, threshold 80)")
 
 
+def related_eval_has_sklearn() -> bool:
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def test_eval_script_prints_the_table() -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "related_eval.py"), "--jekyll",
-                             str(FIXTURE_18F)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "related_eval.py"), "--baselines",
+                             "--jekyll", str(FIXTURE_18F)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "| newest in section (Jekyll) |" in result.stdout
     assert "| Masthead full score, tags visible |" in result.stdout
+    # Issue 23's table: both parts of the split, TF-IDF beside Masthead when scikit-learn is there.
+    assert "| en | tuning | 8 |" in result.stdout and "| en | held-out | 10 |" in result.stdout
+    assert ("| plain TF-IDF |" in result.stdout) and (("scikit-learn is missing" in result.stdout)
+                                                      != related_eval_has_sklearn())
+
+
+# -- mkdocs serve: an edit re-ranks only what it can change ----------------------------------------
+
+SYLLABLES = ["ka", "lo", "mi", "ne", "po", "ru", "ta", "vi", "zo", "be", "du", "fe"]
+
+
+def _word(topic: int, k: int) -> str:
+    return f"{SYLLABLES[topic]}{SYLLABLES[k]}{SYLLABLES[(topic + k) % 12]}x"  # letters only, no plural s
+
+
+def _topic_story(topic: int, n: int, body_words: Sequence[str], repeat: int = 2) -> Article:
+    """Story ``n`` of ``topic``: its topic's words, a bridge word to the next topic, a tag."""
+    title = f"{_word(topic, n % 6)} {_word(topic, (n + 1) % 6)}"
+    return story(f"news/t{topic:02d}-{n}.md", title, " ".join(list(body_words) * repeat),
+                 f"2025-{1 + topic % 12:02d}-{1 + n:02d} 08:00", tags=[f"topic{topic}"])
+
+
+def _topics() -> list[Article]:
+    """12 topics of 5 stories; no word is in more than 10 stories (``Limits.postings`` is 16)."""
+    return [_topic_story(t, n, [*(_word(t, (n + k) % 6) for k in range(4)), _word((t + 1) % 12, 11)])
+            for t in range(12) for n in range(5)]
+
+
+def _paths(found: dict[str, tuple[Article, ...]]) -> dict[str, list[str]]:
+    return {src: [a.src_uri for a in items] for src, items in found.items()}
+
+
+EVERY_EDIT = replace(DEFAULT_LIMITS, rerank_from=1)  # re-rank after an edit however small the site
+
+
+def test_an_edit_that_keeps_every_words_spread_reranks_like_a_clean_computation() -> None:
+    stories = _topics()
+    known = {a.src_uri: a for a in stories}
+    lists = RelatedLists(stories, [], RelatedSettings(), known, limits=EVERY_EDIT)
+    before = _paths(lists.lists)
+    old = stories[17]  # topic 3: its own words said three times instead of twice (counts change)
+    edited = _topic_story(3, 2, [*(_word(3, (2 + k) % 6) for k in range(4)), _word(4, 11)], repeat=3)
+    assert edited.src_uri == old.src_uri and edited.body != old.body
+    now = [edited if a is old else a for a in stories]
+    again = lists.update([edited], [], {a.src_uri: a for a in now})
+    assert again is not None and edited.src_uri in again
+    # Only the stories that share a word with it, or its tag, were ranked again.
+    words = set(Tokenizer().terms(f"{old.title} {old.body}"))
+    sharing = {a.src_uri for a in stories if words & set(Tokenizer().terms(f"{a.title} {a.body}"))}
+    assert set(again) <= sharing | {a.src_uri for a in stories if a.tags == old.tags}
+    assert len(again) <= 15 < len(stories)
+    # No word's document frequency moved, and no term has a full posting list: exact.
+    clean = RelatedLists(now, [], RelatedSettings(), {a.src_uri: a for a in now})
+    assert _paths(lists.lists) == _paths(clean.lists)
+    assert {src for src, found in _paths(clean.lists).items() if before[src] != found} <= set(again)
+
+
+def test_an_edit_with_new_words_reaches_their_stories_and_work_stays_bounded() -> None:
+    stories = _topics()
+    known = {a.src_uri: a for a in stories}
+    lists = RelatedLists(stories, [], RelatedSettings(), known, limits=EVERY_EDIT)
+    old = stories[15]  # topic 3, now about topic 7's words as well
+    edited = _topic_story(3, 0, [_word(3, 0), _word(3, 1), *(_word(7, k) for k in range(6))])
+    now = [edited if a is old else a for a in stories]
+    again = lists.update([edited], [], {a.src_uri: a for a in now})
+    assert again is not None and len(again) <= 25 < len(stories)
+    assert any(a.src_uri.startswith("news/t07-") for a in lists.lists[edited.src_uri])
+    # The IDF stays the last full computation's (topic 7's words are now in 6 stories, not 5):
+    # near ties may change places with a clean computation, or the last pick of a list differ.
+    clean = _paths(RelatedLists(now, [], RelatedSettings(), {a.src_uri: a for a in now}).lists)
+    shared = [len(set(found) & set(clean[src])) for src, found in _paths(lists.lists).items()]
+    assert min(shared) >= 4 and sum(shared) >= 0.98 * 5 * len(stories)
+
+
+def test_an_edit_reranks_every_story_whose_list_it_changes() -> None:
+    """Against ranking every story again with the same index: nothing is missed, even where
+    terms have full postings and stories full shortlists (many stories share every word)."""
+    rnd = random.Random(23)
+    common = [f"{a}{b}" for a in SYLLABLES[:4] for b in SYLLABLES[:4]]  # in every topic
+
+    def text(topic: int) -> str:  # mostly the topic's own words
+        return " ".join(rnd.choices([_word(topic, k) for k in range(12)], k=40) + rnd.choices(common, k=10))
+
+    stories = [story(f"news/r{i:03d}.md", text(i % 12), text(i % 12),
+                     f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", tags=[f"t{i % 9}"]) for i in range(240)]
+    known = {a.src_uri: a for a in stories}
+    lists = RelatedLists(stories, [], RelatedSettings(), known, limits=EVERY_EDIT)
+    assert max(np.diff(lists.indexes["en"].post_start)) == DEFAULT_LIMITS.postings  # full postings
+    reranked = []
+    for k in rnd.sample(range(len(stories)), 8):
+        stories[k] = replace(stories[k], body=text(rnd.randrange(12)))
+        again = lists.update([stories[k]], [], {a.src_uri: a for a in stories})
+        assert again is not None
+        reranked.append(len(again))
+        found = _paths(lists.lists)
+        lists._rank(stories)  # every list again, with the same index
+        assert _paths(lists.lists) == found
+    assert sum(reranked) < len(reranked) * len(stories) / 2  # 61 to 158 of 240 here
+
+
+def test_small_sites_and_stories_outside_the_index_are_computed_again_in_full() -> None:
+    stories = _topics()
+    known = {a.src_uri: a for a in stories}
+    edited = _topic_story(3, 0, [_word(3, 0)])
+    assert RelatedLists(stories, [], RelatedSettings(), known).update([edited], [], known) is None  # < 1000
+    other = story("news/new.md", "New", "New words.")
+    every = RelatedLists(stories, [], RelatedSettings(), known, limits=EVERY_EDIT)
+    assert every.update([other], [], known) is None
+
+
+def test_the_serve_memo_reranks_after_an_edit_and_matches_a_clean_build() -> None:
+    stories = _topics()
+    memo = RelatedMemo(compute=lambda *args: RelatedLists(*args, limits=EVERY_EDIT))
+    memo(stories, [], RelatedSettings(), {a.src_uri: a for a in stories})
+    after = memo.next_build()
+    edited = _topic_story(3, 2, [*(_word(3, (2 + k) % 6) for k in range(4)), _word(4, 11)], repeat=3)
+    now = [edited if a.src_uri == edited.src_uri else a for a in stories]
+    found = after(now, [], RelatedSettings(), {a.src_uri: a for a in now})
+    assert after.computed == 0 and 0 < after.reranked <= 15
+    clean = RelatedLists(now, [], RelatedSettings(), {a.src_uri: a for a in now})
+    assert _paths(found) == _paths(clean.lists)
+    live = {a.src_uri: a for a in now}
+    assert all(a is live[a.src_uri] for items in found.values() for a in items)
+    old = RelatedLists(stories, [], RelatedSettings(), {a.src_uri: a for a in stories}).lists
+    assert after.changed == {src for src, items in _paths(found).items() if _paths(old)[src] != items}

@@ -103,3 +103,33 @@ def test_related_blocks_are_byte_identical_across_builds(make_site: MakeSite) ->
     for url in ["news/plant/", "news/zh/", "economy/rates/"]:
         block = first.html(url).select_one(".mh-related")
         assert block is not None and str(block) == str(second.html(url).select_one(".mh-related"))
+
+
+def test_untagged_stories_get_a_full_block_from_their_text(make_site: MakeSite) -> None:
+    files = {f"news/s{i}.md": article(title, f"2025-03-{10 + i:02d}", body)
+             for i, (title, body) in enumerate([
+                 ("Hydrogen truck fleet grows", "Fuel cell trucks join the hydrogen fleet at the port."),
+                 ("Port tests hydrogen trucks", "The port tests fuel cell trucks and a hydrogen station."),
+                 ("Hydrogen station opens", "A hydrogen station for fuel cell trucks opens."),
+                 ("Bank cuts rates", "The central bank cuts its interest rate."),
+                 ("Car loans cheaper", "Car loans get cheaper after the central bank cut."),
+                 ("Football final", "The local team wins the cup."),
+                 ("Fuel cell costs fall", "Fuel cell stacks for trucks cost less this year."),
+             ])}
+    site = make_site(files, masthead=settings(related={"count": 5}))
+    assert site.build("--strict").returncode == 0
+    titles = [a.get_text() for a in site.html("news/s0/").select(".mh-related__title a")]
+    assert len(titles) == 5  # no tags anywhere, still a full block
+    # The text alone puts the hydrogen stories first.
+    assert set(titles[:3]) == {"Port tests hydrogen trucks", "Hydrogen station opens", "Fuel cell costs fall"}
+
+
+def test_tag_aliases_apply_to_related_stories(make_site: MakeSite) -> None:
+    same = "Carmakers report quarterly deliveries."
+    files = {"news/src.md": article("Deliveries", "2025-03-14", same, tags=["EVs"]),
+             "news/ev.md": article("Deliveries up", "2025-03-01", same, tags=["EV"]),
+             "news/other.md": article("Deliveries down", "2025-03-13", same, tags=["trucks"])}
+    site = make_site(files, masthead=settings(related={"count": 1}, tag_aliases={"EVs": "EV"}))
+    assert site.build("--strict").returncode == 0
+    # Without the alias the nearer date would win; EVs and EV are one tag, as on the tag pages.
+    assert [a.get_text() for a in site.html("news/src/").select(".mh-related__title a")] == ["Deliveries up"]

@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 
 from masthead.article import parse_article
 from masthead.incremental import RelatedMemo, changed_sources, same_shape, story_of, structure_kept
-from masthead.related import RelatedSettings
+from masthead.related import DEFAULT_LIMITS, RelatedLists, RelatedSettings
 from masthead.settings import load_settings
 from tests.conftest import Site, article, leave_serve_mode, settings
 from tests.test_cache import same_tree
@@ -274,9 +274,9 @@ def test_a_story_keeps_its_shape_when_only_its_texts_change() -> None:
 def test_related_memo_reuses_the_last_answer_until_a_text_it_reads_changes() -> None:
     calls: list[int] = []
 
-    def compute(published: Any, others: Any, cfg: Any, known: Any) -> dict[str, tuple[Any, ...]]:
+    def compute(published: Any, others: Any, cfg: Any, known: Any) -> RelatedLists:
         calls.append(len(published))
-        return {a.src_uri: tuple(b for b in published if b is not a) for a in published}
+        return RelatedLists(published, others, cfg, known)
 
     def stories(title: str) -> list[Any]:
         return [_story(t, src=f"news/{n}.md", date=f"2025-03-1{i} 08:00")
@@ -295,7 +295,8 @@ def test_related_memo_reuses_the_last_answer_until_a_text_it_reads_changes() -> 
     newer = stories("Gamma rays")
     edited(newer, [], RelatedSettings(), {a.src_uri: a for a in newer})
     assert calls == [3, 3] and edited.changed == set()  # computed again; the same lists by path
-    lead = " ".join(f"word{i}" for i in range(300))  # longer than the lead related stories read
+    # Longer than the part of a body related stories read (Limits.body_tokens).
+    lead = " ".join(f"word{i}" for i in range(DEFAULT_LIMITS.body_tokens + 100))
     long_before = [_story("Alpha", body=lead), _story("Beta", src="news/b.md")]
     tail = RelatedMemo(compute=compute)
     tail(long_before, [], RelatedSettings(), {})

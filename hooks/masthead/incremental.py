@@ -20,7 +20,7 @@ from typing import Any
 
 from .article import Article
 from .fingerprint import OPAQUE
-from .related import RelatedSettings, related_inputs, related_stories
+from .related import RelatedLists, RelatedSettings, related_inputs
 from .tag_index import Tag
 
 # What pages that list a story show of it, and what its own page shows; the story's other fields
@@ -66,7 +66,7 @@ def structure_kept(before: Mapping[str, Article], now: Mapping[str, Article], ch
 
 
 Relate = Callable[[Sequence[Article], Sequence[Article], RelatedSettings, Mapping[str, Article]],
-                  dict[str, tuple[Article, ...]]]
+                  RelatedLists]
 
 
 @dataclass
@@ -75,39 +75,54 @@ class _Call:
     others: tuple[Article, ...]
     settings: RelatedSettings
     known: frozenset[str]
-    result: dict[str, tuple[Article, ...]]
+    run: RelatedLists | None = None
+    result: dict[str, tuple[Article, ...]] = field(default_factory=dict)
 
 
 @dataclass
 class RelatedMemo:
-    """``related_stories`` that gives the last build's answer again when none of its inputs changed.
+    """``related_stories`` that gives the last build's answer again when none of its inputs
+    changed, and re-ranks only what an edit can change when only stories' texts did.
 
-    Calls are matched by their order in the build (``Newsroom.load`` asks once per edition). When
-    an input changed, the answer is computed again and ``changed`` holds the stories whose list
-    of related stories differs from the last build's (by path); None when there is nothing to
-    compare with.
+    Calls are matched by their order in the build (``Newsroom.load`` asks once per edition).
+    ``changed`` holds the stories whose list of related stories differs from the last build's
+    (by path); None when there is nothing to compare with. ``reranked`` counts the stories whose
+    lists were worked out again after an edit (``RelatedLists.update``); a call computed in full
+    counts as ``computed``.
     """
 
     before: list[_Call] = field(default_factory=list)
     now: list[_Call] = field(default_factory=list)
     changed: set[str] | None = field(default_factory=set)
     reused: int = 0
-    compute: Relate = related_stories
+    reranked: int = 0
+    computed: int = 0
+    compute: Relate = RelatedLists
 
     def __call__(self, published: Sequence[Article], others: Sequence[Article],
                  settings: RelatedSettings, known: Mapping[str, Article]) -> dict[str, tuple[Article, ...]]:
-        call = _Call(tuple(published), tuple(others), settings, frozenset(known), {})
+        call = _Call(tuple(published), tuple(others), settings, frozenset(known))
         old = self.before[len(self.now)] if len(self.now) < len(self.before) else None
-        if old is not None and _same_inputs(old, call):
-            live = {a.src_uri: a for a in call.published}
-            call.result = {src: tuple(live[a.src_uri] for a in found) for src, found in old.result.items()}
-            self.reused += 1
-        else:
-            call.result = self.compute(published, others, settings, known)
-            if old is None:
-                self.changed = None
-            elif self.changed is not None:
-                self.changed |= _differ(old.result, call.result)
+        edited = _edited(old, call) if old is not None else None
+        if old is not None and old.run is not None and edited is not None:
+            call.run = old.run
+            if edited or old.others != call.others:
+                again = call.run.update(edited, others, known)
+                if again is None:
+                    call.run = None
+                else:
+                    self.reranked += len(again)
+            else:
+                self.reused += 1
+        if call.run is None:
+            call.run = self.compute(published, others, settings, known)
+            self.computed += 1
+        live = {a.src_uri: a for a in published}
+        call.result = {src: tuple(live[a.src_uri] for a in found) for src, found in call.run.lists.items()}
+        if old is None:
+            self.changed = None
+        elif self.changed is not None:
+            self.changed |= _differ(old.result, call.result)
         self.now.append(call)
         return call.result
 
@@ -116,16 +131,23 @@ class RelatedMemo:
         return RelatedMemo(before=self.now, compute=self.compute)
 
 
-def _same_inputs(old: _Call, new: _Call) -> bool:
+def _edited(old: _Call, new: _Call) -> list[Article] | None:
+    """The published stories whose texts (as related stories read them) changed, when nothing
+    else did: the same settings, paths, and shapes; None otherwise."""
     if old.settings != new.settings or old.known != new.known:
-        return False
-    for before, now in ((old.published, new.published), (old.others, new.others)):
+        return None
+    edited: list[Article] = []
+    for before, now, stories in ((old.published, new.published, edited), (old.others, new.others, None)):
         if len(before) != len(now):
-            return False
+            return None
         for a, b in zip(before, now, strict=True):
-            if a is not b and (not same_shape(a, b) or related_inputs(a) != related_inputs(b)):
-                return False
-    return True
+            if a is b:
+                continue
+            if a.src_uri != b.src_uri or not same_shape(a, b):
+                return None
+            if stories is not None and related_inputs(a) != related_inputs(b):
+                stories.append(b)
+    return edited
 
 
 def _differ(old: Mapping[str, tuple[Article, ...]], new: Mapping[str, tuple[Article, ...]]) -> set[str]:

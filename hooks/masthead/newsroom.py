@@ -94,7 +94,8 @@ class Newsroom:
         sources: dict[str, str] = {}
         faults: list[Fault] = []
         try:
-            self.related_settings = load_related_settings(self.settings.extra.get("related"))
+            self.related_settings = load_related_settings(self.settings.extra.get("related"),
+                                                          self.settings.tag_aliases)
         except MastheadError as exc:
             faults.extend(exc.faults)
         try:

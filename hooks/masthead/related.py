@@ -1,11 +1,14 @@
 """Related stories: text similarity, rare shared tags, section and time, in sub-quadratic time.
 
 Each story's words (English: lowercased, stop words dropped, plurals folded; Chinese: words
-from the rjieba dictionary segmenter) are weighted with BM25 over its title (a title word counts
-five times), its summary (twice) and the lead of its body, and the vector is normalised, so the
-text similarity of two stories is a cosine in [0, 1]. Shared tags count by rarity (an
-IDF-weighted cosine) and multiply the text similarity; the same section and nearness in time
-add small bonuses (see ``Weights``).
+from the rjieba dictionary segmenter) and each pair of adjacent words ("electric vehicle",
+"充电 网络") are counted over its title (a title word counts five times), its summary (twice) and
+its body (up to ``Limits.body_tokens``; pairs from its first ``pair_tokens``), weighted by
+TF-IDF with a logarithmic term count, and the vector is normalised, so the text similarity of
+two stories is a cosine in [0, 1].
+Shared tags (aliases applied, as on the tag pages) count by rarity (an IDF-weighted cosine) and
+multiply the text similarity; the same section and nearness in time add small bonuses (see
+``Weights``).
 
 Never all pairs (see ``Limits``): each term keeps only its strongest stories, a shared term
 counts only when the product of its two weights is not negligible, and only a shortlist of
@@ -35,6 +38,7 @@ from .article import Article
 from .errors import Fault, MastheadError
 from .i18n import family
 from .settings import CONFIG_FILE, ROOT
+from .tags import resolve
 from .tags import tag_key as tag_identity
 from .text import CJK_RE
 
@@ -47,17 +51,22 @@ MAX_COUNT = 20
 
 @dataclass(frozen=True)
 class RelatedSettings:
-    """``extra.masthead.related``: how many stories, and whether languages may mix."""
+    """``extra.masthead.related``: how many stories, and whether languages may mix; with
+    ``extra.masthead.tag_aliases`` (``(tag_key(alias), tag)`` pairs), so two tags the tag pages
+    count as one also count as one here."""
 
     count: int = DEFAULT_COUNT
     mix_languages: bool = False
+    tag_aliases: tuple[tuple[str, str], ...] = ()
 
 
-def load_related_settings(raw: object) -> RelatedSettings:
-    """Validate ``extra.masthead.related``; raise MastheadError naming every bad key."""
+def load_related_settings(raw: object, tag_aliases: Mapping[str, str] | None = None) -> RelatedSettings:
+    """Validate ``extra.masthead.related``; raise MastheadError naming every bad key.
+    ``tag_aliases`` is the checked ``Settings.tag_aliases``."""
+    aliases = tuple(sorted((tag_aliases or {}).items()))
     path = f"{ROOT}.{SETTINGS_KEY}"
     if raw is None:
-        return RelatedSettings()
+        return RelatedSettings(tag_aliases=aliases)
     if not isinstance(raw, Mapping):
         raise MastheadError([Fault(CONFIG_FILE, None, path, f"expected a mapping, got {raw!r:.40}",
                                    "write related: {count: 5, mix_languages: false}")])
@@ -78,16 +87,16 @@ def load_related_settings(raw: object) -> RelatedSettings:
                             "use count and mix_languages"))
     if faults:
         raise MastheadError(faults)
-    return RelatedSettings(count=count, mix_languages=mix)
+    return RelatedSettings(count=count, mix_languages=mix, tag_aliases=aliases)
 
 
 # -- tags ---------------------------------------------------------------------------------------
 
 
-def tag_key(tag: str) -> str:
-    """The form in which two tags count as the same (``EV`` = ``ev`` = ``ＥＶ``): the tag pages'
-    own identity (tags.tag_key). Aliases from settings are not applied here yet."""
-    return tag_identity(tag)
+def tag_key(tag: str, aliases: Mapping[str, str] | None = None) -> str:
+    """The form in which two tags count as the same (``EV`` = ``ev`` = ``ＥＶ``, and an alias = its
+    tag): the tag pages' own identity (tags.tag_key, tags.resolve)."""
+    return resolve(tag, aliases)[0] if aliases else tag_identity(tag)
 
 
 # -- words --------------------------------------------------------------------------------------
@@ -234,8 +243,8 @@ class Weights:
 
     title: int = 5  # a title word counts as this many body words
     summary: int = 2
-    tag_boost: float = 8.0  # text similarity times (1 + tag_boost * tag similarity)
-    tags: float = 0.3  # plus tag similarity times this: shared rare tags alone still count
+    tag_boost: float = 12.0  # text similarity times (1 + tag_boost * tag similarity)
+    tags: float = 0.5  # plus tag similarity times this: shared rare tags alone still count
     section: float = 0.05
     recency: float = 0.05  # times 0.5 ** (days apart / half_life_days)
     half_life_days: float = 60.0
@@ -245,14 +254,18 @@ class Weights:
 class Limits:
     """The bounds that keep the work per story constant, and so the whole linear in stories."""
 
-    body_tokens: int = 200  # the lead of the body; news puts the topic first
+    body_tokens: int = 1000  # the whole body of most stories; bounds a long one
+    pair_tokens: int = 300  # word pairs come from the first words of each text (the lead)
     postings: int = 16  # strongest stories kept per term
-    least_product: float = 0.01  # a term shared by two stories counts only above this
+    least_product: float = 0.001  # a term shared by two stories counts only above this
     shortlist: int = 32  # about this many best candidates by text per story get the full score
+    query_terms: int = 200  # a story looks for others through this many of its strongest terms
     tag_postings: int = 16  # stories nearest in time looked at per shared tag
-    batch_cells: int = 1 << 16  # stories × queries summed at once: 1 MiB, stays in cache
-    bm25_k1: float = 1.2
-    bm25_b: float = 0.75
+    # `mkdocs serve`: from this many stories in an index, an edit re-ranks only the stories it
+    # can change (``RelatedLists.update``); below, the lists are computed again in full (exact,
+    # a fraction of a second).
+    rerank_from: int = 1000
+    batch_cells: int = 1 << 20  # stories × queries summed at once (8 MiB): few batches, little Python
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -304,10 +317,12 @@ class RelatedIndex:
         weights: Weights = DEFAULT_WEIGHTS,
         limits: Limits = DEFAULT_LIMITS,
         use_tags: bool = True,
+        tag_aliases: Mapping[str, str] | None = None,
     ) -> None:
         self.articles = list(articles)
         self.tokenizer = tokenizer or Tokenizer()
         self.weights, self.limits, self.use_tags = weights, limits, use_tags
+        self.aliases = dict(tag_aliases or {})
         n = len(self.articles)
         self.position = {a.src_uri: i for i, a in enumerate(self.articles)}
         self.day_list = [_day(a) for a in self.articles]
@@ -321,65 +336,102 @@ class RelatedIndex:
         self.time_keys = [self.day_list[i] for i in self.by_time]
         self.batch = max(1, min(256, limits.batch_cells // max(1, n)))
         self._sums = np.zeros(self.batch * n, dtype=np.float64)
+        # The lowest shortlist bin of each story's last ranking (``_shortlist``): a story whose
+        # text with it stays below cannot enter its list (`mkdocs serve`, ``replace``).
+        self.floor = np.zeros(n, dtype=np.int64)
         self._stamp = np.zeros(self.batch * n, dtype=np.int64)
         self._index_terms()
         self._index_tags()
 
     # -- terms -----------------------------------------------------------------------------------
 
-    def _tokens(self, article: Article) -> list[str]:
-        """Title and summary tokens repeated by their weight, then the lead of the body."""
-        title, standfirst, body = related_inputs(article, self.tokenizer, self.limits)
-        return title * self.weights.title + standfirst * self.weights.summary + body
+    def _words(self, article: Article) -> list[Ints]:
+        """Word ids of the title, summary and body (stop words out), in reading order; a word
+        first seen here gets the next id."""
+        fields = [np.fromiter(map(self.token_ids.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+                  for tokens in related_inputs(article, self.tokenizer, self.limits)]
+        return [ids[ids >= 0] for ids in fields]
+
+    def _keys(self, fields: Sequence[Ints], words: int) -> Ints:
+        """The key of each word and each pair of adjacent words of ``fields`` (title, summary,
+        body), repeated by the field's weight. A word's key is its id (-1: none, and no pair);
+        the pair (a, b) is (a + 1) × ``words`` + b, so one sorted array holds both."""
+        keys = []
+        for ids, times in zip(fields, (self.weights.title, self.weights.summary, 1), strict=True):
+            paired = ids[:self.limits.pair_tokens + 1]
+            first, second = paired[:-1], paired[1:]
+            pairs = ((first + 1) * words + second)[(first >= 0) & (second >= 0)]
+            keys.append(np.tile(np.concatenate((ids[ids >= 0], pairs)), times))
+        return np.concatenate(keys)
+
+    def term_names(self) -> list[str]:
+        """The readable form of each term id: a word, or two words and a space between them."""
+        words = sorted(self.term_ids, key=self.term_ids.__getitem__)
+        return [words[k] if k < self.words else f"{words[k // self.words - 1]} {words[k % self.words]}"
+                for k in self.keys.tolist()]
 
     def _index_terms(self) -> None:
         n = len(self.articles)
-        self.term_ids: dict[str, int] = {}
+        self.term_ids: dict[str, int] = {}  # word → id (pairs are numbered in self.keys)
         self.token_ids = _TokenIds(self)
-        term_list: list[int] = []
-        tf_list: list[int] = []
-        sizes: list[int] = []
-        for article in self.articles:
-            # Counted by term id: tokens that stem alike (car, cars) add up, dropped ones are -1.
-            counts = Counter(map(self.token_ids.__getitem__, self._tokens(article)))
-            term_list.extend(counts)
-            tf_list.extend(counts.values())
-            sizes.append(len(counts))
-        size = max(1, len(self.term_ids))
-        terms = np.array(term_list, dtype=np.int64)
+        fields = [self._words(a) for a in self.articles]
+        self.words = words = max(1, len(self.term_ids))
+        # Counted per story (tokens that stem alike, car and cars, add up), then numbered over
+        # the archive in key order, so a draft's keys are found again by searchsorted.
+        counted = [np.unique(self._keys(f, words), return_counts=True) for f in fields]
+        del fields
+        sizes = [len(k) for k, _ in counted]
+        keys = np.concatenate([k for k, _ in counted]) if counted else np.zeros(0, dtype=np.int64)
+        tf = np.concatenate([c for _, c in counted]).astype(np.float64) if counted else np.zeros(0)
+        del counted
         docs = np.repeat(np.arange(n, dtype=np.int64), sizes)
-        tf = np.array(tf_list, dtype=np.float64)
-        known = terms >= 0
-        terms, docs, tf = terms[known], docs[known], tf[known]
+        self.keys = np.unique(keys)
+        terms = np.searchsorted(self.keys, keys)  # (faster than numpy's return_inverse)
+        del keys
+        size = max(1, len(self.keys))
         df = np.bincount(terms, minlength=size)
-        # BM25's IDF; a term only one story has links nothing and is left out.
-        self.idf = np.where(df > 1, np.log1p((n - df + 0.5) / (df + 0.5)), 0.0)
-        lengths = np.bincount(docs, weights=tf, minlength=n).astype(np.float64)
-        self.avg_length = float(lengths.mean()) if n else 1.0
-        weights = self._bm25(terms, tf, lengths[docs])
+        # Smoothed IDF; a term only one story has links nothing and is left out.
+        self.idf = np.where(df > 1, np.log((1.0 + n) / (1.0 + df)) + 1.0, 0.0)
+        weights = self._weigh(terms, tf)
         keep = weights > 0
         terms, docs, weights = terms[keep], docs[keep], weights[keep]
         norms = np.sqrt(np.bincount(docs, weights=weights * weights, minlength=n))
         weights = weights / np.where(norms > 0, norms, 1.0)[docs]
-        self.doc_ptr = np.concatenate(([0], np.cumsum(np.bincount(docs, minlength=n)))).astype(np.int64)
-        self.doc_terms, self.doc_weights = terms, weights
+        # A story asks with its ``query_terms`` strongest terms: a lower bound of the cosine,
+        # and work per story that stays the same however large the archive grows.
+        ptr = np.concatenate(([0], np.cumsum(np.bincount(docs, minlength=n)))).astype(np.int64)
+        ask = _strongest(ptr, weights, self.limits.query_terms)
+        self.doc_ptr = np.concatenate(([0], np.cumsum(np.bincount(docs[ask], minlength=n)))).astype(np.int64)
+        self.doc_terms, self.doc_weights = terms[ask], weights[ask]
         # Postings: by term, strongest first, at most ``postings`` stories each. ``post_key``
         # orders them all (term, then weight down) so one searchsorted finds, for every query
         # term at once, where its products fall below ``least_product``.
-        order = np.argsort(terms * 2.0 + (1.0 - weights), kind="stable")  # ties stay in story order
-        sorted_terms = terms[order]
-        starts = np.searchsorted(sorted_terms, np.arange(size + 1))
-        rank = np.arange(len(order)) - starts[sorted_terms]
-        order = order[rank < self.limits.postings]
-        self.post_docs, self.post_weights = docs[order], weights[order]
-        post_terms = terms[order]
-        self.post_start = np.searchsorted(post_terms, np.arange(size + 1)).astype(np.int64)
-        self.post_key = post_terms * 2.0 + (1.0 - self.post_weights)
+        # Only the few strongest entries of a term in many stories are sorted (``_shortlist``).
+        crowded = df > self.limits.postings
+        number = np.cumsum(crowded) - 1  # of each crowded term among them
+        many = crowded[terms]
+        few = ~many
+        many[many] = _shortlist(number[terms[many]], weights[many], int(crowded.sum()),
+                                self.limits.postings)[0]
+        candidates = np.flatnonzero(few | many)
+        order = candidates[np.argsort(terms[candidates] * 2.0 + (1.0 - weights[candidates]), kind="stable")]
+        self._set_postings(terms[order], docs[order], weights[order])  # ties stay in story order
 
-    def _bm25(self, terms: Ints, tf: Floats, lengths: Floats) -> Floats:
-        k1, b = self.limits.bm25_k1, self.limits.bm25_b
-        norm = k1 * (1 - b + b * lengths / (self.avg_length or 1.0))
-        result: Floats = self.idf[terms] * tf * (k1 + 1) / (tf + norm)
+    def _set_postings(self, terms: Ints, docs: Ints, weights: Floats) -> npt.NDArray[np.bool_]:
+        """Keep the ``postings`` first entries of each term (given sorted by term, then weight
+        down); return which entries were left out."""
+        size = max(1, len(self.keys))
+        starts = np.searchsorted(terms, np.arange(size + 1))
+        kept = np.arange(len(terms)) - starts[terms] < self.limits.postings
+        self.post_terms, self.post_docs, self.post_weights = terms[kept], docs[kept], weights[kept]
+        self.post_start = np.searchsorted(self.post_terms, np.arange(size + 1)).astype(np.int64)
+        self.post_key = self.post_terms * 2.0 + (1.0 - self.post_weights)
+        return ~kept
+
+    def _weigh(self, terms: Ints, tf: Floats) -> Floats:
+        """TF-IDF with a logarithmic count: the tenth mention of a word adds little; the length
+        of a story is taken out by the cosine (BM25's saturation and length norm ranked worse)."""
+        result: Floats = self.idf[terms] * (1.0 + np.log(np.maximum(tf, 1.0)))
         return result
 
     def _query_vectors(self, chunk: Sequence[Article]) -> tuple[Ints, Floats, Ints]:
@@ -395,18 +447,89 @@ class RelatedIndex:
                 np.concatenate([w for _, w in parts]).astype(np.float64), owners)
 
     def _draft_vector(self, article: Article) -> tuple[Ints, Floats]:
-        """The vector of a story outside the index (a draft in `mkdocs serve`)."""
-        counts: Counter[int] = Counter()
-        for token, n in Counter(self._tokens(article)).items():
-            term = self.term_ids.get(self.tokenizer.term(token), -1)
-            if term >= 0:
-                counts[term] += n
-        terms = _ints(sorted(counts))
-        tf = np.array([counts[t] for t in sorted(counts)], dtype=np.float64)
-        weights = self._bm25(terms, tf, np.full(len(terms), float(tf.sum()), dtype=np.float64))
+        """The query vector of a story outside the index (a draft in `mkdocs serve`)."""
+        terms, weights = self._vector(article)
+        ask = _strongest(_ints([0, len(terms)]), weights, self.limits.query_terms)
+        return terms[ask], weights[ask]
+
+    def _vector(self, article: Article) -> tuple[Ints, Floats]:
+        """The whole vector of a story's text, by the index's words and IDF (a word or pair the
+        index does not know, or only one story had, counts for nothing)."""
+        words = self.words
+        # Words the index has not seen get ids from ``words`` on: they and their pairs drop out.
+        fields = [np.where(ids < words, ids, -1) for ids in self._words(article)]
+        keys = self._keys(fields, words)
+        at = np.minimum(np.searchsorted(self.keys, keys), max(0, len(self.keys) - 1))
+        found = self.keys[at] == keys if len(self.keys) else np.zeros(len(keys), dtype=bool)
+        terms, counts = np.unique(at[found], return_counts=True)
+        weights = self._weigh(terms, counts.astype(np.float64))
         keep = weights > 0
         terms, weights = terms[keep], weights[keep]
         return terms, weights / (float(np.sqrt((weights * weights).sum())) or 1.0)
+
+    def replace(self, article: Article) -> Ints:
+        """Put the edited text of a story of the index in place of its old one (`mkdocs serve`);
+        return the stories whose lists it can change (itself included).
+
+        The IDF stays the last full computation's, so every other story keeps its vector: a
+        word the edit adds to or removes from the archive moves its weight elsewhere only at the
+        next full computation. A term whose strongest stories the edited one leaves keeps one
+        fewer until then (the next strongest was not kept).
+        """
+        i = self.position[article.src_uri]
+        self.articles[i] = article
+        mine = self.post_docs == i
+        old_terms, old_weights = self.post_terms[mine], self.post_weights[mine]
+        terms, weights = self._vector(article)
+        # Postings: the old entries out, the new ones in at their place, then each term's weakest
+        # beyond ``postings`` out (the arrays stay sorted by term, then weight down).
+        others = ~mine
+        at = np.searchsorted(self.post_key[others], terms * 2.0 + (1.0 - weights))
+        post_terms = np.insert(self.post_terms[others], at, terms)
+        post_docs = np.insert(self.post_docs[others], at, i)
+        post_weights = np.insert(self.post_weights[others], at, weights)
+        # Another story pushed out of a term's postings by this one.
+        out = self._set_postings(post_terms, post_docs, post_weights) & (post_docs != i)
+        # The query side: its strongest terms in place of the old ones.
+        ask = _strongest(_ints([0, len(terms)]), weights, self.limits.query_terms)
+        start, end = int(self.doc_ptr[i]), int(self.doc_ptr[i + 1])
+        self.doc_terms = np.concatenate((self.doc_terms[:start], terms[ask], self.doc_terms[end:]))
+        self.doc_weights = np.concatenate((self.doc_weights[:start], weights[ask], self.doc_weights[end:]))
+        self.doc_ptr[i + 1:] += int(ask.sum()) - (end - start)
+        # A story's list can change if this one is, or was, among its candidates by text: its
+        # text with it reaches the story's shortlist floor (``floor``; below it, the shortlist
+        # and so the list stay as they were); or if its postings lost another story to this
+        # one; or if its tag windows hold this one.
+        now = self.post_docs == i
+        text = np.maximum(self._text_with(old_terms, old_weights),
+                          self._text_with(self.post_terms[now], self.post_weights[now])) * (1 + 1e-9)
+        bins = np.minimum((np.sqrt(text) * _BINS).astype(np.int64), _BINS - 1)
+        candidate = (text > 0) & (bins >= self.floor)
+        lost = self._text_with(post_terms[out], post_weights[out]) > 0
+        return np.unique(np.concatenate((np.flatnonzero(candidate | lost), self._tag_finders(i), [i])))
+
+    def _text_with(self, terms: Ints, weights: Floats) -> Floats:
+        """Each story's text similarity (as ``_ranked`` sums it, or a hair more) with a story
+        posted under ``terms`` (each once) with ``weights``."""
+        order = np.argsort(terms)
+        terms, weights = terms[order], weights[order]
+        asks = np.flatnonzero(np.isin(self.doc_terms, terms))
+        theirs = weights[np.searchsorted(terms, self.doc_terms[asks])]
+        mine = self.doc_weights[asks]
+        counts = theirs >= np.minimum(self.limits.least_product / mine, 1.0) * (1 - 1e-9)
+        finders = np.searchsorted(self.doc_ptr, asks[counts], side="right") - 1
+        sums = np.bincount(finders, weights=(mine * theirs)[counts], minlength=len(self.articles))
+        return sums.astype(np.float64)
+
+    def _tag_finders(self, i: int) -> Ints:
+        """The stories whose tag windows (``_tag_windows``) hold story ``i``."""
+        half, found = self.limits.tag_postings // 2, []
+        for t in self.tag_lists[i]:
+            members = _ints(self.tag_members[t])
+            at = np.searchsorted(self.tag_days[t], self.days[members], side="left")
+            where = members.tolist().index(i)
+            found.append(members[(at - half <= where) & (where < at + half)])
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
     # -- tags ------------------------------------------------------------------------------------
 
@@ -432,7 +555,7 @@ class RelatedIndex:
         self.tag_days = [[self.day_list[i] for i in m] for m in self.tag_members]
 
     def _tag_set(self, article: Article) -> frozenset[str]:
-        return frozenset(tag_key(t) for t in article.tags) if self.use_tags else frozenset()
+        return frozenset(tag_key(t, self.aliases) for t in article.tags) if self.use_tags else frozenset()
 
     def _tag_norm(self, tags: Sequence[int]) -> float:
         return math.sqrt(sum(float(self.tag_weight[t]) for t in tags)) or 1.0
@@ -479,7 +602,8 @@ class RelatedIndex:
         first (all candidates when ``keep`` is 0); never a story in its query's ``skips``.
 
         Text products are summed into cells (query × n + story) of an array kept between
-        batches and reset after each; a stamp picks each cell once: no sort of the products.
+        batches and reset after each (a dense array scanned per batch would make the work grow
+        with the square of the archive); a stamp picks each cell once: no sort of the products.
         Candidates are about the ``shortlist`` best stories of each query by text, and the
         stories nearest in time of each of the query's tags.
         """
@@ -488,16 +612,16 @@ class RelatedIndex:
         cut = np.minimum(self.limits.least_product / weights, 1.0)
         starts = self.post_start[terms]
         ends = np.maximum(np.searchsorted(self.post_key, terms * 2.0 + (1.0 - cut), side="right"), starts)
-        lengths = ends - starts
-        total = int(lengths.sum())
-        steps = np.arange(total, dtype=np.int64)
-        positions = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + steps
-        cells = np.repeat(owners * n, lengths) + self.post_docs[positions]
-        np.add.at(self._sums, cells, self.post_weights[positions] * np.repeat(weights, lengths))
+        positions, entry = _gather(starts, ends)  # posting positions, and the query term of each
+        cells = owners[entry] * n + self.post_docs[positions]
+        np.add.at(self._sums, cells, self.post_weights[positions] * weights[entry])
+        steps = np.arange(len(cells), dtype=np.int64)
         self._stamp[cells] = steps  # one of the writes to each cell wins: that one is kept
         touched = cells[self._stamp[cells] == steps]
         text = self._sums[touched]
-        short = _shortlist(touched // n, text, len(chunk), self.limits.shortlist)
+        short, floor = _shortlist(touched // n, text, len(chunk), self.limits.shortlist)
+        own = _ints(self.position.get(a.src_uri, -1) for a in chunk)
+        self.floor[own[own >= 0]] = floor[own >= 0]
         tags = [self._query_tags(a) for a in chunk]
         day_list = [_day(a) for a in chunk]
         near = self._tag_windows(tags, day_list)
@@ -579,7 +703,7 @@ _BINS = 64  # text scores binned by their square root: finer where scores are lo
 
 def related_inputs(article: Article, tokenizer: Tokenizer | None = None,
                    limits: Limits = DEFAULT_LIMITS) -> tuple[list[str], list[str], list[str]]:
-    """The tokens of a story's title, standfirst and lead: all ``RelatedIndex`` reads of its
+    """The tokens of a story's title, standfirst and body: all ``RelatedIndex`` reads of its
     texts; besides them it reads only the story's path, tags, section, date, language and pins.
     `mkdocs serve` reuses the last build's related stories when none of these changed."""
     tok = tokenizer or Tokenizer()
@@ -587,16 +711,30 @@ def related_inputs(article: Article, tokenizer: Tokenizer | None = None,
     return tok.tokens(article.title), tok.tokens(article.standfirst), body
 
 
-def _shortlist(queries: Ints, text: Floats, count: int, size: int) -> npt.NDArray[np.bool_]:
-    """Which entries are among about the ``size`` best ``text`` of their query (ties and bin
-    width may keep a few more): a histogram per query instead of a sort per query."""
+def _shortlist(queries: Ints, text: Floats, count: int, size: int) -> tuple[npt.NDArray[np.bool_], Ints]:
+    """Which entries are among about the ``size`` best ``text`` of their query (or term, in
+    ``queries``: numbers from 0 to ``count``); ties and bin width may keep a few more, never
+    fewer: a histogram per query instead of a sort per query. Also each query's lowest bin kept
+    (0: all)."""
     bins = np.minimum((np.sqrt(text) * _BINS).astype(np.int64), _BINS - 1)
     counts = np.bincount(queries * _BINS + bins, minlength=count * _BINS).reshape(count, _BINS)
     at_least = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]  # entries in this bin or higher
     full = at_least >= size
     lowest = np.where(full.any(axis=1), _BINS - 1 - np.argmax(full[:, ::-1], axis=1), 0)
     result: npt.NDArray[np.bool_] = bins >= lowest[queries]
-    return result
+    return result, lowest
+
+
+def _strongest(ptr: Ints, weights: Floats, count: int) -> npt.NDArray[np.bool_]:
+    """Which entries are among the ``count`` largest ``weights`` of their story (the story of
+    entry j is the i with ptr[i] <= j < ptr[i + 1]); ties at the threshold are all kept."""
+    keep = np.ones(len(weights), dtype=bool)
+    long = np.flatnonzero(np.diff(ptr) > count)
+    for i in long.tolist():  # only the longer stories: a partition each, no sort of the archive
+        start, end = int(ptr[i]), int(ptr[i + 1])
+        mine = weights[start:end]
+        keep[start:end] = mine >= np.partition(mine, len(mine) - count)[len(mine) - count]
+    return keep
 
 
 def _day(article: Article) -> float:
@@ -660,52 +798,92 @@ def check_pins(
     return faults
 
 
-def related_stories(
-    published: Sequence[Article],
-    others: Sequence[Article],
-    settings: RelatedSettings,
-    known: Mapping[str, Article],
-    *,
-    tokenizer: Tokenizer | None = None,
-    weights: Weights = DEFAULT_WEIGHTS,
-    limits: Limits = DEFAULT_LIMITS,
-) -> dict[str, tuple[Article, ...]]:
+def related_stories(published: Sequence[Article], others: Sequence[Article], settings: RelatedSettings,
+                    known: Mapping[str, Article], **options: Any) -> dict[str, tuple[Article, ...]]:
     """``src_uri`` → related stories, for every published story and for ``others`` (drafts).
 
     Only ``published`` stories are ever listed. Pins (``related: [paths]``) come first, in the
     editor's order; ``related: false`` gives an empty tuple. Pins must be checked first.
+    ``options``: ``tokenizer``, ``weights``, ``limits`` (see ``RelatedLists``).
     """
-    count = settings.count
-    tokenizer = tokenizer or Tokenizer()
-    if settings.mix_languages:
-        groups = {"": list(published)}
-    else:
-        groups = {}
+    return RelatedLists(published, others, settings, known, **options).lists
+
+
+class RelatedLists:
+    """The related stories of one build (``lists``), with the indexes they came from, which
+    `mkdocs serve` keeps to re-rank only what an edit can change (``update``)."""
+
+    def __init__(
+        self,
+        published: Sequence[Article],
+        others: Sequence[Article],
+        settings: RelatedSettings,
+        known: Mapping[str, Article],
+        *,
+        tokenizer: Tokenizer | None = None,
+        weights: Weights = DEFAULT_WEIGHTS,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
+        self.settings, self.known, self.limits = settings, known, limits
+        tokenizer = tokenizer or Tokenizer()
+        groups: dict[str, list[Article]] = {}
         for a in published:
-            groups.setdefault(family(a.lang), []).append(a)  # zh-Hant with zh: one language
-    indexes = {key: RelatedIndex(g, tokenizer=tokenizer, weights=weights, limits=limits)
-               for key, g in sorted(groups.items())}
-    live = {a.src_uri: a for a in published}
-    result: dict[str, tuple[Article, ...]] = {}
-    pinned: dict[str, list[Article]] = {}
-    asking: dict[str, list[Article]] = {}
-    for article in [*published, *others]:
-        if article.related is False or count == 0:
-            result[article.src_uri] = ()
-            continue
-        pins = pinned[article.src_uri] = []
-        if isinstance(article.related, tuple):
-            for target in article.related:
-                src = resolve_pin(article.src_uri, target, known)
-                if src in live and src != article.src_uri and live[src] not in pins:
-                    pins.append(live[src])
-        result[article.src_uri] = tuple(pins[:count])
-        if len(pins) < count:
-            asking.setdefault("" if settings.mix_languages else family(article.lang), []).append(article)
-    for key, queries in asking.items():
-        if key not in indexes:
-            continue
-        exclude = {a.src_uri: [p.src_uri for p in pinned[a.src_uri]] for a in queries}
-        for article, found in zip(queries, indexes[key].related_many(queries, count, exclude), strict=True):
-            result[article.src_uri] = tuple([*pinned[article.src_uri], *found][:count])
-    return result
+            groups.setdefault(self._group(a), []).append(a)
+        self.indexes = {key: RelatedIndex(g, tokenizer=tokenizer, weights=weights, limits=limits,
+                                          tag_aliases=dict(settings.tag_aliases))
+                        for key, g in sorted(groups.items())}
+        self.live = {a.src_uri: a for a in published}
+        self.lists: dict[str, tuple[Article, ...]] = {}
+        self._rank([*published, *others])
+
+    def _group(self, article: Article) -> str:
+        """The index a story is ranked in: its language's (zh-Hant with zh), or the one index."""
+        return "" if self.settings.mix_languages else family(article.lang)
+
+    def _rank(self, articles: Sequence[Article]) -> None:
+        """Work out the lists of ``articles``: pins first, then the index's best."""
+        count = self.settings.count
+        pinned: dict[str, list[Article]] = {}
+        asking: dict[str, list[Article]] = {}
+        for article in articles:
+            if article.related is False or count == 0:
+                self.lists[article.src_uri] = ()
+                continue
+            pins = pinned[article.src_uri] = []
+            if isinstance(article.related, tuple):
+                for target in article.related:
+                    src = resolve_pin(article.src_uri, target, self.known)
+                    if src in self.live and src != article.src_uri and self.live[src] not in pins:
+                        pins.append(self.live[src])
+            self.lists[article.src_uri] = tuple(pins[:count])
+            if len(pins) < count:
+                asking.setdefault(self._group(article), []).append(article)
+        for key, queries in asking.items():
+            if key not in self.indexes:
+                continue
+            exclude = {a.src_uri: [p.src_uri for p in pinned[a.src_uri]] for a in queries}
+            found = self.indexes[key].related_many(queries, count, exclude)
+            for article, best in zip(queries, found, strict=True):
+                self.lists[article.src_uri] = tuple([*pinned[article.src_uri], *best][:count])
+
+    def update(self, edited: Sequence[Article], others: Sequence[Article],
+               known: Mapping[str, Article]) -> list[str] | None:
+        """After ``edited`` stories (published, same paths and shapes) changed only their texts:
+        re-rank them, the stories whose candidates involved them (``RelatedIndex.replace``) and
+        ``others`` (the drafts); return the paths re-ranked. None (compute again in full) if a
+        story is not in this build's indexes, or its index is smaller than ``rerank_from``."""
+        for article in edited:
+            index = self.indexes.get(self._group(article))
+            if index is None or article.src_uri not in index.position \
+                    or len(index.articles) < self.limits.rerank_from:
+                return None
+        self.known = known
+        again: dict[str, Article] = {}
+        for article in edited:
+            self.live[article.src_uri] = article
+            index = self.indexes[self._group(article)]
+            for i in index.replace(article).tolist():
+                again[index.articles[i].src_uri] = index.articles[i]
+        again.update((a.src_uri, a) for a in others)
+        self._rank(list(again.values()))
+        return list(again)
