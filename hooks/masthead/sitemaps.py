@@ -45,12 +45,16 @@ def previous_sitemap(site_dir: Path, cache: Path | None) -> Path:
 
 def keep_published_copy(site_dir: Path, cache: Path) -> None:
     """After a build (never a serve: its sitemap names the preview server), keep its sitemap."""
-    built = site_dir / SITEMAP
-    if built.is_file():
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = cache / (PUBLISHED_COPY + ".tmp")
-        tmp.write_bytes(built.read_bytes())
-        tmp.replace(cache / PUBLISHED_COPY)
+    built, copy = site_dir / SITEMAP, cache / PUBLISHED_COPY
+    if not built.is_file():
+        return
+    text = built.read_bytes()
+    if copy.is_file() and copy.read_bytes() == text:
+        return  # a cache entry is rewritten only when it changes
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = cache / (PUBLISHED_COPY + ".tmp")
+    tmp.write_bytes(text)
+    tmp.replace(copy)
 
 
 def read_locs(sitemap: Path) -> list[str]:
