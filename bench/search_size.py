@@ -54,6 +54,10 @@ UNUSED_UI = re.compile(r"^pagefind-(ui|component-ui|modular-ui|highlight)\.(js|c
 # What a static host such as GitHub Pages compresses on the way (Pagefind's .pf_* files and its
 # wasm are gzip already).
 TEXT_TYPES = (".html", ".js", ".css", ".json", ".svg")
+# How long the browser may take to load the search page and show results. Playwright's default
+# (30 s for a navigation, a wait for the network to go idle, reading an element) is too short on
+# a shared machine: the 10 000-story search page timed out under load.
+WAIT_MS = 300_000
 
 
 # -- builds --------------------------------------------------------------------------------------
@@ -117,6 +121,8 @@ def query_bytes(site: Path, queries: dict[str, str]) -> dict[str, Any]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for lang, query in queries.items():
             context = browser.new_context()
+            context.set_default_timeout(WAIT_MS)
+            context.set_default_navigation_timeout(WAIT_MS)
             page = context.new_page()
             # The context sees the Pagefind worker's requests too; sizes are read afterwards
             # (a handler must not call back into the browser).
@@ -127,7 +133,7 @@ def query_bytes(site: Path, queries: dict[str, str]) -> dict[str, Any]:
             requests.clear()
             page.fill("#mh-search-q", query)
             page.press("#mh-search-q", "Enter")
-            page.wait_for_selector(".mh-search__result", timeout=120_000)
+            page.wait_for_selector(".mh-search__result")
             page.wait_for_load_state("networkidle")
             first = page.locator(".mh-search__result .mh-card__title").first.inner_text()
             count = page.locator(".mh-search__status").inner_text()
