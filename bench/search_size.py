@@ -47,8 +47,11 @@ CHROMIUM = os.environ.get("MASTHEAD_CHROMIUM") or shutil.which("chromium") or "/
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PROJECT_PATH = "/masthead/"
-# Two words of each language from the corpus' vocabulary (bench/corpus.py).
+# Two words of each language from the corpus' vocabulary (bench/corpus.py), each typed into its
+# own edition's search page: a large newsroom's bundle has a part per language, and a search
+# page opens the parts of its own edition's languages.
 QUERIES = {"en": "battery plant", "zh": "电池工厂"}
+SEARCH_PAGES = {"en": "search/", "zh": "zh/search/"}
 # Files of Pagefind's bundle that Masthead's search page never requests (Pagefind's own UIs).
 UNUSED_UI = re.compile(r"^pagefind-(ui|component-ui|modular-ui|highlight)\.(js|css)$")
 # What a static host such as GitHub Pages compresses on the way (Pagefind's .pf_* files and its
@@ -128,7 +131,7 @@ def query_bytes(site: Path, queries: dict[str, str]) -> dict[str, Any]:
             # (a handler must not call back into the browser).
             requests: list[Any] = []
             context.on("requestfinished", lambda r, requests=requests: requests.append(r))
-            page.goto(base + "search/", wait_until="networkidle")
+            page.goto(base + SEARCH_PAGES[lang], wait_until="networkidle")
             page_load = [(r.url, _body_size(r)) for r in requests]
             requests.clear()
             page.fill("#mh-search-q", query)
