@@ -116,6 +116,17 @@ def test_story_cards_use_small_thumbnails_never_the_original(built: Site) -> Non
         assert "photo.jpg" not in html and "chart.png" not in html, page_url
 
 
+def test_search_results_show_the_smallest_card_thumbnail_not_the_figure(built: Site) -> None:
+    page = built.html("news/photo/")
+    metas = page.select("[data-pagefind-meta*=image]")
+    assert [m.name for m in metas] == ["span"] and metas[0].has_attr("hidden")
+    with Image.open(published(built, "news/photo/", metas[0]["data-image"])) as image:
+        assert (image.format, image.size) == ("JPEG", (320, 180))
+    assert page.select_one(".mh-article__figure img").get("data-pagefind-meta") is None
+    svg = built.html("news/drawing/").select_one("[data-pagefind-meta*=image]")
+    assert published(built, "news/drawing/", svg["data-image"]).read_bytes() == SVG
+
+
 def test_front_page_lead_is_eager_and_the_rest_lazy(built: Site) -> None:
     front = built.html("")
     lead = front.select_one(".mh-front__lead picture img")

@@ -161,3 +161,5 @@ def test_benchmark_corpus_builds_with_hugo_with_tags_authors_and_related_stories
     assert all('href="/news/authors/' in page and 'href="/news/tags/' in page for page in pages)
     assert sum("<h2>Related stories</h2>" in page for page in pages) >= len(pages) // 2
     assert (tmp_path / "site" / "categories" / "index.html").is_file()
+    feed = (tmp_path / "site" / "index.xml").read_text(encoding="utf-8")
+    assert feed.count("<item>") == 20  # as many as in Masthead's feeds

@@ -222,6 +222,13 @@ class Picture:
     def own(self) -> Source | None:
         return self.sources[-1] if self.sources else None
 
+    @property
+    def smallest(self) -> str:
+        """Site-relative path of the smallest file in the image's own format (``src`` when it is
+        published as it is): what a search result's thumbnail fetches."""
+        own = self.own
+        return own.variants[0].path if own and own.variants else self.src
+
 
 @dataclass(frozen=True)
 class ImageSet:
