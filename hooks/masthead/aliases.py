@@ -152,7 +152,7 @@ def clashes(
         elif url in taken:
             problem = f"{shown} is also an alias of {taken[url]}"
             fix = "keep the old address in one story only"
-        elif (name := reserved(url)) or (name := _built(url)):
+        elif (name := reserved(url)) or (name := built_page(url)):
             problem, fix = f"{shown} is the {name}, which the build writes", "remove it"
         elif static_file(file_of(url)):
             problem, fix = f"{shown} is a file in docs/", "remove the alias or the file"
@@ -163,7 +163,9 @@ def clashes(
     return faults
 
 
-def _built(url: str) -> str | None:
+def built_page(url: str) -> str | None:
+    """What the build writes at ``url`` besides pages (front page, 404 page, assets, feeds,
+    Pagefind's bundle), or None."""
     if file_of(url) in RESERVED_FILES:
         return "front page" if url in ("", "index.html") else "page for missing addresses"
     for folder in RESERVED_FOLDERS:

@@ -29,6 +29,7 @@ from . import aliases
 from . import text as mtext
 from .article import article_url, parse_article
 from .dates import DateError, build_time, parse_date
+from .newsroom import Newsroom
 from .newstory import is_free
 from .oldsite import OldSite, PostFacts, clean_path, old_address, read_old_site
 from .settings import Settings
@@ -1197,27 +1198,14 @@ def old_addresses(post: Post, old: OldSite, source: Path, claimed: dict[str, str
     return kept
 
 
-# Addresses the build itself writes (newsroom.py's reserved(), the feeds, assets, search and 404 page).
-BUILT_FOLDERS = ("archive/", "authors/", "tags/", "search/", "assets/", "feeds/", "pagefind/")
-BUILT_FILES = frozenset({"", "index.html", "404.html"})
-
-
-def built_address(alias: str, settings: Settings) -> bool:
-    """True when ``alias`` is an address the new site's build writes a page of its own at."""
-    url = alias.strip("/") + ("/" if alias.endswith("/") and alias.strip("/") else "")
-    if url in BUILT_FILES or url.startswith(BUILT_FOLDERS) or "?" in alias or "#" in alias:
-        return True
-    return any(url == f"{s.slug}/" or re.fullmatch(rf"{re.escape(s.slug)}/page/\d+/", url)
-               for s in settings.sections)
-
-
 def keep_free_aliases(post: Post, docs_dir: Path, pages: set[str], settings: Settings) -> list[str]:
     """``post.aliases`` without those the new site answers already: a story (imported now or in
     docs/) or a page the build writes (a section, the tag pages, the front page)."""
     kept = []
+    room = Newsroom(settings)
     for alias in post.aliases:
         try:
-            aliases.normalise(alias)  # the build's own rules for an alias (aliases.py)
+            url = aliases.normalise(alias)  # the build's own rules for an alias (aliases.py)
         except aliases.AliasError as exc:
             post.note("alias-dropped", f"{alias}: {exc}")
             continue
@@ -1226,7 +1214,7 @@ def keep_free_aliases(post: Post, docs_dir: Path, pages: set[str], settings: Set
         taken = bool(name) and any((docs_dir / n).is_file() for n in (f"{name}.md", f"{name}/index.md"))
         if key in pages or taken:
             post.note("alias-dropped", f"{alias} is the address of a story of the new site")
-        elif built_address(alias, settings):
+        elif room.reserved(url) or aliases.built_page(url):  # the build's own pages
             post.note("alias-dropped", f"{alias} is an address the new site's build writes a page at")
         else:
             kept.append(alias)
