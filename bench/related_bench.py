@@ -67,11 +67,12 @@ def read_catalog(site: Path) -> tuple[Any, Any, list[Any]]:
     return catalog, related, [*catalog.drafts, *catalog.scheduled]
 
 
-def time_related(site: Path) -> tuple[int, float, float, float, float, float]:
+def time_related(site: Path) -> tuple[int, float, float, float, float, float, float]:
     """(stories, CPU seconds, wall seconds, peak MiB) of ``related_stories`` over the catalog,
     as a build without a render cache computes them; then the CPU seconds of the same call in
-    a build with an empty render cache (computed, then stored) and again with the filled one
-    (a warm build: read)."""
+    a build with an empty render cache (computed, then stored), again with the filled one (a
+    warm build: the lists are read), and with one story replaced by a new one (the lists are
+    computed again, from the other stories' tokens kept in the cache)."""
     from masthead.cache import RenderCache, activate
     from masthead.related import related_stories
 
@@ -85,18 +86,22 @@ def time_related(site: Path) -> tuple[int, float, float, float, float, float]:
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     cached = []
+    new = list(catalog.articles)  # a story added: its text is a new one, every other is kept
+    new[0] = dataclasses.replace(new[0], src_uri="a-new-story.md", body=new[0].body + "\n\nNew.")
     with tempfile.TemporaryDirectory(prefix="masthead-related-") as tmp:
-        for _ in range(2):
+        for stories, known in ((catalog.articles, catalog.by_src), (catalog.articles, catalog.by_src),
+                               (new, {**catalog.by_src, new[0].src_uri: new[0]})):
             cache = RenderCache(Path(tmp))
             activate(cache, "bench")
+            gc.collect()
             started = time.process_time()
-            again = related_stories(catalog.articles, others, related, catalog.by_src)
+            again = related_stories(stories, others, related, known)
             cached.append(time.process_time() - started)
             activate(None)
             cache.close(prune=False)
-            if again != lists:
+            if stories is catalog.articles and again != lists:
                 raise SystemExit("the render cache gave other lists")
-    return len(catalog.articles), cpu, wall, peak, cached[0], cached[1]
+    return len(catalog.articles), cpu, wall, peak, *cached
 
 
 def time_edits(site: Path, edits: int) -> tuple[float, float, float, float]:
@@ -164,12 +169,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {n} | {per_edit:.3f} | {mean:.0f} ({most}) | {agree:.1%} |", flush=True)
         return 0
     print("| stories | related, CPU s (wall) | per story, ms CPU | peak traced memory, MiB "
-          "| render cache empty / filled, CPU s "
+          "| render cache empty / filled / one new story, CPU s "
           "| build, CPU s (wall) | related / build, CPU | related phase / build, the build's clock |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in args.articles:
         site = site_for(n)
-        stories, cpu, wall, peak, missed, hit = time_related(site)
+        stories, cpu, wall, peak, missed, hit, one_new = time_related(site)
         build = share = phase = "–"
         if args.build:
             build_cpu, build_wall, elapsed, related = time_build(site)
@@ -177,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             share = f"{cpu / build_cpu:.1%}"
             phase = f"{related:.2f} s / {elapsed:.1f} s = {related / elapsed:.1%}"
         print(f"| {stories} | {cpu:.2f} ({wall:.2f}) | {cpu / stories * 1000:.2f} | {peak:.0f} "
-              f"| {missed:.2f} / {hit:.2f} | {build} | {share} | {phase} |", flush=True)
+              f"| {missed:.2f} / {hit:.2f} / {one_new:.2f} | {build} | {share} | {phase} |", flush=True)
     return 0
 
 

@@ -184,7 +184,7 @@ class Tokenizer:
         """Latin words lowercased, then Chinese words; with ``limit``, about the first ``limit``."""
         if limit:
             text = text[:limit * 8]  # more than ``limit`` words of any script; spares the regexes
-        if not CJK_RE.search(text):
+        if text.isascii() or not CJK_RE.search(text):  # (isascii: a quick no for most English)
             words = text.translate(_SEPARATE).lower().split()
             return words[:limit] if limit else words
         if limit:
@@ -290,7 +290,9 @@ def _counted(keys: Ints) -> tuple[Ints, Ints]:
     """``np.unique(keys, return_counts=True)`` (sorts ``keys`` in place), without its overhead:
     it is called once per story."""
     keys.sort()
-    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    starts = np.flatnonzero(first)
     return keys[starts], np.diff(np.append(starts, len(keys)))
 
 
