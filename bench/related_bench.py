@@ -61,30 +61,47 @@ def read_catalog(site: Path) -> tuple[Any, Any, list[Any]]:
     config = load_config(str(site / "mkdocs.yml"))
     settings = load_settings(config.extra["masthead"], site_name=config.site_name)
     room = newsroom.Newsroom(settings)
-    computing = newsroom.related_stories
-    newsroom.related_stories = lambda *args, **kwargs: {}  # type: ignore[assignment]  # read only
-    try:
-        catalog = room.load(site / "docs")
-    finally:
-        newsroom.related_stories = computing
+    room.relate = lambda *args, **kwargs: {}  # read only: the lists are what is timed
+    catalog = room.load(site / "docs")
     related = load_related_settings(settings.extra.get("related"), settings.tag_aliases)
     return catalog, related, [*catalog.drafts, *catalog.scheduled]
 
 
-def time_related(site: Path) -> tuple[int, float, float, float]:
-    """(stories, CPU seconds, wall seconds, peak MiB) of ``related_stories`` over the catalog."""
+def time_related(site: Path) -> tuple[int, float, float, float, float, float, float]:
+    """(stories, CPU seconds, wall seconds, peak MiB) of ``related_stories`` over the catalog,
+    as a build without a render cache computes them; then the CPU seconds of the same call in
+    a build with an empty render cache (computed, then stored), again with the filled one (a
+    warm build: the lists are read), and with one story replaced by a new one (the lists are
+    computed again, from the other stories' tokens kept in the cache)."""
+    from masthead.cache import RenderCache, activate
     from masthead.related import related_stories
 
     catalog, related, others = read_catalog(site)
     gc.collect()
     started, cpu = time.perf_counter(), time.process_time()
-    related_stories(catalog.articles, others, related, catalog.by_src)
+    lists = related_stories(catalog.articles, others, related, catalog.by_src)
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     tracemalloc.start()
     related_stories(catalog.articles, others, related, catalog.by_src)
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    return len(catalog.articles), cpu, wall, peak
+    cached = []
+    new = list(catalog.articles)  # a story added: its text is a new one, every other is kept
+    new[0] = dataclasses.replace(new[0], src_uri="a-new-story.md", body=new[0].body + "\n\nNew.")
+    with tempfile.TemporaryDirectory(prefix="masthead-related-") as tmp:
+        for stories, known in ((catalog.articles, catalog.by_src), (catalog.articles, catalog.by_src),
+                               (new, {**catalog.by_src, new[0].src_uri: new[0]})):
+            cache = RenderCache(Path(tmp))
+            activate(cache, "bench")
+            gc.collect()
+            started = time.process_time()
+            again = related_stories(stories, others, related, known)
+            cached.append(time.process_time() - started)
+            activate(None)
+            cache.close(prune=False)
+            if stories is catalog.articles and again != lists:
+                raise SystemExit("the render cache gave other lists")
+    return len(catalog.articles), cpu, wall, peak, *cached
 
 
 def time_edits(site: Path, edits: int) -> tuple[float, float, float, float]:
@@ -152,11 +169,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {n} | {per_edit:.3f} | {mean:.0f} ({most}) | {agree:.1%} |", flush=True)
         return 0
     print("| stories | related, CPU s (wall) | per story, ms CPU | peak traced memory, MiB "
+          "| render cache empty / filled / one new story, CPU s "
           "| build, CPU s (wall) | related / build, CPU | related phase / build, the build's clock |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in args.articles:
         site = site_for(n)
-        stories, cpu, wall, peak = time_related(site)
+        stories, cpu, wall, peak, missed, hit, one_new = time_related(site)
         build = share = phase = "–"
         if args.build:
             build_cpu, build_wall, elapsed, related = time_build(site)
@@ -164,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             share = f"{cpu / build_cpu:.1%}"
             phase = f"{related:.2f} s / {elapsed:.1f} s = {related / elapsed:.1%}"
         print(f"| {stories} | {cpu:.2f} ({wall:.2f}) | {cpu / stories * 1000:.2f} | {peak:.0f} "
-              f"| {build} | {share} | {phase} |", flush=True)
+              f"| {missed:.2f} / {hit:.2f} / {one_new:.2f} | {build} | {share} | {phase} |", flush=True)
     return 0
 
 

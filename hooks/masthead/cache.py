@@ -40,7 +40,8 @@ ENV_DIR = "MASTHEAD_CACHE_DIR"  # where to keep it instead of .cache/masthead/
 ENV_OFF = "MASTHEAD_CACHE"  # "off": no cache at all
 # Libraries whose behaviour is part of every cached result.
 LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2",
-             "python-frontmatter", "pyyaml", "segno", "pypinyin")
+             "python-frontmatter", "pyyaml", "segno", "pypinyin",
+             "rjieba", "numpy")  # related stories: Chinese words, and the sums that rank them
 
 
 def cache_dir(project_dir: Path) -> Path | None:
@@ -276,6 +277,21 @@ def memoized(kind: str) -> Callable[[F], F]:
         return remembered  # type: ignore[return-value]
 
     return wrap
+
+
+def remember(kind: str, inputs: Any, make: Callable[[], Any]) -> Any:
+    """``make()``, kept in the build's render cache under the digest of ``inputs`` (and of the
+    code): for a result worked out from objects too large to digest whole, when ``inputs`` is
+    everything ``make`` reads of them. Outside a build with a cache, simply ``make()``."""
+    if _active is None:
+        return make()
+    cache, code = _active
+    key = memo_key(kind, code, (inputs,))
+    value = cache.get(kind, key)
+    if value is None:
+        value = make()
+        cache.put(kind, key, value)
+    return value
 
 
 def memo_key(kind: str, code: str, args: tuple[Any, ...]) -> str:

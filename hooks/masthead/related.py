@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -35,6 +36,7 @@ import numpy.typing as npt
 import rjieba
 
 from .article import Article
+from .cache import remember
 from .errors import Fault, MastheadError
 from .i18n import family
 from .settings import CONFIG_FILE, ROOT
@@ -182,7 +184,7 @@ class Tokenizer:
         """Latin words lowercased, then Chinese words; with ``limit``, about the first ``limit``."""
         if limit:
             text = text[:limit * 8]  # more than ``limit`` words of any script; spares the regexes
-        if not CJK_RE.search(text):
+        if text.isascii() or not CJK_RE.search(text):  # (isascii: a quick no for most English)
             words = text.translate(_SEPARATE).lower().split()
             return words[:limit] if limit else words
         if limit:
@@ -284,6 +286,16 @@ def _gather(starts: Ints, ends: Ints) -> tuple[Ints, Ints]:
     return np.repeat(starts - offsets, lengths) + np.arange(total, dtype=np.int64), owners
 
 
+def _counted(keys: Ints) -> tuple[Ints, Ints]:
+    """``np.unique(keys, return_counts=True)`` (sorts ``keys`` in place), without its overhead:
+    it is called once per story."""
+    keys.sort()
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    starts = np.flatnonzero(first)
+    return keys[starts], np.diff(np.append(starts, len(keys)))
+
+
 def _ints(values: Iterable[int]) -> Ints:
     return np.fromiter(values, dtype=np.int64)
 
@@ -348,20 +360,22 @@ class RelatedIndex:
     def _words(self, article: Article) -> list[Ints]:
         """Word ids of the title, summary and body (stop words out), in reading order; a word
         first seen here gets the next id."""
-        fields = [np.fromiter(map(self.token_ids.__getitem__, tokens), dtype=np.int64, count=len(tokens))
-                  for tokens in related_inputs(article, self.tokenizer, self.limits)]
-        return [ids[ids >= 0] for ids in fields]
+        title, summary, body = related_inputs(article, self.tokenizer, self.limits)
+        ends = np.cumsum([len(title), len(summary), len(body)])
+        ids = np.fromiter(map(self.token_ids.__getitem__, chain(title, summary, body)), dtype=np.int64,
+                          count=int(ends[-1]))
+        return [part[part >= 0] for part in np.split(ids, ends[:2])]
 
     def _keys(self, fields: Sequence[Ints], words: int) -> Ints:
         """The key of each word and each pair of adjacent words of ``fields`` (title, summary,
         body), repeated by the field's weight. A word's key is its id (-1: none, and no pair);
         the pair (a, b) is (a + 1) × ``words`` + b, so one sorted array holds both."""
-        keys = []
+        keys: list[Ints] = []
         for ids, times in zip(fields, (self.weights.title, self.weights.summary, 1), strict=True):
             paired = ids[:self.limits.pair_tokens + 1]
             first, second = paired[:-1], paired[1:]
             pairs = ((first + 1) * words + second)[(first >= 0) & (second >= 0)]
-            keys.append(np.tile(np.concatenate((ids[ids >= 0], pairs)), times))
+            keys += [ids[ids >= 0], pairs] * times
         return np.concatenate(keys)
 
     def term_names(self) -> list[str]:
@@ -378,7 +392,7 @@ class RelatedIndex:
         self.words = words = max(1, len(self.term_ids))
         # Counted per story (tokens that stem alike, car and cars, add up), then numbered over
         # the archive in key order, so a draft's keys are found again by searchsorted.
-        counted = [np.unique(self._keys(f, words), return_counts=True) for f in fields]
+        counted = [_counted(self._keys(f, words)) for f in fields]
         del fields
         sizes = [len(k) for k, _ in counted]
         keys = np.concatenate([k for k, _ in counted]) if counted else np.zeros(0, dtype=np.int64)
@@ -698,6 +712,7 @@ class RelatedIndex:
         return (same + rest)[:need]
 
 
+_CHARS_PER_TOKEN = 12  # a body is read no further than this many characters per token it may give
 _BINS = 64  # text scores binned by their square root: finer where scores are low
 
 
@@ -707,7 +722,7 @@ def related_inputs(article: Article, tokenizer: Tokenizer | None = None,
     texts; besides them it reads only the story's path, tags, section, date, language and pins.
     `mkdocs serve` reuses the last build's related stories when none of these changed."""
     tok = tokenizer or Tokenizer()
-    body = tok.tokens(plain_text(article.body[:limits.body_tokens * 12]), limits.body_tokens)
+    body = tok.tokens(plain_text(article.body[:limits.body_tokens * _CHARS_PER_TOKEN]), limits.body_tokens)
     return tok.tokens(article.title), tok.tokens(article.standfirst), body
 
 
@@ -805,8 +820,32 @@ def related_stories(published: Sequence[Article], others: Sequence[Article], set
     Only ``published`` stories are ever listed. Pins (``related: [paths]``) come first, in the
     editor's order; ``related: false`` gives an empty tuple. Pins must be checked first.
     ``options``: ``tokenizer``, ``weights``, ``limits`` (see ``RelatedLists``).
+
+    Without ``options``, in a build with a render cache, the lists (as paths) are kept in the
+    cache under everything they are worked out from (``_what_related_reads``): a build of an
+    unchanged archive (a warm build, CI after a template change) reads them instead of
+    computing them again.
     """
-    return RelatedLists(published, others, settings, known, **options).lists
+    if options:
+        return RelatedLists(published, others, settings, known, **options).lists
+    inputs = ([_what_related_reads(a) for a in published], [_what_related_reads(a) for a in others],
+              settings, sorted(known))
+
+    def paths() -> dict[str, tuple[str, ...]]:
+        lists = RelatedLists(published, others, settings, known).lists
+        return {src: tuple(a.src_uri for a in found) for src, found in lists.items()}
+
+    live = {a.src_uri: a for a in published}
+    return {src: tuple(live[p] for p in found)
+            for src, found in remember("related_lists", inputs, paths).items()}
+
+
+def _what_related_reads(article: Article) -> tuple[Any, ...]:
+    """Every field of a story that ``RelatedLists`` reads (see ``related_inputs``): when none of
+    them changed, neither did any list."""
+    return (article.src_uri, article.lang, article.date, article.section, article.tags,
+            article.related, article.title, article.standfirst,
+            article.body[:DEFAULT_LIMITS.body_tokens * _CHARS_PER_TOKEN])
 
 
 class RelatedLists:
