@@ -8,7 +8,9 @@ TF-IDF with a logarithmic term count, and the vector is normalised, so the text 
 two stories is a cosine in [0, 1].
 Shared tags (aliases applied, as on the tag pages) count by rarity (an IDF-weighted cosine) and
 multiply the text similarity; the same section and nearness in time add small bonuses (see
-``Weights``).
+``Weights``). A story without tags is ranked in a second stage: its text similarity is helped
+by its nearest stories' (pseudo-relevance feedback read from every story's shortlist, see
+``RelatedIndex._feedback``).
 
 Never all pairs (see ``Limits``): each term keeps only its strongest stories, a shared term
 counts only when the product of its two weights is not negligible, and only a shortlist of
@@ -659,11 +661,11 @@ class RelatedIndex:
         n = len(self.articles)
         self.graph_ptr = np.zeros(n + 1, dtype=np.int64)
         self.graph_docs, self.graph_text = np.zeros(0, dtype=np.int64), np.zeros(0)
-        self._set_rows(np.arange(n, dtype=np.int64))
+        self._set_rows(np.arange(n, dtype=np.int64), compare=False)
 
-    def _set_rows(self, stories: Ints) -> tuple[Ints, Ints]:
-        """Compute the graph rows of ``stories`` (sorted) again; return those whose row and
-        those whose nearest ``neighbours`` changed."""
+    def _set_rows(self, stories: Ints, *, compare: bool = True) -> tuple[Ints, Ints]:
+        """Compute the graph rows of ``stories`` (sorted) again; with ``compare``, return those
+        whose row and those whose nearest ``neighbours`` changed (`mkdocs serve`)."""
         assert self.graph_ptr is not None
         n, k = len(self.articles), self.limits.neighbours
         parts: list[tuple[Ints, Ints, Floats]] = []
@@ -692,8 +694,9 @@ class RelatedIndex:
         self.graph_docs = np.concatenate((old_docs[keep], found))[order]
         self.graph_text = np.concatenate((old_text[keep], text))[order]
         self.graph_ptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n)))).astype(np.int64)
-        changed, moved = [], []
-        for i in stories.tolist():  # the edited stories' candidates only (`mkdocs serve`)
+        changed: list[int] = []
+        moved: list[int] = []
+        for i in stories.tolist() if compare else ():  # an edit's few hundred, in Python
             before = old_docs[old_ptr[i]:old_ptr[i + 1]], old_text[old_ptr[i]:old_ptr[i + 1]]
             after = (self.graph_docs[self.graph_ptr[i]:self.graph_ptr[i + 1]],
                      self.graph_text[self.graph_ptr[i]:self.graph_ptr[i + 1]])
@@ -748,7 +751,9 @@ class RelatedIndex:
         batches and reset after each (a dense array scanned per batch would make the work grow
         with the square of the archive); a stamp picks each cell once: no sort of the products.
         Candidates are about the ``shortlist`` best stories of each query by text, and the
-        stories nearest in time of each of the query's tags.
+        stories nearest in time of each of the query's tags. A story without tags is ranked in
+        a second stage, from the shortlists of its nearest stories (``_feedback``); one of the
+        index reads its own shortlist from the graph (``_graph``) instead of summing it again.
         """
         n = len(self.articles)
         tags = [self._query_tags(a) for a in chunk]
