@@ -3,6 +3,7 @@
     .venv/bin/python bench/related_bench.py --articles 1000 10000           # related stories only
     .venv/bin/python bench/related_bench.py --articles 1000 10000 --build   # and a full build
     .venv/bin/python bench/related_bench.py --articles 10000 --edits 20     # serve, per edit
+    .venv/bin/python bench/related_bench.py --articles 1000 10000 --untagged   # every tag removed
 
 The corpus is bench/corpus.py's (the one `make bench` builds: 70 % English, 30 % Chinese,
 400-1 200 words, Zipf tags, five sections, five years), written to bench/out/corpus-N.
@@ -14,6 +15,10 @@ The corpus is bench/corpus.py's (the one `make bench` builds: 70 % English, 30 %
    (the same figure `make bench` prints among the phases); also the build's CPU seconds.
 3. ``--edits K``: instead, K edits one after another re-ranked as `mkdocs serve` does, and how
    many of the lists' links then equal a clean computation (see ``time_edits``).
+
+``--untagged`` removes every story's tags first: the stories without tags are the ones the
+second stage (feedback from each story's nearest, ``RelatedIndex._feedback``) ranks, so this is
+its cost; ``--no-feedback`` turns that stage off (``Weights.feedback`` = 0) for an A/B.
 
 The machine is shared: CPU seconds move less than wall seconds; read the ratios.
 """
@@ -50,8 +55,13 @@ def site_for(n: int) -> Path:
     return out / "masthead"
 
 
+OPTIONS: dict[str, Any] = {}  # related_stories' options (``--no-feedback``)
+UNTAGGED = False  # ``--untagged``
+
+
 def read_catalog(site: Path) -> tuple[Any, Any, list[Any]]:
-    """(catalog, related settings, drafts and scheduled stories) as a build reads them."""
+    """(catalog, related settings, drafts and scheduled stories) as a build reads them; with
+    ``--untagged``, every story without its tags."""
     from mkdocs.config import load_config
 
     from masthead import newsroom
@@ -64,7 +74,13 @@ def read_catalog(site: Path) -> tuple[Any, Any, list[Any]]:
     room.relate = lambda *args, **kwargs: {}  # read only: the lists are what is timed
     catalog = room.load(site / "docs")
     related = load_related_settings(settings.extra.get("related"), settings.tag_aliases)
-    return catalog, related, [*catalog.drafts, *catalog.scheduled]
+    others = [*catalog.drafts, *catalog.scheduled]
+    if UNTAGGED:
+        articles = tuple(dataclasses.replace(a, tags=()) for a in catalog.articles)
+        others = [dataclasses.replace(a, tags=()) for a in others]
+        catalog = dataclasses.replace(catalog, articles=articles,
+                                      by_src={a.src_uri: a for a in [*articles, *others]})
+    return catalog, related, others
 
 
 def time_related(site: Path) -> tuple[int, float, float, float, float, float, float]:
@@ -79,10 +95,10 @@ def time_related(site: Path) -> tuple[int, float, float, float, float, float, fl
     catalog, related, others = read_catalog(site)
     gc.collect()
     started, cpu = time.perf_counter(), time.process_time()
-    lists = related_stories(catalog.articles, others, related, catalog.by_src)
+    lists = related_stories(catalog.articles, others, related, catalog.by_src, **OPTIONS)
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     tracemalloc.start()
-    related_stories(catalog.articles, others, related, catalog.by_src)
+    related_stories(catalog.articles, others, related, catalog.by_src, **OPTIONS)
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     cached = []
@@ -95,7 +111,7 @@ def time_related(site: Path) -> tuple[int, float, float, float, float, float, fl
             activate(cache, "bench")
             gc.collect()
             started = time.process_time()
-            again = related_stories(stories, others, related, known)
+            again = related_stories(stories, others, related, known, **OPTIONS)
             cached.append(time.process_time() - started)
             activate(None)
             cache.close(prune=False)
@@ -113,7 +129,7 @@ def time_edits(site: Path, edits: int) -> tuple[float, float, float, float]:
 
     catalog, related, others = read_catalog(site)
     stories = list(catalog.articles)
-    lists = RelatedLists(stories, others, related, catalog.by_src)
+    lists = RelatedLists(stories, others, related, catalog.by_src, **OPTIONS)
     rnd = random.Random(23)
     cpu, reranked = 0.0, []
     for _ in range(edits):
@@ -127,7 +143,8 @@ def time_edits(site: Path, edits: int) -> tuple[float, float, float, float]:
         if again is None:
             raise SystemExit("the archive is too small to re-rank after an edit (Limits.rerank_from)")
         reranked.append(len(again))
-    clean = RelatedLists(stories, others, related, {a.src_uri: a for a in [*stories, *others]}).lists
+    known = {a.src_uri: a for a in [*stories, *others]}
+    clean = RelatedLists(stories, others, related, known, **OPTIONS).lists
     same = sum(len({a.src_uri for a in found} & {a.src_uri for a in clean[src]})
                for src, found in lists.lists.items())
     total = sum(len(found) for found in clean.values()) or 1
@@ -159,7 +176,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build", action="store_true", help="also time a full mkdocs build")
     parser.add_argument("--edits", type=int, default=0, metavar="K",
                         help="also time K edits one after another as `mkdocs serve` re-ranks them")
+    parser.add_argument("--untagged", action="store_true", help="remove every story's tags first")
+    parser.add_argument("--no-feedback", action="store_true", help="Weights.feedback = 0 (for an A/B)")
     args = parser.parse_args(argv)
+    global UNTAGGED
+    UNTAGGED = args.untagged
+    if args.no_feedback:
+        from masthead.related import DEFAULT_WEIGHTS
+
+        OPTIONS["weights"] = dataclasses.replace(DEFAULT_WEIGHTS, feedback=0.0)
     if args.edits:
         print("| stories | serve: CPU s per edit | stories re-ranked per edit (most) "
               "| related links equal to a clean computation |")

@@ -6,7 +6,7 @@ import math
 import random
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -19,6 +19,7 @@ from masthead.errors import MastheadError
 from masthead.incremental import RelatedMemo
 from masthead.related import (
     DEFAULT_LIMITS,
+    DEFAULT_WEIGHTS,
     RelatedIndex,
     RelatedLists,
     RelatedSettings,
@@ -163,7 +164,8 @@ def test_the_whole_body_counts_not_only_its_lead() -> None:
 
 def test_a_story_outside_the_index_is_scored_like_one_inside() -> None:
     stories = newsroom()
-    index = RelatedIndex(stories, use_tags=False)
+    # The text alone: with feedback, the twin would be the draft's nearest neighbour and feed back.
+    index = RelatedIndex(stories, use_tags=False, weights=replace(DEFAULT_WEIGHTS, feedback=0))
     twin = replace(stories[0], src_uri="drafts/twin.md")  # a draft: not in the index
     inside, outside = index.scores(stories[0]), index.scores(twin)
     assert outside.pop("news/plant.md") > max(inside.values())  # its twin, most alike
@@ -226,6 +228,56 @@ def test_text_similarity_ranks_stories_on_the_same_subject_first() -> None:
     scores = index.scores(stories[0])
     assert scores["news/recycling.md"] > scores.get("economy/rates.md", 0)
     assert "news/plant.md" not in scores
+
+
+def _harbour() -> list[Article]:
+    """A story, three close neighbours, a story on their subject that shares only a common
+    word with it (y), and one that shares only a rare phrase (x)."""
+    quay = "Harbour cranes lift containers at the quay; tugboats and dredgers wait."
+    return [
+        story("news/q.md", "Harbour crane order",
+              "Harbour cranes ordered for the container quay. Ferrous bolts."),
+        *(story(f"news/n{i}.md", f"Harbour crane news {i}", quay, f"2025-03-1{i}") for i in range(3)),
+        story("news/y.md", "Dredgers and tugboats", "Tugboats and dredgers keep the quay open.",
+              "2025-03-01"),
+        story("news/x.md", "Ferrous bolts recalled", "A batch of ferrous bolts was recalled.",
+              "2025-03-02"),
+        *(story(f"news/f{i}.md", f"Bakery {i}", "Bread and cakes at the bakery.", "2025-02-01")
+          for i in range(3)),
+    ]
+
+
+def test_feedback_ranks_what_the_nearest_stories_agree_on_above_a_stray_shared_phrase() -> None:
+    stories = _harbour()
+    plain = RelatedIndex(stories, use_tags=False, weights=replace(DEFAULT_WEIGHTS, feedback=0))
+    fed = RelatedIndex(stories, use_tags=False)
+    assert titles(plain.related(stories[0], 5))[3:] == ["Ferrous bolts recalled", "Dredgers and tugboats"]
+    assert titles(fed.related(stories[0], 5))[3:] == ["Dredgers and tugboats", "Ferrous bolts recalled"]
+    # The three neighbours stay first, and the text scale stays comparable (within [0, 1.5]).
+    assert {a.src_uri for a in fed.related(stories[0], 3)} == {"news/n0.md", "news/n1.md", "news/n2.md"}
+    assert max(fed.scores(stories[0]).values()) < 1.5
+
+
+def test_feedback_reads_the_nearest_stories_weighted_by_their_text() -> None:
+    stories = _harbour()
+    index = RelatedIndex(stories, use_tags=False, limits=replace(DEFAULT_LIMITS, neighbours=4))
+    touched, text, short = index._text_sums(stories[:1])
+    _, near, share = index._neighbours(stories[:1], touched[short], text[short])
+    names = [stories[i].src_uri for i in near.tolist()]
+    assert "news/q.md" not in names and len(names) == 4  # never itself; at most ``neighbours``
+    assert set(names[:3]) == {"news/n0.md", "news/n1.md", "news/n2.md"} and names[3] == "news/x.md"
+    assert share.sum() == pytest.approx(1.0) and list(share) == sorted(share, reverse=True)
+    index._sums[touched] = 0.0
+
+
+def test_stories_with_tags_are_ranked_without_feedback() -> None:
+    stories = newsroom()
+    plain = RelatedIndex(stories, weights=replace(DEFAULT_WEIGHTS, feedback=0))
+    fed = RelatedIndex(stories)
+    assert all(fed.scores(a) == plain.scores(a) for a in stories)
+    assert fed.graph_ptr is None  # every story has tags: the graph is never computed
+    untagged = replace(stories[0], src_uri="drafts/untagged.md", tags=())
+    assert fed.scores(untagged) != plain.scores(untagged) and fed.graph_ptr is not None
 
 
 def test_a_shared_rare_tag_outweighs_a_shared_common_tag() -> None:
@@ -511,6 +563,15 @@ def test_an_edit_reranks_every_story_whose_list_it_changes() -> None:
     known = {a.src_uri: a for a in stories}
     lists = RelatedLists(stories, [], RelatedSettings(), known, limits=EVERY_EDIT)
     assert max(np.diff(lists.indexes["en"].post_start)) == DEFAULT_LIMITS.postings  # full postings
+    reranked = _eight_edits(lists, stories, text, rnd)
+    assert sum(reranked) < len(reranked) * len(stories) / 2  # 61 to 158 of 240 here
+
+
+def _eight_edits(lists: RelatedLists, stories: list[Article], text: Callable[[int], str],
+                 rnd: random.Random) -> list[int]:
+    """Eight stories' bodies replaced one after another, each edit re-ranked by ``update``, then
+    every list ranked again with the same index (its graph computed again from scratch) must
+    equal what ``update`` left; return how many stories each edit re-ranked."""
     reranked = []
     for k in rnd.sample(range(len(stories)), 8):
         stories[k] = replace(stories[k], body=text(rnd.randrange(12)))
@@ -518,9 +579,30 @@ def test_an_edit_reranks_every_story_whose_list_it_changes() -> None:
         assert again is not None
         reranked.append(len(again))
         found = _paths(lists.lists)
-        lists._rank(stories)  # every list again, with the same index
+        for index in lists.indexes.values():
+            index.graph_ptr = None  # (None when every story has tags: then it stays unbuilt)
+        lists._rank(stories)
         assert _paths(lists.lists) == found
-    assert sum(reranked) < len(reranked) * len(stories) / 2  # 61 to 158 of 240 here
+    return reranked
+
+
+def test_an_edit_reranks_every_untagged_story_whose_feedback_it_changes() -> None:
+    """The same with half the stories untagged: their feedback reads other stories' shortlists,
+    which the edit changes too (``RelatedIndex._fed_by``)."""
+    rnd = random.Random(2)  # (without ``_fed_by``, 5 lists here differ from a clean ranking)
+
+    def text(topic: int) -> str:  # half the topic's words, half three nearby topics'
+        nearby = [_word((topic + j) % 12, k) for j in (1, 2, 3) for k in range(12)]
+        return " ".join(rnd.choices([_word(topic, k) for k in range(12)], k=12) + rnd.choices(nearby, k=12))
+
+    stories = [story(f"news/u{i:03d}.md", text(i % 12), text(i % 12),
+                     f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", tags=[f"t{i % 9}"] if i % 2 else [])
+               for i in range(240)]
+    known = {a.src_uri: a for a in stories}
+    lists = RelatedLists(stories, [], RelatedSettings(), known, limits=EVERY_EDIT)
+    assert lists.indexes["en"].graph_ptr is not None
+    reranked = _eight_edits(lists, stories, text, rnd)
+    assert sum(reranked) < len(reranked) * len(stories) * 0.7  # 50 to 141 of 240 here
 
 
 def test_small_sites_and_stories_outside_the_index_are_computed_again_in_full() -> None:

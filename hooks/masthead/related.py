@@ -8,7 +8,9 @@ TF-IDF with a logarithmic term count, and the vector is normalised, so the text 
 two stories is a cosine in [0, 1].
 Shared tags (aliases applied, as on the tag pages) count by rarity (an IDF-weighted cosine) and
 multiply the text similarity; the same section and nearness in time add small bonuses (see
-``Weights``).
+``Weights``). A story without tags is ranked in a second stage: its text similarity is helped
+by its nearest stories' (pseudo-relevance feedback read from every story's shortlist, see
+``RelatedIndex._feedback``).
 
 Never all pairs (see ``Limits``): each term keeps only its strongest stories, a shared term
 counts only when the product of its two weights is not negligible, and only a shortlist of
@@ -250,6 +252,7 @@ class Weights:
     section: float = 0.05
     recency: float = 0.05  # times 0.5 ** (days apart / half_life_days)
     half_life_days: float = 60.0
+    feedback: float = 1.0  # a story without tags: text plus this times its neighbours' (``_feedback``)
 
 
 @dataclass(frozen=True)
@@ -262,6 +265,7 @@ class Limits:
     least_product: float = 0.001  # a term shared by two stories counts only above this
     shortlist: int = 32  # about this many best candidates by text per story get the full score
     query_terms: int = 200  # a story looks for others through this many of its strongest terms
+    neighbours: int = 10  # a story's nearest by text, whose shortlists feed back (no tags)
     tag_postings: int = 16  # stories nearest in time looked at per shared tag
     # `mkdocs serve`: from this many stories in an index, an edit re-ranks only the stories it
     # can change (``RelatedLists.update``); below, the lists are computed again in full (exact,
@@ -352,6 +356,7 @@ class RelatedIndex:
         # text with it stays below cannot enter its list (`mkdocs serve`, ``replace``).
         self.floor = np.zeros(n, dtype=np.int64)
         self._stamp = np.zeros(self.batch * n, dtype=np.int64)
+        self.graph_ptr: Ints | None = None  # the shortlist graph (``_graph``), on first need
         self._index_terms()
         self._index_tags()
 
@@ -520,7 +525,23 @@ class RelatedIndex:
         bins = np.minimum((np.sqrt(text) * _BINS).astype(np.int64), _BINS - 1)
         candidate = (text > 0) & (bins >= self.floor)
         lost = self._text_with(post_terms[out], post_weights[out]) > 0
-        return np.unique(np.concatenate((np.flatnonzero(candidate | lost), self._tag_finders(i), [i])))
+        again = np.unique(np.concatenate((np.flatnonzero(candidate | lost), self._tag_finders(i), [i])))
+        return again if self.graph_ptr is None else np.union1d(again, self._fed_by(again))
+
+    def _fed_by(self, again: Ints) -> Ints:
+        """The stories without tags whose feedback (``_feedback``) an edit can change, once the
+        graph rows of ``again`` (the stories whose shortlists it can change) are computed again:
+        those with a changed row among their neighbours', and those with a candidate (a story
+        of their row) whose nearest neighbours changed. (A story's own row changes only if it
+        is in ``again``.)"""
+        assert self.graph_ptr is not None
+        changed, moved = self._set_rows(again)
+        rows = np.repeat(np.arange(len(self.articles), dtype=np.int64), np.diff(self.graph_ptr))
+        head = np.arange(len(rows)) - self.graph_ptr[rows] < self.limits.neighbours
+        found = np.unique(np.concatenate((rows[head & np.isin(self.graph_docs, changed)],
+                                          rows[np.isin(self.graph_docs, moved)])))
+        untagged: Ints = found[self.tag_ptr[found + 1] == self.tag_ptr[found]]
+        return untagged
 
     def _text_with(self, terms: Ints, weights: Floats) -> Floats:
         """Each story's text similarity (as ``_ranked`` sums it, or a hair more) with a story
@@ -609,18 +630,10 @@ class RelatedIndex:
 
     # -- queries ---------------------------------------------------------------------------------
 
-    def _ranked(
-        self, chunk: Sequence[Article], skips: Sequence[set[str]], keep: int
-    ) -> tuple[Ints, Ints, Floats]:
-        """(query number, story, score) of the best ``keep`` candidates of each query, best
-        first (all candidates when ``keep`` is 0); never a story in its query's ``skips``.
-
-        Text products are summed into cells (query × n + story) of an array kept between
-        batches and reset after each (a dense array scanned per batch would make the work grow
-        with the square of the archive); a stamp picks each cell once: no sort of the products.
-        Candidates are about the ``shortlist`` best stories of each query by text, and the
-        stories nearest in time of each of the query's tags.
-        """
+    def _text_sums(self, chunk: Sequence[Article]) -> tuple[Ints, Floats, npt.NDArray[np.bool_]]:
+        """The first stage: each query's text products summed into ``_sums`` (cells query × n +
+        story; the caller resets them), the cells touched, their text and which are on the
+        query's shortlist (about ``shortlist`` best). Sets ``floor`` of the queries in the index."""
         n = len(self.articles)
         terms, weights, owners = self._query_vectors(chunk)
         cut = np.minimum(self.limits.least_product / weights, 1.0)
@@ -636,12 +649,167 @@ class RelatedIndex:
         short, floor = _shortlist(touched // n, text, len(chunk), self.limits.shortlist)
         own = _ints(self.position.get(a.src_uri, -1) for a in chunk)
         self.floor[own[own >= 0]] = floor[own >= 0]
+        return touched, text, short
+
+    def _neighbours(self, chunk: Sequence[Article], cells: Ints, text: Floats) -> tuple[Ints, Ints, Floats]:
+        """(query number, story, share) of the ``neighbours`` nearest stories by text among
+        each query's shortlisted ``cells`` (never itself), nearest first; a neighbour's share is
+        its text over the sum of its query's (the weights of the feedback)."""
+        n, k = len(self.articles), self.limits.neighbours
+        queries, stories = cells // n, cells % n
+        own = _ints(self.position.get(a.src_uri, -1) for a in chunk)
+        other = stories != own[queries]
+        queries, stories, text = queries[other], stories[other], text[other]
+        order = np.lexsort((self.path_rank[stories], -np.round(text, 9), queries))
+        queries, stories, text = queries[order], stories[order], text[order]
+        first = np.arange(len(queries)) - np.searchsorted(queries, queries) < k
+        queries, stories, text = queries[first], stories[first], text[first]
+        total = np.bincount(queries, weights=text, minlength=len(chunk))
+        return queries, stories, text / np.where(total > 0, total, 1.0)[queries]
+
+    def _graph(self) -> None:
+        """Every story's shortlist by text (``_text_sums``, itself left out), nearest first:
+        the rows the second stage reads (``_feedback``). Computed once, on first need."""
+        if self.graph_ptr is not None:
+            return
+        n = len(self.articles)
+        self.graph_ptr = np.zeros(n + 1, dtype=np.int64)
+        self.graph_docs, self.graph_text = np.zeros(0, dtype=np.int64), np.zeros(0)
+        self._set_rows(np.arange(n, dtype=np.int64), compare=False)
+
+    def _set_rows(self, stories: Ints, *, compare: bool = True) -> tuple[Ints, Ints]:
+        """Compute the graph rows of ``stories`` (sorted) again; with ``compare``, return those
+        whose row and those whose nearest ``neighbours`` changed (`mkdocs serve`)."""
+        assert self.graph_ptr is not None
+        n, k = len(self.articles), self.limits.neighbours
+        parts: list[tuple[Ints, Ints, Floats]] = []
+        for start in range(0, len(stories), self.batch):
+            mine = stories[start:start + self.batch]
+            touched, text, short = self._text_sums([self.articles[i] for i in mine.tolist()])
+            self._sums[touched] = 0.0
+            cells, text = touched[short], text[short]
+            asking, found = mine[cells // n], cells % n
+            other = found != asking
+            parts.append((asking[other], found[other], text[other]))
+        asking = np.concatenate([[], *(q for q, _, _ in parts)]).astype(np.int64)
+        found = np.concatenate([[], *(s for _, s, _ in parts)]).astype(np.int64)
+        text = np.concatenate([[], *(t for _, _, t in parts)])
+        order = np.lexsort((self.path_rank[found], -np.round(text, 9), asking))
+        asking, found, text = asking[order], found[order], text[order]
+        first = np.arange(len(asking)) - np.searchsorted(asking, asking) < self.limits.shortlist
+        asking, found, text = asking[first], found[first], text[first]  # exactly ``shortlist``
+        # The old rows of ``stories`` out, the new ones in (rows stay in story order).
+        sizes = np.diff(self.graph_ptr)
+        old_docs, old_text, old_ptr = self.graph_docs, self.graph_text, self.graph_ptr
+        keep = np.ones(len(old_docs), dtype=bool)
+        keep[_gather(old_ptr[stories], old_ptr[stories + 1])[0]] = False
+        rows = np.concatenate((np.repeat(np.arange(n, dtype=np.int64), sizes)[keep], asking))
+        order = np.argsort(rows, kind="stable")
+        self.graph_docs = np.concatenate((old_docs[keep], found))[order]
+        self.graph_text = np.concatenate((old_text[keep], text))[order]
+        self.graph_ptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n)))).astype(np.int64)
+        changed: list[int] = []
+        moved: list[int] = []
+        for i in stories.tolist() if compare else ():  # an edit's few hundred, in Python
+            before = old_docs[old_ptr[i]:old_ptr[i + 1]], old_text[old_ptr[i]:old_ptr[i + 1]]
+            after = (self.graph_docs[self.graph_ptr[i]:self.graph_ptr[i + 1]],
+                     self.graph_text[self.graph_ptr[i]:self.graph_ptr[i + 1]])
+            if len(before[0]) != len(after[0]) or not (np.array_equal(before[0], after[0])
+                                                       and np.array_equal(before[1], after[1])):
+                changed.append(i)
+                if not np.array_equal(before[0][:k], after[0][:k]):
+                    moved.append(i)
+        return _ints(changed), _ints(moved)
+
+    def _feedback(self, cells: Ints, text: Floats, asking: Ints, near: Ints, share: Floats, rows: Ints,
+                  rows_text: Floats) -> Floats:
+        """The ``text`` similarity of each candidate cell (query × n + story) after pseudo-relevance
+        feedback, read from the shortlist graph instead of summing whole vectors:
+
+        - the query's neighbours' similarity to the story (Rocchio: the query's vector plus its
+          nearest stories', weighted by their ``share``; a neighbour is itself similar by 1);
+        - the query's similarity to the story's own ``neighbours`` nearest (the other side), as
+          the query's shortlist has it (``rows``: its cells, sorted, ``rows_text``; 0 if not on
+          it, 1 for the query itself);
+        - half the share of those neighbours the two have in common (shared nearest neighbours).
+
+        The three are added ``feedback`` times to the text, and the sum divided by 1 +
+        ``feedback``. (``asking``, ``near``, ``share``: from ``_neighbours``.)"""
+        n, k = len(self.articles), self.limits.neighbours
+        assert self.graph_ptr is not None
+        # The query's side: each neighbour's row, and the neighbour itself.
+        positions, owners = _gather(self.graph_ptr[near], self.graph_ptr[near + 1])
+        keys = np.concatenate((asking[owners] * n + self.graph_docs[positions], asking * n + near))
+        values = np.concatenate((self.graph_text[positions] * share[owners], share))
+        forth = _lookup(*_summed(keys, values), cells)
+        # The story's side: the query's text with each of the story's nearest (first of its row).
+        stories = cells % n
+        starts = self.graph_ptr[stories]
+        positions, owners = _gather(starts, np.minimum(starts + k, self.graph_ptr[stories + 1]))
+        theirs = (cells // n)[owners] * n + self.graph_docs[positions]
+        back = np.bincount(owners, weights=_lookup(rows, rows_text, theirs), minlength=len(cells)) / k
+        mine = np.sort(asking * n + near)
+        shared = _lookup(mine, np.ones(len(mine)), theirs)
+        common = np.bincount(owners, weights=shared, minlength=len(cells)) / k
+        beta = self.weights.feedback
+        result: Floats = (text + beta * (forth + back + 0.5 * common)) / (1.0 + beta)
+        return result
+
+    def _ranked(
+        self, chunk: Sequence[Article], skips: Sequence[set[str]], keep: int
+    ) -> tuple[Ints, Ints, Floats]:
+        """(query number, story, score) of the best ``keep`` candidates of each query, best
+        first (all candidates when ``keep`` is 0); never a story in its query's ``skips``.
+
+        Text products are summed into cells (query × n + story) of an array kept between
+        batches and reset after each (a dense array scanned per batch would make the work grow
+        with the square of the archive); a stamp picks each cell once: no sort of the products.
+        Candidates are about the ``shortlist`` best stories of each query by text, and the
+        stories nearest in time of each of the query's tags. A story without tags is ranked in
+        a second stage, from the shortlists of its nearest stories (``_feedback``); one of the
+        index reads its own shortlist from the graph (``_graph``) instead of summing it again.
+        """
+        n = len(self.articles)
         tags = [self._query_tags(a) for a in chunk]
         day_list = [_day(a) for a in chunk]
-        near = self._tag_windows(tags, day_list)
-        cells, first = np.unique(np.concatenate((touched[short], near)), return_index=True)
-        text = np.concatenate((text[short], self._sums[near]))[first]
-        self._sums[touched] = 0.0
+        own = _ints(self.position.get(a.src_uri, -1) for a in chunk)
+        untagged = _ints(len(t) for t in tags) == 0
+        feedback = bool(self.weights.feedback) and bool(untagged.any())
+        if feedback:
+            self._graph()  # before this batch's sums: it sums every story's in the same cells
+        # Stories of the index without tags read their shortlist from the graph; others sum it.
+        from_graph = untagged & (own >= 0) & feedback
+        summing = np.flatnonzero(~from_graph)
+        cells, text = np.zeros(0, dtype=np.int64), np.zeros(0)
+        rows, rows_text = cells, text  # the shortlists: cells and text
+        if len(summing):
+            asked = summing.tolist()
+            touched, sums, short = self._text_sums([chunk[q] for q in asked])
+            windows = self._tag_windows([tags[q] for q in asked], [day_list[q] for q in asked])
+            found = np.unique(np.concatenate((touched[short], windows)))  # numbered in ``asked``
+            cells, text = summing[found // n] * n + found % n, self._sums[found]
+            rows, rows_text = summing[touched[short] // n] * n + touched[short] % n, sums[short]
+            self._sums[touched] = 0.0
+        if from_graph.any():
+            assert self.graph_ptr is not None
+            numbers = np.flatnonzero(from_graph)
+            positions, owners = _gather(self.graph_ptr[own[numbers]], self.graph_ptr[own[numbers] + 1])
+            found, row_text = numbers[owners] * n + self.graph_docs[positions], self.graph_text[positions]
+            cells, text = np.concatenate((cells, found)), np.concatenate((text, row_text))
+            rows, rows_text = np.concatenate((rows, found)), np.concatenate((rows_text, row_text))
+        order = np.argsort(cells)
+        cells, text = cells[order], text[order]
+        if feedback:  # for the queries without tags: tags say what the text stands in for
+            asking, near, share = self._neighbours(chunk, rows, rows_text)
+            chosen = untagged[asking]
+            asking, near, share = asking[chosen], near[chosen], share[chosen]
+            # Each query's shortlist without itself, and itself as similar by 1.
+            mine = np.flatnonzero(own >= 0)
+            other = rows % n != own[rows // n]
+            rows, rows_text = _summed(np.concatenate((rows[other], mine * n + own[mine])),
+                                      np.concatenate((rows_text[other], np.ones(len(mine)))))
+            fed = untagged[cells // n]
+            text[fed] = self._feedback(cells[fed], text[fed], asking, near, share, rows, rows_text)
         skipped = _ints(q * n + self.position[s] for q, skip in enumerate(skips) for s in skip
                         if s in self.position)
         allowed = ~np.isin(cells, skipped)
@@ -738,6 +906,21 @@ def _shortlist(queries: Ints, text: Floats, count: int, size: int) -> tuple[npt.
     lowest = np.where(full.any(axis=1), _BINS - 1 - np.argmax(full[:, ::-1], axis=1), 0)
     result: npt.NDArray[np.bool_] = bins >= lowest[queries]
     return result, lowest
+
+
+def _summed(keys: Ints, values: Floats) -> tuple[Ints, Floats]:
+    """The distinct ``keys``, sorted, and the sum of the ``values`` of each."""
+    found, where = np.unique(keys, return_inverse=True)
+    return found, np.bincount(where, weights=values, minlength=len(found)).astype(np.float64)
+
+
+def _lookup(keys: Ints, values: Floats, wanted: Ints) -> Floats:
+    """The value of each of ``wanted`` in sorted ``keys`` (0 where it is not there)."""
+    if not len(keys):
+        return np.zeros(len(wanted), dtype=np.float64)
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    result: Floats = np.where(keys[at] == wanted, values[at], 0.0)
+    return result
 
 
 def _strongest(ptr: Ints, weights: Floats, count: int) -> npt.NDArray[np.bool_]:
