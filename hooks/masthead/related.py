@@ -245,6 +245,10 @@ class Weights:
 
     title: int = 5  # a title word counts as this many body words
     summary: int = 2
+    # The IDF to this power (1: the textbook's): below 1, a rare word one story shares with
+    # another counts less against the commoner words of a subject that many stories share
+    # (issue 23: 0.8 ranked best on the tuning parts of every corpus; manual/related.md).
+    idf_power: float = 0.8
     tag_boost: float = 12.0  # text similarity times (1 + tag_boost * tag similarity)
     tags: float = 0.5  # plus tag similarity times this: shared rare tags alone still count
     section: float = 0.05
@@ -395,8 +399,9 @@ class RelatedIndex:
         del keys
         size = max(1, len(self.keys))
         df = np.bincount(terms, minlength=size)
-        # Smoothed IDF; a term only one story has links nothing and is left out.
-        self.idf = np.where(df > 1, np.log((1.0 + n) / (1.0 + df)) + 1.0, 0.0)
+        # Smoothed IDF, softened by ``Weights.idf_power``; a term only one story has links
+        # nothing and is left out.
+        self.idf = np.where(df > 1, np.log((1.0 + n) / (1.0 + df)) + 1.0, 0.0) ** self.weights.idf_power
         weights = self._weigh(terms, tf)
         keep = weights > 0
         terms, docs, weights = terms[keep], docs[keep], weights[keep]
