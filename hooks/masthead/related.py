@@ -262,7 +262,7 @@ class Limits:
     """The bounds that keep the work per story constant, and so the whole linear in stories."""
 
     body_tokens: int = 1000  # the whole body of most stories; bounds a long one
-    pair_tokens: int = 300  # word pairs come from the first words of each text (the lead)
+    pair_tokens: int = 150  # word pairs come from the first words of each text (the lead)
     postings: int = 16  # strongest stories kept per term
     least_product: float = 0.001  # a term shared by two stories counts only above this
     shortlist: int = 32  # about this many best candidates by text per story get the full score
