@@ -4,8 +4,8 @@ Each story's words (English: lowercased, stop words dropped, plurals folded; Chi
 from the rjieba dictionary segmenter) and each pair of adjacent words ("electric vehicle",
 "充电 网络") are counted over its title (a title word counts five times), its summary (twice) and
 its body (up to ``Limits.body_tokens``; pairs from its first ``pair_tokens``), weighted by
-TF-IDF with a logarithmic term count, and the vector is normalised, so the text similarity of
-two stories is a cosine in [0, 1].
+TF-IDF with a logarithmic term count and a softened IDF (``Weights.idf_power``), and the
+vector is normalised, so the text similarity of two stories is a cosine in [0, 1].
 Shared tags (aliases applied, as on the tag pages) count by rarity (an IDF-weighted cosine) and
 multiply the text similarity; the same section and nearness in time add small bonuses (see
 ``Weights``). A story without tags is ranked in a second stage: its text similarity is helped
