@@ -152,6 +152,45 @@ def test_term_weight_grows_with_the_log_of_its_count_and_with_rarity() -> None:
     assert index.idf[names.index("central")] == 0  # in one story only: links nothing
 
 
+def test_idf_is_softened_by_a_power_below_one() -> None:
+    stories = [story("news/a.md", "Solid state battery", "battery cathode"),
+               story("news/b.md", "Battery swap", "battery cathode"),
+               story("news/c.md", "Cathode prices", "cathode"),
+               story("news/d.md", "Rates", "central bank")]
+    textbook = RelatedIndex(stories, use_tags=False, weights=replace(DEFAULT_WEIGHTS, idf_power=1.0))
+    softened = RelatedIndex(stories, use_tags=False, weights=replace(DEFAULT_WEIGHTS, idf_power=0.5))
+    names = textbook.term_names()
+    battery, cathode = names.index("battery"), names.index("cathode")
+    # Power 1 is the smoothed IDF ln((1 + n) / (1 + df)) + 1, with n = 4 stories.
+    assert textbook.idf[battery] == pytest.approx(math.log(5 / 3) + 1)
+    assert textbook.idf[cathode] == pytest.approx(math.log(5 / 4) + 1)
+    assert softened.idf[battery] == pytest.approx(math.sqrt(math.log(5 / 3) + 1))
+    # The rarer word still weighs more, by less: the ratio is the square root of the textbook's.
+    ratio = textbook.idf[battery] / textbook.idf[cathode]
+    assert softened.idf[battery] / softened.idf[cathode] == pytest.approx(math.sqrt(ratio))
+    assert 1 < math.sqrt(ratio) < ratio
+    assert softened.idf[names.index("central")] == 0  # in one story only: still left out
+    assert DEFAULT_WEIGHTS.idf_power < 1
+
+
+def test_a_softer_idf_lets_a_repeated_common_word_outrank_one_shared_rare_word() -> None:
+    # 20 stories: "lithium" in 2 (rare), "motor" in 15 (common); the story says motor 3 times.
+    stories = [story("news/q.md", "Plant", "motor motor motor lithium"),
+               story("news/x.md", "Rare", "lithium"),
+               *(story(f"news/m{i}.md", f"Title{i}", "motor") for i in range(14)),
+               *(story(f"news/o{i}.md", f"Other {i}", f"word{i}") for i in range(4))]
+
+    def text(power: float) -> tuple[float, float]:
+        index = RelatedIndex(stories, use_tags=False, weights=replace(DEFAULT_WEIGHTS, idf_power=power))
+        similarity = index._text_with(*index._vector(stories[0]))
+        return similarity[1], similarity[2]  # with the rare-word story, with a common-word one
+
+    rare, common = text(1.0)
+    assert rare > common > 0  # textbook IDF: ln(21/3) + 1 = 2.9 against (1 + ln 3) × (ln(21/16) + 1) = 2.7
+    rare, common = text(0.5)
+    assert common > rare > 0  # softened: 1.7 against 2.1 × 1.1 = 2.4
+
+
 def test_the_whole_body_counts_not_only_its_lead() -> None:
     lead = " ".join(f"filler{i}" for i in range(300))  # more than the old 200-token lead
     a = story("news/a.md", "Quarterly report", f"{lead} The hydrogen electrolyser plant opens.")

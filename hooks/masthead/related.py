@@ -4,8 +4,8 @@ Each story's words (English: lowercased, stop words dropped, plurals folded; Chi
 from the rjieba dictionary segmenter) and each pair of adjacent words ("electric vehicle",
 "充电 网络") are counted over its title (a title word counts five times), its summary (twice) and
 its body (up to ``Limits.body_tokens``; pairs from its first ``pair_tokens``), weighted by
-TF-IDF with a logarithmic term count, and the vector is normalised, so the text similarity of
-two stories is a cosine in [0, 1].
+TF-IDF with a logarithmic term count and a softened IDF (``Weights.idf_power``), and the
+vector is normalised, so the text similarity of two stories is a cosine in [0, 1].
 Shared tags (aliases applied, as on the tag pages) count by rarity (an IDF-weighted cosine) and
 multiply the text similarity; the same section and nearness in time add small bonuses (see
 ``Weights``). A story without tags is ranked in a second stage: its text similarity is helped
@@ -247,6 +247,10 @@ class Weights:
 
     title: int = 5  # a title word counts as this many body words
     summary: int = 2
+    # The IDF to this power (1: the textbook's): below 1, a rare word one story shares with
+    # another counts less against the commoner words of a subject that many stories share
+    # (issue 23: 0.8 ranked best on the tuning parts of every corpus; manual/related.md).
+    idf_power: float = 0.8
     tag_boost: float = 12.0  # text similarity times (1 + tag_boost * tag similarity)
     tags: float = 0.5  # plus tag similarity times this: shared rare tags alone still count
     section: float = 0.05
@@ -260,7 +264,7 @@ class Limits:
     """The bounds that keep the work per story constant, and so the whole linear in stories."""
 
     body_tokens: int = 1000  # the whole body of most stories; bounds a long one
-    pair_tokens: int = 300  # word pairs come from the first words of each text (the lead)
+    pair_tokens: int = 150  # word pairs come from the first words of each text (the lead)
     postings: int = 16  # strongest stories kept per term
     least_product: float = 0.001  # a term shared by two stories counts only above this
     shortlist: int = 32  # about this many best candidates by text per story get the full score
@@ -409,8 +413,9 @@ class RelatedIndex:
         del keys
         size = max(1, len(self.keys))
         df = np.bincount(terms, minlength=size)
-        # Smoothed IDF; a term only one story has links nothing and is left out.
-        self.idf = np.where(df > 1, np.log((1.0 + n) / (1.0 + df)) + 1.0, 0.0)
+        # Smoothed IDF, softened by ``Weights.idf_power``; a term only one story has links
+        # nothing and is left out.
+        self.idf = np.where(df > 1, np.log((1.0 + n) / (1.0 + df)) + 1.0, 0.0) ** self.weights.idf_power
         weights = self._weigh(terms, tf)
         keep = weights > 0
         terms, docs, weights = terms[keep], docs[keep], weights[keep]
