@@ -453,7 +453,10 @@ def main(argv: list[str] | None = None) -> int:
         config = args.config or ROOT / "mkdocs.yml"
         corpora.append((f"Masthead site {config}", load_masthead(config)))
     for folder in args.jekyll:
-        corpora.append((f"Jekyll posts {folder}", load_jekyll(folder)))
+        posts = load_jekyll(folder)
+        if not posts:  # a wrong path would otherwise print a table of 0 stories
+            parser.error(f"--jekyll {folder}: no .md or .markdown posts there (set CORPUS_18F=…)")
+        corpora.append((f"Jekyll posts {folder}", posts))
     for title, articles in corpora:
         if args.baselines:
             rows = evaluate(articles, args.k, tokenizers(articles), set(args.only) if args.only else None)
