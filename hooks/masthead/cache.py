@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 from .fingerprint import digest
 
-FORMAT = 3  # bump when the layout of cached values changes (the file is then emptied)
+FORMAT = 4  # bump when the layout of cached values changes (the file is then emptied)
 KEEP_DAYS = 2  # entries no build used for this long are dropped
 KEEP_SITES = 3  # ... and all entries the last build did not use, when there are this many sites' worth
 FLUSH_BYTES = 32 << 20  # new entries are stored whenever this much has been made
@@ -107,9 +107,12 @@ class RenderCache:
             if self.db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
                 self.db.execute("DROP TABLE IF EXISTS entries")
                 self.db.execute(f"PRAGMA user_version = {FORMAT}")
-            # ``day``: the last day (days since 1970) a build used the entry.
-            self.db.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, value BLOB, "
-                            "day INTEGER, PRIMARY KEY (kind, key)) WITHOUT ROWID")
+            # ``day``: the last day (days since 1970) a build used the entry; before ``value``,
+            # so listing the keys does not walk the values' overflow pages. A rowid table, not
+            # WITHOUT ROWID: its values are KBs, which SQLite's own advice keeps out of the key's
+            # tree (storing a cold build's entries took ~40 % less CPU).
+            self.db.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, day INTEGER, "
+                            "value BLOB, PRIMARY KEY (kind, key))")
             ignore = folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# Masthead's render cache: safe to delete.\n*\n", encoding="utf-8")
@@ -180,7 +183,7 @@ class RenderCache:
         self.pending.clear()
         self.pending_bytes = 0
         self._transaction(lambda db: db.executemany(
-            "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows))
+            "INSERT OR REPLACE INTO entries (kind, key, value, day) VALUES (?, ?, ?, ?)", rows))
 
     def _transaction(self, work: Callable[[sqlite3.Connection], object]) -> None:
         """Run ``work`` in one write transaction; on any database error, lose it (a cache)."""

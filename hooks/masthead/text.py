@@ -23,9 +23,8 @@ _NON_PARAGRAPH = re.compile(r"^\s*(#|>|\||[-*+]\s|\d+[.)]\s|!\[|<|```|~~~|    |\
 
 def reading_minutes(markdown_text: str) -> int:
     """Minutes to read: Chinese characters and words of other scripts are counted apart."""
-    text = _FENCE_RE.sub(" ", markdown_text)
-    cjk = len(CJK_RE.findall(text))
-    words = len(_WORD_RE.findall(CJK_RE.sub(" ", text)))
+    others, cjk = CJK_RE.subn(" ", _FENCE_RE.sub(" ", markdown_text))  # one pass: text and count
+    words = len(_WORD_RE.findall(others))
     return max(1, math.ceil(cjk / CJK_CHARS_PER_MINUTE + words / WORDS_PER_MINUTE))
 
 
