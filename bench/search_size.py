@@ -3,6 +3,7 @@ downloads for one English and one Chinese query in a real browser, next to the s
 of Material's own (lunr) search plugin for the same articles.
 
     .venv/bin/python bench/search_size.py --articles 1000 [--articles 10000] [--skip-lunr]
+    .venv/bin/python bench/search_size.py --site bench/out/corpus-3000/masthead/site  # built
 
 For each size it writes the shared benchmark corpus (bench/corpus.py: about 70 % English and
 30 % Chinese stories), builds it with Masthead (`mkdocs build`, which runs Pagefind), times a
@@ -143,16 +144,22 @@ def query_bytes(site: Path, queries: dict[str, str]) -> dict[str, Any]:
             seen = [(r.url, _body_size(r)) for r in requests]
             by_kind: dict[str, int] = {}
             gz = 0
-            for url, size in seen:
+            sizes = []
+            for url, reported in seen:
                 path = url.removeprefix(base).split("?")[0]
+                local = site / path
+                # The file as the loopback server sends it: the browser reports no body size for
+                # what Pagefind's web worker fetches (pagefind-worker.js itself, 41 KB, was
+                # counted as 0 until this was measured from the files).
+                size = local.stat().st_size if local.is_file() else reported
+                sizes.append(size)
                 kind = _kind(path)
                 by_kind[kind] = by_kind.get(kind, 0) + size
-                local = site / path
                 gz += _gzip_size(local) if local.is_file() else size
             out[lang] = {
                 "query": query, "first_result": first, "status": count,
                 "page_load_bytes": sum(s for _, s in page_load),
-                "query_bytes": sum(s for _, s in seen), "query_bytes_gzip": gz,
+                "query_bytes": sum(sizes), "query_bytes_gzip": gz,
                 "query_requests": len(seen), "by_kind": by_kind,
             }
             context.close()
@@ -244,7 +251,12 @@ def main() -> None:
                         help="corpus size; repeat for several (default 1000)")
     parser.add_argument("--skip-lunr", action="store_true", help="don't build the Material comparison")
     parser.add_argument("--keep", type=Path, help="copy the generated sites into this folder")
+    parser.add_argument("--site", type=Path, help="only the browser's bytes for a site built already")
     args = parser.parse_args()
+    if args.site:  # e.g. bench/out/corpus-N/masthead/site after `make bench`: no build, no index run
+        print(json.dumps({"pagefind": bundle_sizes(args.site / BUNDLE_DIR),
+                          "browser": query_bytes(args.site, QUERIES)}, ensure_ascii=False, indent=2))
+        return
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
     for n in args.articles or [1000]:

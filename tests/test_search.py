@@ -355,6 +355,47 @@ def test_search_documents_keep_the_story_body_whatever_the_editor_wrote() -> Non
         "</article></body></html>")
 
 
+def test_search_documents_keep_of_the_footer_only_what_pagefind_reads() -> None:
+    """The footer's share bar, promotion and disclaimer are left out of the search document;
+    its tag filters stay. An editor's raw-HTML copy of the footer in the body changes nothing."""
+    foot = ('<footer class="mh-article__foot" data-pagefind-ignore>'
+            '<section class="mh-share"><h2 id="mh-share-title">Share</h2><svg><path d="M0 0"/></svg>'
+            '</section><div class="mh-tags"><ul>'
+            '<li class="mh-tag" data-pagefind-filter="tag"><a href="../t/ev/">EV &lt;b&gt;</a></li>'
+            '<li class="mh-tag" data-pagefind-filter="tag" lang="zh">电池</li></ul></div>'
+            '<span hidden data-pagefind-meta="x[data-x]" data-x="1"><b data-pagefind-filter="k">v</b></span>'
+            '<img data-pagefind-meta="y[src]" src="y.png">'
+            '<aside class="mh-disclaimer"><p>Fiction.</p></aside></footer>')
+    editor = '<footer class="mh-article__foot" data-pagefind-ignore><p>raw HTML</p></footer>'
+    page = ('<!doctype html><html lang="en"><head><title>T</title></head><body>'
+            f'<article class="mh-article" data-pagefind-body><h1>T</h1>{editor}<p>Body.</p>\n    {foot}\n'
+            '    <!--mh-search-rest--><aside class="mh-related">Other</aside></article>'
+            '<!--/mh-search-body--></body></html>')
+    kept = ('<footer class="mh-article__foot" data-pagefind-ignore>'
+            '<li class="mh-tag" data-pagefind-filter="tag"><a href="../t/ev/">EV &lt;b&gt;</a></li>'
+            '<li class="mh-tag" data-pagefind-filter="tag" lang="zh">电池</li>'
+            '<span hidden data-pagefind-meta="x[data-x]" data-x="1"><b data-pagefind-filter="k">v</b></span>'
+            '<img data-pagefind-meta="y[src]" src="y.png"></footer>')
+    assert search_document(page) == (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>T</title></head><body>'
+        f'<article class="mh-article" data-pagefind-body><h1>T</h1>{editor}<p>Body.</p>\n    {kept}'
+        '</article></body></html>')
+    # A footer in another shape (an element Pagefind reads with one of its own kind inside) is
+    # kept whole rather than cut wrongly.
+    nested = page.replace('<span hidden data-pagefind-meta="x[data-x]" data-x="1">',
+                          '<span hidden data-pagefind-meta="x[data-x]" data-x="1"><span>a</span>')
+    document = search_document(nested)
+    assert document is not None and "mh-disclaimer" in document and "mh-related" not in document
+    # So is a footer whose text names a Pagefind attribute; one on a new line is still found.
+    named = page.replace("<p>Fiction.</p>", "<p>see data-pagefind-filter</p>")
+    assert "see data-pagefind-filter" in (search_document(named) or "")
+    wrapped = page.replace('<li class="mh-tag" data-pagefind-filter="tag" lang="zh">',
+                           '<li class="mh-tag"\n    data-pagefind-filter="tag" lang="zh">')
+    document = search_document(wrapped) or ""
+    assert '<li class="mh-tag"\n    data-pagefind-filter="tag" lang="zh">电池</li>' in document
+    assert "mh-disclaimer" not in document
+
+
 def test_search_source_writes_changed_documents_only_and_drops_pages_no_longer_built() -> None:
     page = ('<html lang="en"><title>t</title><article class="mh-article" data-pagefind-body>{}</article>'
             '<!--/mh-search-body-->')

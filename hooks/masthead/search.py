@@ -161,6 +161,12 @@ def pagefind_executable() -> Path:
 BODY_START = '<article class="mh-article" data-pagefind-body>'
 BODY_REST = "<!--mh-search-rest-->"
 BODY_END = "<!--/mh-search-body-->"
+# The article's footer (share bar, tags, promotion, disclaimer): Pagefind indexes none of it, but
+# it reads the tag filters inside. Search documents keep those elements only (_without_footer).
+FOOT_START = '<footer class="mh-article__foot" data-pagefind-ignore>'
+FOOT_END = "</footer>"
+_PAGEFIND_DATA = re.compile(r"data-pagefind-(?:filter|meta|default-meta|sort)\b")
+_START_TAG = re.compile(r"<([a-z][a-z0-9]*)\b[^<>]*>")
 _HTML_LANG = re.compile(r'<html\b[^>]*?\blang="([^"<>]*)"')
 _TITLE = re.compile(r"<title>([^<]*)</title>")
 
@@ -175,20 +181,60 @@ def search_document(html: str) -> str | None:
     end runs backwards over what follows it, which is escaped as well. The related stories and
     comments at the element's end are left out (from BODY_REST): Pagefind ignores them, and they
     change when other stories do, which would make the document change (and Pagefind run again
-    over its run of stories, see build_index) without a change to the index. The index Pagefind
-    makes from these documents is byte-identical to the one it makes from the pages.
+    over its run of stories, see build_index) without a change to the index. So is the article's
+    footer (share bar with its QR code, promotion, disclaimer: ~40 % of the document), all but
+    the elements that carry Pagefind data (the tag filters): Pagefind skips that markup, but it
+    has to read it. The index Pagefind makes from these documents is byte-identical to the one
+    it makes from the pages.
     """
     start = html.find(BODY_START)
     end = html.rfind(BODY_END)
     if start < 0 or end < start:
         return None
     rest = html.rfind(BODY_REST, start, end)
-    body = html[start:end] if rest < 0 else html[start:rest] + "</article>"
+    body = html[start:end] if rest < 0 else _without_footer(html, start, rest) + "</article>"
     lang = _HTML_LANG.search(html, 0, start)
     title = _TITLE.search(html, 0, start)
     return (f'<!doctype html><html lang="{lang.group(1) if lang else ""}"><head><meta charset="utf-8">'
             f"<title>{title.group(1) if title else ''}</title></head><body>"
             f"{body}</body></html>")
+
+
+def _without_footer(html: str, start: int, rest: int) -> str:
+    """``html[start:rest]`` with the article footer (which ends at ``rest``) cut down to the
+    elements that carry ``data-pagefind-*`` data; unchanged when the footer is not in the shape
+    the template writes. The footer is found backwards from ``rest``: what follows it is made
+    by the template (editors' words in it are escaped), the body before it may hold raw HTML."""
+    foot = html.rfind(FOOT_START, start, rest)
+    close = html.rfind(FOOT_END, foot, rest)
+    if foot < 0 or close < 0 or html[close + len(FOOT_END):rest].strip():
+        return html[start:rest]
+    inside = html[foot + len(FOOT_START):close]
+    kept: list[str] = []
+    done = 0  # where the last kept element ends (an element inside it is kept with it)
+    at = inside.find("data-pagefind-")
+    while at >= 0:
+        if not _PAGEFIND_DATA.match(inside, at):  # data-pagefind-ignore, -weight, ...
+            at = inside.find("data-pagefind-", at + 1)
+            continue
+        match = _START_TAG.match(inside, inside.rfind("<", 0, at))
+        if match is None or match.end() <= at or not inside[at - 1].isspace():
+            return html[start:rest]  # not an attribute of a start tag: keep it all
+        name = match.group(1)
+        if match.group(0).endswith("/>") or name in _VOID:
+            done = match.end()
+        else:
+            end = inside.find(f"</{name}>", match.end())
+            if end < 0 or f"<{name}" in inside[match.end():end]:  # nested: keep the whole footer
+                return html[start:rest]
+            done = end + len(name) + 3
+        kept.append(inside[match.start():done])
+        at = inside.find("data-pagefind-", done)
+    return html[start:foot] + FOOT_START + "".join(kept) + FOOT_END
+
+
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "source", "track", "wbr"})
 
 
 @dataclass(frozen=True)

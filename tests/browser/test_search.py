@@ -58,6 +58,8 @@ def test_english_and_chinese_queries_find_the_expected_story_first(
     context: Any, served_site: str, screenshots: Path
 ) -> None:
     watch = Watch(context, served_site)
+    fetched: list[str] = []
+    context.on("request", lambda r: fetched.append(r.url))
     page = watch.page(context)
     page.goto(served_site + "news/huaxin-northbridge-battery-merger/")
     page.locator(".mh-search-box input[name=q]").fill("fuel-cell order")
@@ -91,6 +93,9 @@ def test_english_and_chinese_queries_find_the_expected_story_first(
     assert page.url == served_site + "industry-report/dong-li-dian-chi-hui-shou/"
     assert page.locator("h1").inner_text() == RECYCLING
     assert watch.problems == []
+    # Pagefind searches on the page's own thread: its web worker script (41 KB) is never fetched.
+    assert any(url.endswith("/pagefind/pagefind.js") for url in fetched)
+    assert not [url for url in fetched if "pagefind-worker" in url]
 
 
 def test_filters_and_newest_first_order_within_each_edition(context: Any, served_site: str) -> None:

@@ -42,7 +42,9 @@ async function openPart(base, languages) {
   const [primary, ...others] = languages.includes("en")
     ? ["en", ...languages.filter((l) => l !== "en")] : languages;
   const pf = await import(new URL("pagefind.js", base).href);
-  await pf.options({ excerptLength: 30 });
+  // noWorker: search on this page's thread, as Pagefind did before 1.5, rather than fetch
+  // pagefind-worker.js (41 KB, 12 KB compressed) for each part on a reader's first search.
+  await pf.options({ excerptLength: 30, noWorker: true });
   // Pagefind takes the primary index's language from <html lang> when it starts; set it for
   // that one synchronous call and put the page's own back before anything is painted.
   const html = document.documentElement;
