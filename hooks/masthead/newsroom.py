@@ -69,6 +69,7 @@ class Newsroom:
     fallbacks: dict[str, ed.VersionKey] = field(default_factory=dict)
     version_table: dict[ed.VersionKey, dict[str, str]] = field(default_factory=dict)
     charts: dict[str, dict[str, Chart]] = field(default_factory=dict)  # story -> {block digest: chart}
+    site_views: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # see site_view
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -141,6 +142,7 @@ class Newsroom:
         if faults:
             raise MastheadError(faults)
         self.catalog = catalog
+        self.site_views = {}
         self.views = ed.edition_views(catalog, self.editions, self.settings)
         with timing.phase("catalog"):
             self.generated = self._generate(catalog)
@@ -327,6 +329,17 @@ class Newsroom:
                 for name in article.authors]
 
     def site_view(self, lang: str, current_section: str = "") -> dict[str, Any]:
+        """The site as templates draw it (name, sections, labels...) in ``lang``'s edition.
+
+        The same dict for the same arguments until the next ``load``, on every page: the
+        templates' shared parts (``mh_shared``) digest it once, not once per page. Never change it.
+        """
+        known = self.site_views.get((lang, current_section))
+        if known is None:
+            known = self.site_views[(lang, current_section)] = self._site_view(lang, current_section)
+        return known
+
+    def _site_view(self, lang: str, current_section: str) -> dict[str, Any]:
         s = self.settings
         year = self.last_year()
         years = str(s.copyright_since) if year <= s.copyright_since else f"{s.copyright_since}–{year}"
