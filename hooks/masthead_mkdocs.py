@@ -260,6 +260,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files, **_: Any) -> En
     env.filters["masthead_lead"] = insert_lead
     env.filters["masthead_tables"] = wrap_tables
     env.filters["masthead_print_urls"] = print_urls
+    masthead_perf.SharedParts(env).install()  # mh_shared: parts the same on many pages
     return env
 
 

@@ -69,6 +69,8 @@ class Newsroom:
     fallbacks: dict[str, ed.VersionKey] = field(default_factory=dict)
     version_table: dict[ed.VersionKey, dict[str, str]] = field(default_factory=dict)
     charts: dict[str, dict[str, Chart]] = field(default_factory=dict)  # story -> {block digest: chart}
+    site_views: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # see site_view
+    same: dict[tuple[Any, ...], Any] = field(default_factory=dict)  # see _same
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -141,6 +143,7 @@ class Newsroom:
         if faults:
             raise MastheadError(faults)
         self.catalog = catalog
+        self.site_views, self.same = {}, {}
         self.views = ed.edition_views(catalog, self.editions, self.settings)
         with timing.phase("catalog"):
             self.generated = self._generate(catalog)
@@ -285,14 +288,25 @@ class Newsroom:
         view = self.view(lang)
         ctx: dict[str, Any] = {"masthead": self.site_view(lang, current)}
         if self.editions:
-            ctx["edition"] = self.edition_links(src_uri, lang)
-        ctx["social"] = social_view(self.social, lang=lang, site_url=self.site_url,
-                                    site_name=s.short_name, article=article)
+            ctx["edition"] = links = self.edition_links(src_uri, lang)
+            if not links.get("alternates"):  # then all it holds is the switch, the same on many pages
+                flat = sorted((k, tuple(sorted(v.items())) if isinstance(v, dict) else repr(v))
+                              for k, v in links.items())
+                ctx["edition"] = self._same(("edition", *flat), links)
+        ctx["social"] = social = social_view(self.social, lang=lang, site_url=self.site_url,
+                                             site_name=s.short_name, article=article)
+        social["follow"] = self._same(("follow", lang), social["follow"])  # made from (settings, lang)
+        if "promo" in social:
+            social["promo"] = self._same(("promo", *sorted(social["promo"].items())), social["promo"])
         if article is not None:
             section = s.section(article.section)
             ctx["article"] = article
             ctx["article_section"] = section.label(lang) if section else article.section
-            ctx["rail"] = [a for a in view.catalog.articles[:RAIL_SIZE + 1] if a is not article][:RAIL_SIZE]
+            latest = view.catalog.articles[:RAIL_SIZE + 1]
+            if any(a is article for a in latest[:RAIL_SIZE]):  # never a story in its own rail
+                ctx["rail"] = [a for a in latest if a is not article][:RAIL_SIZE]
+            else:
+                ctx["rail"] = self._same(("rail", lang), latest[:RAIL_SIZE])
             ctx["byline"] = self.byline(article)
             ctx["expired"] = catalog.is_expired(src_uri) and not article.draft
             ctx["scheduled"] = catalog.is_withheld(src_uri) and not article.draft and not ctx["expired"]
@@ -315,6 +329,11 @@ class Newsroom:
             ctx.update(page.data)
         return ctx
 
+    def _same(self, key: tuple[Any, ...], value: Any) -> Any:
+        """One object for the value ``key`` names, on every page until the next ``load``: the
+        templates' shared parts (``mh_shared``) digest a value once per object. Never change it."""
+        return self.same.setdefault(key, value)
+
     def redirect_pages(self, template: Any, site_url: str) -> list[tuple[Redirect, str]]:
         """Each published story's old addresses, with the page that sends readers on (aliases.py)."""
         base = site_url if not site_url or site_url.endswith("/") else site_url + "/"
@@ -327,6 +346,17 @@ class Newsroom:
                 for name in article.authors]
 
     def site_view(self, lang: str, current_section: str = "") -> dict[str, Any]:
+        """The site as templates draw it (name, sections, labels...) in ``lang``'s edition.
+
+        The same dict for the same arguments until the next ``load``, on every page: the
+        templates' shared parts (``mh_shared``) digest it once, not once per page. Never change it.
+        """
+        known = self.site_views.get((lang, current_section))
+        if known is None:
+            known = self.site_views[(lang, current_section)] = self._site_view(lang, current_section)
+        return known
+
+    def _site_view(self, lang: str, current_section: str) -> dict[str, Any]:
         s = self.settings
         year = self.last_year()
         years = str(s.copyright_since) if year <= s.copyright_since else f"{s.copyright_since}–{year}"

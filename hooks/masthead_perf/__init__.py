@@ -5,6 +5,8 @@
 - ``pages.py``: how a page is rendered — ``MastheadPage`` (Markdown) and ``CachingTemplate``
   (Jinja).
 - ``keys.py``: what a cached page render depends on (plain views of MkDocs' objects).
+- ``shared.py``: parts the same on many pages (masthead, footer, rail), rendered once per build
+  (the ``mh_shared`` Jinja global).
 - ``serve.py``: what `mkdocs serve` keeps between rebuilds (pages left alone, files swept,
   the search index refreshed in the background).
 - ``clock.py``: what the phase clock of ``make bench`` measures (``MASTHEAD_TIMINGS``).
@@ -29,10 +31,11 @@ from .serve import (
     wait_for_index,
     written,
 )
+from .shared import SharedParts
 from .speed import Speed, wanted
 
 __all__ = [
-    "PhaseClock", "Speed", "WarningCount", "article_html", "index_later", "keeps_feed",
+    "PhaseClock", "SharedParts", "Speed", "WarningCount", "article_html", "index_later", "keeps_feed",
     "kept_documents", "kept_sitemap", "kept_stories", "leave_serve", "note_command",
     "note_sitemap", "wait_for_index", "wanted", "written",
 ]

@@ -98,6 +98,7 @@ class Speed(ServeKeeping, BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.files: Files | None = None
         self.uncacheable = 0
         self.memo: Memo = {}
+        self.once: dict[int, tuple[object, str]] = {}  # id -> (value kept alive, its digest)
         self.settings_key: tuple[object, str] = (None, "")
         self.output: KeptOutput | None = None
         self.pooled = 0
@@ -356,6 +357,8 @@ class Speed(ServeKeeping, BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 value = self._nav_key(value)
             elif name == "pages":
                 value = self._pages_key(value)
+            elif name == "masthead":  # one dict per language and section (Newsroom.site_view)
+                value = self._digest_once(value)
             view[name] = value
         found: set[str] = set()
         try:
@@ -365,6 +368,13 @@ class Speed(ServeKeeping, BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             return None
         self.deps[page.file.src_uri] = frozenset(found)
         return key
+
+    def _digest_once(self, value: Any) -> str:
+        """The digest of a value that thousands of pages share as one object (never changed)."""
+        known = self.once.get(id(value))
+        if known is None or known[0] is not value:
+            known = self.once[id(value)] = (value, quick_digest(value))
+        return known[1]
 
     def _nav_key(self, nav: Any) -> str:
         if self.nav_key is None:
