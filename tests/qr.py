@@ -6,6 +6,7 @@ its modules back lets a test decode exactly what a page embeds, not a second ren
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -59,3 +60,8 @@ def decode_svg_file(path: Path) -> list[str]:
     document = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
     assert document.svg is not None
     return decode_svg(document.svg)
+
+
+def decode_png(data: bytes) -> list[str]:
+    """Decode a picture (e.g. a browser's screenshot of the QR code as drawn)."""
+    return decode(Image.open(io.BytesIO(data)))
