@@ -1,6 +1,6 @@
 """Reading QR codes back: the modules of Masthead's inline SVG, rasterised and decoded by zxing-cpp.
 
-The SVG is segno's (one stroked path of horizontal runs: ``M x y``, ``m dx dy``, ``h n``); reading
+The SVG is Masthead's (one stroked path of horizontal runs: ``M x y``, ``m dx dy``, ``h n``); reading
 its modules back lets a test decode exactly what a page embeds, not a second rendering of it.
 """
 
@@ -20,7 +20,7 @@ _COMMAND = re.compile(r"([Mmh])\s*(-?[\d.]+)(?:\s+(-?[\d.]+))?")
 
 
 def svg_modules(svg: Tag) -> Matrix:
-    """The dark/light modules (quiet zone included) drawn by a segno SVG at scale 1."""
+    """The dark/light modules (quiet zone included) drawn by a QR SVG of ``masthead.social``."""
     box = svg.get("viewBox") or svg["viewbox"]  # html.parser lowercases attribute names
     _, _, width, height = (int(float(v)) for v in str(box).split())
     rows = [[False] * width for _ in range(height)]
@@ -51,16 +51,17 @@ def decode(image: Image.Image) -> list[str]:
     return [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
 
 
-def decode_svg(svg: Tag) -> list[str]:
-    return decode(image_of(svg_modules(svg)))
+def decode_svg(svg: Tag, scale: int = 8) -> list[str]:
+    return decode(image_of(svg_modules(svg), scale))
 
 
 def decode_svg_file(path: Path) -> list[str]:
-    """Decode a QR code drawn by segno as an SVG file (the follow block's ``<img>``)."""
+    """Decode a QR code drawn as an SVG file (the follow block's ``<img>``)."""
     document = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
     assert document.svg is not None
     return decode_svg(document.svg)
 
 
 def decode_png(data: bytes) -> list[str]:
+    """Decode a picture (e.g. a browser's screenshot of the QR code as drawn)."""
     return decode(Image.open(io.BytesIO(data)))

@@ -7,12 +7,12 @@ QR code a build writes is read back from the page's own SVG and decoded with zxi
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
@@ -26,6 +26,7 @@ from masthead.social import (
     WeChat,
     canonical_url,
     counter_url,
+    follow_qr_file,
     load_social,
     load_with_social,
     promo_line,
@@ -35,7 +36,7 @@ from masthead.social import (
     weibo_share_url,
 )
 from tests.conftest import Site, article, settings
-from tests.qr import decode_png, decode_svg, decode_svg_file, svg_modules
+from tests.qr import decode_svg, decode_svg_file, svg_modules
 
 MakeSite = Callable[..., Site]
 
@@ -63,8 +64,11 @@ def social_faults(raw: dict[str, Any], **kw: Any) -> str:
     return "\n".join(f.format() for f in info.value.faults)
 
 
-def modules(qr: Any) -> tuple[tuple[bool, ...], ...]:
-    return tuple(tuple(bool(v) for v in row) for row in qr.matrix_iter(border=4))
+def modules(rows: tuple[bytes, ...]) -> tuple[tuple[bool, ...], ...]:
+    """``qr_code``'s rows as dark/light modules inside a quiet zone of 4 (what the SVG draws)."""
+    light = (False,) * (len(rows) + 8)
+    return (light,) * 4 + tuple((False,) * 4 + tuple(v == 0 for v in row) + (False,) * 4
+                                for row in rows) + (light,) * 4
 
 
 # -- settings ----------------------------------------------------------------------------------
@@ -187,15 +191,44 @@ def test_counter_url_fills_path_and_url_as_single_components() -> None:
 # -- QR codes ----------------------------------------------------------------------------------
 
 
-def test_qr_svg_is_the_same_qr_as_the_png_and_both_decode_to_the_url() -> None:
-    url = "https://user.github.io/repo/news/%E6%96%B0%E8%83%BD%E6%BA%90%E8%BD%A6/"
-    qr = qr_code(url)
-    png = io.BytesIO()
-    qr.save(png, kind="png", scale=6)
-    assert decode_png(png.getvalue()) == [url]
+QR_URLS = [
+    "https://auto.example.com/new-vehicles/vellmark-etour-electric-estate/",
+    "https://user.github.io/repo/news/%E6%96%B0%E8%83%BD%E6%BA%90%E8%BD%A6/",  # 新能源车, encoded
+    "https://newsroom.example.org/a-long-project-path/industry/suppliers/2026/12/"
+    + "battery-cell-makers-agree-on-a-common-module-format-for-commercial-vans-and-light-trucks/"
+    + "?utm_source=wechat&utm_medium=share#comments",
+]
+
+
+@pytest.mark.parametrize("url", QR_URLS)
+def test_qr_svg_draws_the_modules_of_qr_code_and_decodes_to_the_url(url: str) -> None:
+    rows = qr_code(url)
+    assert len(rows) in range(21, 178, 4) and all(len(row) == len(rows) for row in rows)
+    assert set(b"".join(rows)) == {0, 255}
     svg = BeautifulSoup(qr_svg(url, "label"), "html.parser").svg
-    assert svg_modules(svg) == modules(qr)
+    assert svg["viewbox"] == f"0 0 {len(rows) + 8} {len(rows) + 8}"
+    assert svg_modules(svg) == modules(rows)
     assert decode_svg(svg) == [url]
+    assert decode_svg(svg, scale=3) == [url]  # small on screen, as a phone may see it
+
+
+def test_qr_svg_is_well_formed_xml_with_its_accessible_name() -> None:
+    label = 'QR code of <this> story’s "link" & more'
+    svg = ElementTree.fromstring(qr_svg(QR_URLS[0], label))  # raises if not well formed
+    assert svg.get("aria-label") == label and svg.get("role") == "img"
+    assert svg.get("class") == "mh-qr" and svg.get("width") is None and svg.get("height") is None
+    [title, background, modules_path] = list(svg)
+    assert title.tag == "title" and title.text == label
+    assert background.get("fill") == "#fff" and modules_path.get("stroke") == "#000"
+
+
+def test_a_non_ascii_url_is_encoded_as_its_ascii_form() -> None:
+    """Raw UTF-8 in a QR code leaves the phone to guess its charset; percent-encoded, it is the same URL."""
+    assert qr_code("https://user.github.io/repo/news/新能源车/") == qr_code(QR_URLS[1])
+    path, text = follow_qr_file("https://example.com/关注/")
+    document = BeautifulSoup(text, "html.parser").svg
+    assert decode_svg(document) == ["https://example.com/%E5%85%B3%E6%B3%A8/"]
+    assert path.startswith("assets/masthead/wechat-qr-") and path.endswith(".svg")
 
 
 def test_qr_svg_is_deterministic_and_labelled_for_screen_readers() -> None:

@@ -40,7 +40,7 @@ ENV_DIR = "MASTHEAD_CACHE_DIR"  # where to keep it instead of .cache/masthead/
 ENV_OFF = "MASTHEAD_CACHE"  # "off": no cache at all
 # Libraries whose behaviour is part of every cached result.
 LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2",
-             "python-frontmatter", "pyyaml", "segno", "pypinyin",
+             "python-frontmatter", "pyyaml", "zxing-cpp", "pypinyin",
              "rjieba", "numpy")  # related stories: Chinese words, and the sums that rank them
 
 
