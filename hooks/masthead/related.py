@@ -655,9 +655,11 @@ class RelatedIndex:
         self._stamp[cells] = steps  # one of the writes to each cell wins: it numbers the cell
         winner = self._stamp[cells]
         products = self.post_weights[positions] * weights[entry]
+        del positions, entry  # (the peak of memory is here: a few arrays as long as the products)
         # Summed in product order, as np.add.at would: the same floats to the last bit.
         sums = np.bincount(winner, weights=products, minlength=len(cells)).astype(np.float64, copy=False)
         first = winner == steps
+        del steps, winner, products
         touched, text = cells[first], sums[first]
         self._last = cells, sums
         short, floor = _shortlist(queries[first], text, len(chunk), self.limits.shortlist)
