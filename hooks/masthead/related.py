@@ -358,7 +358,7 @@ class RelatedIndex:
         # The lowest shortlist bin of each story's last ranking (``_shortlist``): a story whose
         # text with it stays below cannot enter its list (`mkdocs serve`, ``replace``).
         self.floor = np.zeros(n, dtype=np.int64)
-        self._stamp = np.zeros(self.batch * n, dtype=np.int64)  # (``_text_sums``)
+        self._stamp = np.zeros(self.batch * n, dtype=np.int32)  # (``_text_sums``; half the cache)
         self._last: tuple[Ints, Floats] = (np.zeros(0, dtype=np.int64), np.zeros(0))
         self.graph_ptr: Ints | None = None  # the shortlist graph (``_graph``), on first need
         self._index_terms()
@@ -646,19 +646,22 @@ class RelatedIndex:
         n = len(self.articles)
         terms, weights, owners = self._query_vectors(chunk)
         cut = np.minimum(self.limits.least_product / weights, 1.0)
-        starts = self.post_start[terms]
-        ends = np.maximum(np.searchsorted(self.post_key, terms * 2.0 + (1.0 - cut), side="right"), starts)
-        positions, entry = _gather(starts, ends)  # posting positions, and the query term of each
+        # Each query term's postings (``postings`` at most), then those whose product with it is
+        # not negligible: a prefix of each (``post_key`` orders a term's strongest first). A
+        # comparison per posting is cheaper than a binary search of every term's postings.
+        positions, entry = _gather(self.post_start[terms], self.post_start[terms + 1])
+        counts = self.post_key[positions] <= (terms * 2.0 + (1.0 - cut))[entry]
+        positions, entry = positions[counts], entry[counts]  # and the query term of each
         queries = owners[entry]
         cells = queries * n + self.post_docs[positions]
-        steps = np.arange(len(cells), dtype=np.int64)
+        steps = np.arange(len(cells), dtype=np.int32)  # (fewer than 2**31 products a batch)
         self._stamp[cells] = steps  # one of the writes to each cell wins: it numbers the cell
         winner = self._stamp[cells]
         products = self.post_weights[positions] * weights[entry]
         del positions, entry  # (the peak of memory is here: a few arrays as long as the products)
         # Summed in product order, as np.add.at would: the same floats to the last bit.
         sums = np.bincount(winner, weights=products, minlength=len(cells)).astype(np.float64, copy=False)
-        first = winner == steps
+        first = np.flatnonzero(winner == steps)
         del steps, winner, products
         touched, text = cells[first], sums[first]
         self._last = cells, sums
