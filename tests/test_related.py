@@ -306,7 +306,6 @@ def test_feedback_reads_the_nearest_stories_weighted_by_their_text() -> None:
     assert "news/q.md" not in names and len(names) == 4  # never itself; at most ``neighbours``
     assert set(names[:3]) == {"news/n0.md", "news/n1.md", "news/n2.md"} and names[3] == "news/x.md"
     assert share.sum() == pytest.approx(1.0) and list(share) == sorted(share, reverse=True)
-    index._sums[touched] = 0.0
 
 
 def test_stories_with_tags_are_ranked_without_feedback() -> None:

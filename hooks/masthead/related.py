@@ -355,11 +355,11 @@ class RelatedIndex:
         self.by_time = sorted(range(n), key=lambda i: (self.day_list[i], self.articles[i].src_uri))
         self.time_keys = [self.day_list[i] for i in self.by_time]
         self.batch = max(1, min(256, limits.batch_cells // max(1, n)))
-        self._sums = np.zeros(self.batch * n, dtype=np.float64)
         # The lowest shortlist bin of each story's last ranking (``_shortlist``): a story whose
         # text with it stays below cannot enter its list (`mkdocs serve`, ``replace``).
         self.floor = np.zeros(n, dtype=np.int64)
-        self._stamp = np.zeros(self.batch * n, dtype=np.int64)
+        self._stamp = np.zeros(self.batch * n, dtype=np.int32)  # (``_text_sums``; half the cache)
+        self._last: tuple[Ints, Floats] = (np.zeros(0, dtype=np.int64), np.zeros(0))
         self.graph_ptr: Ints | None = None  # the shortlist graph (``_graph``), on first need
         self._index_terms()
         self._index_tags()
@@ -370,10 +370,10 @@ class RelatedIndex:
         """Word ids of the title, summary and body (stop words out), in reading order; a word
         first seen here gets the next id."""
         title, summary, body = related_inputs(article, self.tokenizer, self.limits)
-        ends = np.cumsum([len(title), len(summary), len(body)])
+        a, b = len(title), len(title) + len(summary)
         ids = np.fromiter(map(self.token_ids.__getitem__, chain(title, summary, body)), dtype=np.int64,
-                          count=int(ends[-1]))
-        return [part[part >= 0] for part in np.split(ids, ends[:2])]
+                          count=b + len(body))
+        return [part[part >= 0] for part in (ids[:a], ids[a:b], ids[b:])]  # (slices: no np.split)
 
     def _keys(self, fields: Sequence[Ints], words: int) -> Ints:
         """The key of each word and each pair of adjacent words of ``fields`` (title, summary,
@@ -636,25 +636,50 @@ class RelatedIndex:
     # -- queries ---------------------------------------------------------------------------------
 
     def _text_sums(self, chunk: Sequence[Article]) -> tuple[Ints, Floats, npt.NDArray[np.bool_]]:
-        """The first stage: each query's text products summed into ``_sums`` (cells query × n +
-        story; the caller resets them), the cells touched, their text and which are on the
-        query's shortlist (about ``shortlist`` best). Sets ``floor`` of the queries in the index."""
+        """The first stage: each query's text products summed by cell (query × n + story): the
+        cells touched, their text and which are on the query's shortlist (about ``shortlist``
+        best). Sets ``floor`` of the queries in the index, and what ``_text_of`` reads.
+
+        A stamp array (cells of a batch) numbers each cell by one of the products written to
+        it; the products are then summed by that number (a ``bincount`` as long as the products,
+        not the batch's cells): no sort, and no array of sums to scan or reset."""
         n = len(self.articles)
         terms, weights, owners = self._query_vectors(chunk)
         cut = np.minimum(self.limits.least_product / weights, 1.0)
-        starts = self.post_start[terms]
-        ends = np.maximum(np.searchsorted(self.post_key, terms * 2.0 + (1.0 - cut), side="right"), starts)
-        positions, entry = _gather(starts, ends)  # posting positions, and the query term of each
-        cells = owners[entry] * n + self.post_docs[positions]
-        np.add.at(self._sums, cells, self.post_weights[positions] * weights[entry])
-        steps = np.arange(len(cells), dtype=np.int64)
-        self._stamp[cells] = steps  # one of the writes to each cell wins: that one is kept
-        touched = cells[self._stamp[cells] == steps]
-        text = self._sums[touched]
-        short, floor = _shortlist(touched // n, text, len(chunk), self.limits.shortlist)
+        # Each query term's postings (``postings`` at most), then those whose product with it is
+        # not negligible: a prefix of each (``post_key`` orders a term's strongest first). A
+        # comparison per posting is cheaper than a binary search of every term's postings.
+        positions, entry = _gather(self.post_start[terms], self.post_start[terms + 1])
+        counts = self.post_key[positions] <= (terms * 2.0 + (1.0 - cut))[entry]
+        positions, entry = positions[counts], entry[counts]  # and the query term of each
+        queries = owners[entry]
+        cells = queries * n + self.post_docs[positions]
+        steps = np.arange(len(cells), dtype=np.int32)  # (fewer than 2**31 products a batch)
+        self._stamp[cells] = steps  # one of the writes to each cell wins: it numbers the cell
+        winner = self._stamp[cells]
+        products = self.post_weights[positions] * weights[entry]
+        del positions, entry  # (the peak of memory is here: a few arrays as long as the products)
+        # Summed in product order, as np.add.at would: the same floats to the last bit.
+        sums = np.bincount(winner, weights=products, minlength=len(cells)).astype(np.float64, copy=False)
+        first = np.flatnonzero(winner == steps)
+        del steps, winner, products
+        touched, text = cells[first], sums[first]
+        self._last = cells, sums
+        short, floor = _shortlist(queries[first], text, len(chunk), self.limits.shortlist)
         own = _ints(self.position.get(a.src_uri, -1) for a in chunk)
         self.floor[own[own >= 0]] = floor[own >= 0]
         return touched, text, short
+
+    def _text_of(self, found: Ints) -> Floats:
+        """The text of each of ``found`` cells as the last ``_text_sums`` summed it (0 for a
+        cell it did not touch: its stamp is an older batch's, whose number names another cell)."""
+        cells, sums = self._last
+        if not len(cells):
+            return np.zeros(len(found), dtype=np.float64)
+        step = self._stamp[found]
+        step = np.where(step < len(cells), step, 0)
+        result: Floats = np.where(cells[step] == found, sums[step], 0.0)
+        return result
 
     def _neighbours(self, chunk: Sequence[Article], cells: Ints, text: Floats) -> tuple[Ints, Ints, Floats]:
         """(query number, story, share) of the ``neighbours`` nearest stories by text among
@@ -691,7 +716,6 @@ class RelatedIndex:
         for start in range(0, len(stories), self.batch):
             mine = stories[start:start + self.batch]
             touched, text, short = self._text_sums([self.articles[i] for i in mine.tolist()])
-            self._sums[touched] = 0.0
             cells, text = touched[short], text[short]
             asking, found = mine[cells // n], cells % n
             other = found != asking
@@ -766,9 +790,9 @@ class RelatedIndex:
         """(query number, story, score) of the best ``keep`` candidates of each query, best
         first (all candidates when ``keep`` is 0); never a story in its query's ``skips``.
 
-        Text products are summed into cells (query × n + story) of an array kept between
-        batches and reset after each (a dense array scanned per batch would make the work grow
-        with the square of the archive); a stamp picks each cell once: no sort of the products.
+        Text products are summed by cell (query × n + story) through a stamp array kept between
+        batches (``_text_sums``; a dense array scanned per batch would make the work grow with
+        the square of the archive): no sort of the products.
         Candidates are about the ``shortlist`` best stories of each query by text, and the
         stories nearest in time of each of the query's tags. A story without tags is ranked in
         a second stage, from the shortlists of its nearest stories (``_feedback``); one of the
@@ -781,7 +805,7 @@ class RelatedIndex:
         untagged = _ints(len(t) for t in tags) == 0
         feedback = bool(self.weights.feedback) and bool(untagged.any())
         if feedback:
-            self._graph()  # before this batch's sums: it sums every story's in the same cells
+            self._graph()  # before this batch's sums: it sums every story's with the same stamps
         # Stories of the index without tags read their shortlist from the graph; others sum it.
         from_graph = untagged & (own >= 0) & feedback
         summing = np.flatnonzero(~from_graph)
@@ -790,11 +814,11 @@ class RelatedIndex:
         if len(summing):
             asked = summing.tolist()
             touched, sums, short = self._text_sums([chunk[q] for q in asked])
+            listed, rows_text = touched[short], sums[short]  # numbered in ``asked``
             windows = self._tag_windows([tags[q] for q in asked], [day_list[q] for q in asked])
-            found = np.unique(np.concatenate((touched[short], windows)))  # numbered in ``asked``
-            cells, text = summing[found // n] * n + found % n, self._sums[found]
-            rows, rows_text = summing[touched[short] // n] * n + touched[short] % n, sums[short]
-            self._sums[touched] = 0.0
+            found = np.unique(np.concatenate((listed, windows)))
+            cells, text = summing[found // n] * n + found % n, self._text_of(found)
+            rows = summing[listed // n] * n + listed % n
         if from_graph.any():
             assert self.graph_ptr is not None
             numbers = np.flatnonzero(from_graph)
