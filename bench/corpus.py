@@ -285,6 +285,21 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def write_masthead_config(out: Path, config: dict[str, Any] | None = None) -> None:
+    """Write the Masthead site's ``mkdocs.yml`` below ``out``: this checkout's settings, with
+    absolute paths to this checkout's hooks and templates. A reused corpus gets it written
+    again, so it never builds with the engine of the checkout that first made it."""
+    config = config or repo_config()
+    masthead_cfg = dict(config)
+    masthead_cfg.update(
+        docs_dir="docs", site_dir="site", site_url="https://example.org/news/",
+        hooks=[str(ROOT / h) for h in config.get("hooks", [])],
+    )
+    masthead_cfg["theme"] = {**config["theme"], "custom_dir": str(ROOT / config["theme"]["custom_dir"])}
+    masthead_cfg.pop("nav", None)
+    _write(out / "masthead" / "mkdocs.yml", yaml.safe_dump(masthead_cfg, allow_unicode=True, sort_keys=False))
+
+
 def write_corpus(n: int, out: Path, seed: int = SEED) -> dict[str, Any]:
     """Write the three sites below ``out`` (replacing it); return a summary."""
     if out.exists():
@@ -299,14 +314,7 @@ def write_corpus(n: int, out: Path, seed: int = SEED) -> dict[str, Any]:
     shutil.copytree(SAMPLE / "docs" / "assets", docs / "assets")
     for story in made:
         _write(docs / story.section / f"{story.name}.md", masthead_text(story))
-    masthead_cfg = dict(config)
-    masthead_cfg.update(
-        docs_dir="docs", site_dir="site", site_url="https://example.org/news/",
-        hooks=[str(ROOT / h) for h in config.get("hooks", [])],
-    )
-    masthead_cfg["theme"] = {**config["theme"], "custom_dir": str(ROOT / config["theme"]["custom_dir"])}
-    masthead_cfg.pop("nav", None)
-    _write(site / "mkdocs.yml", yaml.safe_dump(masthead_cfg, allow_unicode=True, sort_keys=False))
+    write_masthead_config(out, config)
 
     base_theme = {"name": "material", "language": "en", "font": False}
     extensions = config.get("markdown_extensions", [])

@@ -497,8 +497,9 @@ def main() -> int:
     started = time.perf_counter()
     if not (args.reuse and (out / "corpus.json").exists() and (out / "hugo").is_dir()):
         corpus.write_corpus(n, out, args.seed)
-    else:  # a reused corpus takes bench/hugo's configuration and layouts as they are now
+    else:  # a reused corpus takes this checkout's engine, settings and bench/hugo as they are now
         shutil.copytree(HERE / "hugo", out / "hugo", dirs_exist_ok=True)
+        corpus.write_masthead_config(out)
     corpus_seconds = time.perf_counter() - started
     paths = json.loads((out / "corpus.json").read_text(encoding="utf-8"))["articles_paths"]
     for path in out.rglob("*.md"):  # into the OS's file cache: the first build is not the only one
