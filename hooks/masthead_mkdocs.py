@@ -31,6 +31,7 @@ from masthead.icons import sprite as icon_sprite
 from masthead.images import load_image_settings
 from masthead.media import Media
 from masthead.newsroom import Newsroom
+from masthead.related_process import RelatedFailed
 from masthead.sanitize import sanitize_html
 from masthead.search import SearchError, SearchSource, build_index, load_search_settings
 from masthead.sitemaps import keep_published_copy
@@ -230,6 +231,10 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files, **_: Any) -> En
     """Filters for the templates; every broken image of the build reported at once; the image
     variants and share cards join the files MkDocs copies into the site."""
     room = _room()
+    try:  # related stories from their own process (related_process.py), if it is still at work
+        room.related_lists()
+    except RelatedFailed as exc:
+        raise PluginError(str(exc)) from None
     media = _pictures()
     for src_uri, html in masthead_perf.kept_stories().items():  # serve: their pictures stay published
         if "<img" in html and (kept := room.article(src_uri)) is not None:
@@ -335,6 +340,8 @@ def on_build_error(**_: Any) -> None:
     _late_cards.clear()
     if _media is not None:
         _media.cancel()
+    if _newsroom is not None and _newsroom.related_later is not None:
+        _newsroom.related_later.cancel()
     if _site_dir is not None:
         output.discard(_site_dir)
 

@@ -286,15 +286,31 @@ def remember(kind: str, inputs: Any, make: Callable[[], Any]) -> Any:
     """``make()``, kept in the build's render cache under the digest of ``inputs`` (and of the
     code): for a result worked out from objects too large to digest whole, when ``inputs`` is
     everything ``make`` reads of them. Outside a build with a cache, simply ``make()``."""
-    if _active is None:
+    found = remembered(kind, inputs)
+    if found is None:
         return make()
-    cache, code = _active
-    key = memo_key(kind, code, (inputs,))
-    value = cache.get(kind, key)
+    key, value = found
     if value is None:
         value = make()
-        cache.put(kind, key, value)
+        keep(kind, key, value)
     return value
+
+
+def remembered(kind: str, inputs: Any) -> tuple[str, Any | None] | None:
+    """``remember`` in two steps, for a result worked out elsewhere (another process): the key
+    of ``inputs`` and what the cache holds under it (None: a miss; store the result with
+    ``keep``). None outside a build with a cache."""
+    if _active is None:
+        return None
+    cache, code = _active
+    key = memo_key(kind, code, (inputs,))
+    return key, cache.get(kind, key)
+
+
+def keep(kind: str, key: str, value: Any) -> None:
+    """Store ``value`` under a key ``remembered`` gave (nothing outside a build with a cache)."""
+    if _active is not None:
+        _active[0].put(kind, key, value)
 
 
 def memo_key(kind: str, code: str, args: tuple[Any, ...]) -> str:

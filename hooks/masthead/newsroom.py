@@ -24,6 +24,7 @@ from .errors import Fault, MastheadError
 from .filings import filings_view
 from .listing import ListingPage, paginate
 from .related import RelatedSettings, check_pins, load_related_settings, related_stories
+from .related_process import APART_FROM, RelatedLater
 from .settings import Section, Settings
 from .social import Social, social_view
 from .tag_index import Tag, TagIndex, build_tag_index
@@ -62,6 +63,10 @@ class Newsroom:
     related: dict[str, tuple[Article, ...]] = field(default_factory=dict)
     parse: Callable[..., tuple[Article | None, list[Fault]]] = parse_article  # or a cached one
     relate: Callable[..., dict[str, tuple[Article, ...]]] = related_stories  # or a memo (serve)
+    # A cold `mkdocs build` with a core to spare (masthead_perf.Speed): from APART_FROM stories,
+    # the lists are worked out in a process of their own while the build goes on (related_lists).
+    related_apart: bool = False
+    related_later: RelatedLater | None = None
     # Bilingual editions (editions.py): none configured = one view of the whole site, as before.
     editions: tuple[ed.Edition, ...] = ()
     views: dict[str, ed.EditionView] = field(default_factory=dict)
@@ -149,12 +154,23 @@ class Newsroom:
             self.generated = self._generate(catalog)
             self._link_versions(catalog)
         with timing.phase("related"):  # within each edition (the whole site without editions)
-            self.related = {}
-            for view in self.views.values():
-                own = view.catalog
-                self.related.update(self.relate(own.articles, list(own.withheld),
-                                                    self.related_settings, catalog.by_src))
+            self.related, self.related_later = {}, None
+            groups = [(v.catalog.articles, list(v.catalog.withheld)) for v in self.views.values()]
+            if self.related_apart and sum(len(a) + len(o) for a, o in groups) >= APART_FROM:
+                self.related_later = RelatedLater(groups, self.related_settings, catalog.by_src)
+            else:
+                for published, others in groups:
+                    self.related.update(self.relate(published, others, self.related_settings, catalog.by_src))
         return catalog
+
+    def related_lists(self) -> dict[str, tuple[Article, ...]]:
+        """``src_uri`` → related stories; waits for the process ranking them, if one is at work
+        (raises related_process.RelatedFailed if it failed)."""
+        if self.related_later is not None:
+            with timing.phase("related"):
+                self.related = self.related_later.get()
+            self.related_later = None
+        return self.related
 
     def _charted(self, docs_dir: Path) -> Callable[..., tuple[Article | None, list[Fault]]]:
         """``self.parse`` that also reads and checks the story's chart blocks (charts.py); not
@@ -312,7 +328,7 @@ class Newsroom:
             ctx["scheduled"] = catalog.is_withheld(src_uri) and not article.draft and not ctx["expired"]
             with timing.phase("tags"):
                 ctx["article_tags"] = view.tags.of(article) if view.tags else []
-            ctx["related"] = self.related.get(src_uri, ())
+            ctx["related"] = self.related_lists().get(src_uri, ())
         elif page is not None and page.kind == "section":
             ctx["listing"] = page.listing
             ctx["section"] = page.section

@@ -24,6 +24,7 @@ Nothing here knows MkDocs; ``Newsroom.load`` calls :func:`related_stories` once 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import math
 import re
 from collections import Counter
@@ -1040,16 +1041,41 @@ def related_stories(published: Sequence[Article], others: Sequence[Article], set
     """
     if options:
         return RelatedLists(published, others, settings, known, **options).lists
-    inputs = ([_what_related_reads(a) for a in published], [_what_related_reads(a) for a in others],
-              settings, sorted(known))
+    paths = remember(RELATED_KIND, related_cache_inputs(published, others, settings, known),
+                     lambda: related_paths(published, others, settings, known))
+    return lists_of(paths, published)
 
-    def paths() -> dict[str, tuple[str, ...]]:
-        lists = RelatedLists(published, others, settings, known).lists
-        return {src: tuple(a.src_uri for a in found) for src, found in lists.items()}
 
+RELATED_KIND = "related_lists"  # the render cache's name for a build's lists (as paths)
+Paths = dict[str, tuple[str, ...]]  # src_uri -> the src_uris of its related stories
+
+
+def related_paths(published: Sequence[Article], others: Sequence[Article], settings: RelatedSettings,
+                  known: Mapping[str, object]) -> Paths:
+    """The lists of ``related_stories``, as paths: what the render cache keeps, and what a
+    process of their own returns (related_process.py)."""
+    lists = RelatedLists(published, others, settings, known).lists
+    return {src: tuple(a.src_uri for a in found) for src, found in lists.items()}
+
+
+def lists_of(paths: Paths, published: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
+    """``related_paths``' lists with this build's own Article objects."""
     live = {a.src_uri: a for a in published}
-    return {src: tuple(live[p] for p in found)
-            for src, found in remember("related_lists", inputs, paths).items()}
+    return {src: tuple(live[p] for p in found) for src, found in paths.items()}
+
+
+def related_cache_inputs(published: Sequence[Article], others: Sequence[Article], settings: RelatedSettings,
+                         known: Mapping[str, object]) -> tuple[Any, ...]:
+    """Everything the lists are worked out from: their key in the render cache."""
+    return ([_what_related_reads(a) for a in published], [_what_related_reads(a) for a in others],
+            settings, sorted(known))
+
+
+def related_reads(article: Article) -> Article:
+    """The story with its body cut to what the lists read of it (``related_inputs``): less to
+    send to another process, the same lists."""
+    limit = DEFAULT_LIMITS.body_tokens * _CHARS_PER_TOKEN
+    return dataclasses.replace(article, body=article.body[:limit]) if len(article.body) > limit else article
 
 
 def _what_related_reads(article: Article) -> tuple[Any, ...]:
@@ -1069,7 +1095,7 @@ class RelatedLists:
         published: Sequence[Article],
         others: Sequence[Article],
         settings: RelatedSettings,
-        known: Mapping[str, Article],
+        known: Mapping[str, object],
         *,
         tokenizer: Tokenizer | None = None,
         weights: Weights = DEFAULT_WEIGHTS,
@@ -1118,7 +1144,7 @@ class RelatedLists:
                 self.lists[article.src_uri] = tuple([*pinned[article.src_uri], *best][:count])
 
     def update(self, edited: Sequence[Article], others: Sequence[Article],
-               known: Mapping[str, Article]) -> list[str] | None:
+               known: Mapping[str, object]) -> list[str] | None:
         """After ``edited`` stories (published, same paths and shapes) changed only their texts:
         re-rank them, the stories whose candidates involved them (``RelatedIndex.replace``) and
         ``others`` (the drafts); return the paths re-ranked. None (compute again in full) if a

@@ -121,6 +121,8 @@ class Speed(ServeKeeping, BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         newsroom.parse = self.parse
         if SESSION.serving:
             newsroom.relate = self.related
+        else:  # a cold build: related stories in a process of their own, if there is a core for it
+            newsroom.related_apart = workers_wanted() > 1
         activate(self.cache, self.code)  # memoized functions (QR codes) remember across builds
 
     # -- reading -------------------------------------------------------------------------------
