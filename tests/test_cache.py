@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from masthead.cache import RenderCache, activate, cache_dir, memo_key, memoized
-from masthead.fingerprint import Memo, Unfingerprintable, digest, quick_digest
+from masthead.fingerprint import DigestOnce, Memo, Unfingerprintable, digest, quick_digest
 from tests.conftest import ROOT, Site, article, leave_serve_mode, sample_site, settings
 
 MakeSite = Callable[..., Site]
@@ -418,3 +418,17 @@ def test_serve_rebuild_rewrites_only_changed_pages_and_matches_a_clean_build_sea
     clean = site.build("--strict", "--site-dir", str(tmp_path / "clean"))
     assert clean.returncode == 0, clean.stderr
     assert same_tree(tmp_path / "clean", served)
+
+
+def test_digest_once_digests_each_shared_object_once_and_equal_objects_apart() -> None:
+    calls: list[object] = []
+
+    def digest_of(value: object) -> str:
+        calls.append(value)
+        return f"d{len(calls)}"
+
+    once = DigestOnce(digest_of)
+    shared = {"site": "Auto News"}
+    assert once(shared) == once(shared) == "d1"  # the second page reuses the first digest
+    twin = {"site": "Auto News"}
+    assert once(twin) == "d2" and len(calls) == 2  # an equal but other object is digested itself

@@ -93,6 +93,22 @@ class _DigestPickler(pickle.Pickler):
         return (_Digested, (known[1].decode(),))
 
 
+class DigestOnce:
+    """``digest_of(value)`` once per object: for a value that many pages share as one object and
+    nobody changes (``Newsroom.site_view``'s dicts, the follow block). Each object is kept alive
+    with its digest, so its id is never another object's while the digest is kept."""
+
+    def __init__(self, digest_of: Callable[[Any], str]) -> None:
+        self.digest_of = digest_of
+        self.known: dict[int, tuple[object, str]] = {}
+
+    def __call__(self, value: Any) -> str:
+        known = self.known.get(id(value))
+        if known is None or known[0] is not value:
+            known = self.known[id(value)] = (value, self.digest_of(value))
+        return known[1]
+
+
 class _Digested(str):
     """Stands for a frozen dataclass's digest inside a pickle (never unpickled)."""
 

@@ -37,7 +37,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from masthead.fingerprint import Memo, digest
+from masthead.fingerprint import DigestOnce, Memo, digest
 
 UNDEFINED = ("\0undefined",)  # the key of a name the page does not define
 
@@ -57,8 +57,8 @@ class SharedParts:
         self.url_filter = env.filters["url"]  # MkDocs' own
         self.parts: dict[tuple[Any, ...], str] = {}  # (partial, values, links' results) -> HTML
         self.links: dict[tuple[Any, ...], tuple[str, ...]] = {}  # (partial, values) -> addresses
-        self.values: dict[int, tuple[object, str]] = {}  # id -> (value kept alive, its digest)
         self.memo: Memo = {}  # digests of frozen dataclasses (stories) inside values
+        self.digest_once = DigestOnce(lambda value: digest(value, memo=self.memo))
         self.recording: list[str] | None = None  # addresses linked by the part being rendered
         self.rendered = 0
         self.reused = 0
@@ -117,8 +117,4 @@ class SharedParts:
             return (type(value).__name__, value)
         if isinstance(value, jinja2.Undefined):
             return UNDEFINED
-        known = self.values.get(id(value))
-        if known is None or known[0] is not value:
-            known = (value, digest(value, memo=self.memo))
-            self.values[id(value)] = known
-        return known[1]
+        return self.digest_once(value)

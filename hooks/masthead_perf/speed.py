@@ -33,7 +33,7 @@ from masthead import syndication, timing
 from masthead.article import Article, parse_article
 from masthead.cache import RenderCache, activate, cache_dir, code_digest, memo_key
 from masthead.feeds import FILES as FEED_FILES
-from masthead.fingerprint import Memo, Unfingerprintable, digest, loose, quick_digest
+from masthead.fingerprint import DigestOnce, Memo, Unfingerprintable, digest, loose, quick_digest
 from masthead.incremental import RelatedMemo, story_of
 from masthead.mdrender import (
     PAGE_LOGGER,
@@ -98,7 +98,7 @@ class Speed(ServeKeeping, BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.files: Files | None = None
         self.uncacheable = 0
         self.memo: Memo = {}
-        self.once: dict[int, tuple[object, str]] = {}  # id -> (value kept alive, its digest)
+        self.digest_once = DigestOnce(quick_digest)  # the values many pages share as one object
         self.settings_key: tuple[object, str] = (None, "")
         self.output: KeptOutput | None = None
         self.pooled = 0
@@ -360,7 +360,7 @@ class Speed(ServeKeeping, BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             elif name == "pages":
                 value = self._pages_key(value)
             elif name == "masthead":  # one dict per language and section (Newsroom.site_view)
-                value = self._digest_once(value)
+                value = self.digest_once(value)
             view[name] = value
         found: set[str] = set()
         try:
@@ -370,13 +370,6 @@ class Speed(ServeKeeping, BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             return None
         self.deps[page.file.src_uri] = frozenset(found)
         return key
-
-    def _digest_once(self, value: Any) -> str:
-        """The digest of a value that thousands of pages share as one object (never changed)."""
-        known = self.once.get(id(value))
-        if known is None or known[0] is not value:
-            known = self.once[id(value)] = (value, quick_digest(value))
-        return known[1]
 
     def _nav_key(self, nav: Any) -> str:
         if self.nav_key is None:
