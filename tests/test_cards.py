@@ -287,6 +287,21 @@ def test_overlapping_glyphs_blend_as_freetype_blends_them_in_a_line() -> None:
     assert not np.array_equal(np.maximum(apart, alone), rows)
 
 
+def test_runs_whose_ink_meets_blend_as_one_line_and_report_their_rows() -> None:
+    lut = np.arange(256, dtype=np.uint8)  # coverage as it is
+    line = np.zeros((200, 301), np.uint8)
+    assert len(_paint(line, lut, [(40, "ǐ郵", 50, 100)])) == 1
+    two = np.zeros_like(line)  # the same glyphs as two runs of one line: the same pixels
+    pen = 50 + int(font(40).getlength("ǐ"))
+    assert len(_paint(two, lut, [(40, "ǐ", 50, 100), (40, "郵", pen, 100)])) == 1
+    assert np.array_equal(two, line)
+    lines = np.zeros_like(line)  # two lines apart: one band of rows each, nothing between them
+    bands = _paint(lines, lut, [(28, "Plant", 10, 40), (28, "opens", 10, 120)])
+    assert len(bands) == 2 and bands[0][1] < bands[1][0]
+    assert not lines[bands[0][1]:bands[1][0]].any()
+    assert all(lines[top:bottom].any() for top, bottom in bands)
+
+
 def test_text_is_measured_as_pillow_measures_it() -> None:
     samples = [ZH.title, CARDS["en"].title, "AV To Ty Wa LT P. r, f\" ǘ…", "２０２６年，（新）“车”！"]
     for size in (*HEADLINE_SIZES, 28):
