@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 import PIL
 from PIL import Image, ImageDraw, ImageFont
+from zlib_ng import zlib_ng
 
 from .images import CARD_SIZE, OUTPUT_DIR, Variant
 
@@ -492,9 +493,12 @@ def _palette(logo_area: Image.Image | None) -> Image.Image:
     return holder
 
 
-# zlib level for a card's own rows (its text): on a card, 4 writes ~5 % more bytes than 6 in
-# ~60 % of the time (bench/cards_bench.py --zlib N measures others).
-ZLIB_LEVEL, ZLIB_STRATEGY = 4, zlib.Z_DEFAULT_STRATEGY
+# The deflate of a card's own rows (its text). zlib-ng (the zlib format, SIMD inside) at level 3
+# writes what the stdlib's zlib wrote at level 4 (the same KB per card) in half the CPU; the
+# rest of a card's CPU is mostly painting. bench/cards_bench.py --zlib N|rle measures others.
+ZLIB_LEVEL, ZLIB_STRATEGY = 3, zlib_ng.Z_DEFAULT_STRATEGY
+# What writes a card's bytes: cached cards are kept apart by it (its own folder of the cache).
+PNG_WRITER = f"zlib-ng-{zlib_ng.ZLIBNG_VERSION}-level-{ZLIB_LEVEL}"
 ZLIB_HEADER = b"\x78\x9c"  # deflate with a 32 KB window, no preset dictionary
 LAST_BLOCK = b"\x03\x00"  # an empty final deflate block (fixed codes: just end-of-block)
 ADLER_MOD = 65521
@@ -522,11 +526,11 @@ def _deflate(base: _Base, rows: npt.NDArray[np.uint8], painted: Sequence[tuple[i
             adler = ((high + size * low) % ADLER_MOD) << 16 | low
             continue
         block = rows[start:end].data  # whole rows: contiguous
-        adler = zlib.adler32(block, adler)
+        adler = zlib_ng.adler32(block, adler)
         if all(end <= top or bottom <= start for top, bottom in painted):
             key = (start, end)  # the base's own ink: the same on every card of the site
             if key not in base.packed:
-                base.packed[key] = _raw_deflate(block, 9, zlib.Z_DEFAULT_STRATEGY)
+                base.packed[key] = _raw_deflate(block, 9, zlib_ng.Z_DEFAULT_STRATEGY)
             parts.append(base.packed[key])
         else:
             parts.append(_raw_deflate(block, ZLIB_LEVEL, ZLIB_STRATEGY))
@@ -535,21 +539,21 @@ def _deflate(base: _Base, rows: npt.NDArray[np.uint8], painted: Sequence[tuple[i
 
 
 def _raw_deflate(data: memoryview | bytes, level: int, strategy: int) -> bytes:
-    deflate = zlib.compressobj(level, zlib.DEFLATED, -15, 8, strategy)
-    return deflate.compress(data) + deflate.flush(zlib.Z_SYNC_FLUSH)
+    deflate = zlib_ng.compressobj(level, zlib_ng.DEFLATED, -15, 8, strategy)
+    return deflate.compress(data) + deflate.flush(zlib_ng.Z_SYNC_FLUSH)
 
 
 @lru_cache(maxsize=1024)
 def _blank_rows(size: int) -> bytes:
     """``size`` zero bytes (rows of paper, their filter bytes included), deflated."""
-    return _raw_deflate(bytes(size), 9, zlib.Z_DEFAULT_STRATEGY)
+    return _raw_deflate(bytes(size), 9, zlib_ng.Z_DEFAULT_STRATEGY)
 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib_ng.crc32(kind + data))
 
 
 def _fit(text: str, face: ImageFont.FreeTypeFont, width: float) -> str:
@@ -564,10 +568,11 @@ def _fit(text: str, face: ImageFont.FreeTypeFont, width: float) -> str:
 
 
 class CardMaker:
-    """Draws each card once: cached by its text, the logo's bytes, the font and Pillow's version."""
+    """Draws each card once: cached by its text, the logo's bytes, the font, Pillow's version
+    and what writes its bytes (``PNG_WRITER``)."""
 
     def __init__(self, cache_root: Path, logo: bytes | None = None) -> None:
-        self.root = cache_root
+        self.root = cache_root / PNG_WRITER
         self.logo_bytes = logo
         self._logo: Image.Image | None = None
         self.hits = 0
@@ -575,8 +580,11 @@ class CardMaker:
         self._lock = threading.Lock()  # builds draw cards from several threads
         self._drawn: set[str] = set()
         self._later: list[_Later] = []  # cards being drawn in the background (draw_later)
+        # The card's name (its file in the site, og:image) is this digest of what it is drawn
+        # from. The stdlib zlib's version is in it because that zlib once wrote the bytes: kept
+        # so that cards keep their names (a new one would change every story page); the bytes'
+        # writer now keeps cached cards apart through the cache folder (``PNG_WRITER``).
         h = hashlib.sha256()
-        # zlib's version too: it writes the cards' bytes (the pixels depend on the others).
         h.update(f"{CARD_VERSION}\0{PIL.__version__}\0{zlib.ZLIB_RUNTIME_VERSION}\0".encode())
         h.update(_font_digest().encode())
         h.update(hashlib.sha256(logo or b"").digest())
