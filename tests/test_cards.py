@@ -133,6 +133,17 @@ def test_cards_are_cached_by_their_text_and_logo(tmp_path: Path) -> None:
     assert other.card(ZH)[0] != first and other.misses == 1
 
 
+def test_cards_written_by_another_deflate_are_drawn_again_under_the_same_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another zlib-ng (or level) writes other bytes for the same pixels: a cached card of the old
+    one must not be mixed with new ones (same input, same bytes), but pages keep their links."""
+    share, cached = CardMaker(tmp_path).card(ZH)
+    monkeypatch.setattr("masthead.cards.PNG_WRITER", "zlib-ng-0.0.0-level-3")
+    again = CardMaker(tmp_path)
+    other_share, other_cached = again.card(ZH)
+    assert other_share == share and other_cached != cached and again.misses == 1
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_card_without_a_logo_still_shows_the_site_name(lang: str) -> None:
     text = CardText("Plant opens", "News", "14 March 2025", "Test Ledger", lang)
