@@ -22,10 +22,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+
+from zlib_ng import zlib_ng
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -81,22 +82,22 @@ def main() -> None:
     parser.add_argument("--ref", default="main", help="commit whose drawer to compare (default main)")
     parser.add_argument("--save", type=Path, help="write the first card of each language, both drawers")
     parser.add_argument("--zlib", metavar="LEVEL|rle",
-                        help="compress this checkout's cards at this zlib level (or zlib's RLE "
+                        help="compress this checkout's cards at this zlib-ng level (or its RLE "
                              "strategy) instead of cards.ZLIB_LEVEL / ZLIB_STRATEGY")
     args = parser.parse_args()
     if args.zlib:
         rle = args.zlib == "rle"
         cards.ZLIB_LEVEL = 6 if rle else int(args.zlib)
-        cards.ZLIB_STRATEGY = zlib.Z_RLE if rle else zlib.Z_DEFAULT_STRATEGY
+        cards.ZLIB_STRATEGY = zlib_ng.Z_RLE if rle else zlib_ng.Z_DEFAULT_STRATEGY
     logo = Image.open(LOGO)
     logo.load()
     with tempfile.TemporaryDirectory() as tmp:
         ref = reference(args.ref, Path(tmp))
         drawers: dict[str, Callable[[CardText, Image.Image | None], bytes]] = {
             args.ref: ref.draw_card, "this checkout": cards.draw_card}
-        rle = cards.ZLIB_STRATEGY == zlib.Z_RLE
+        rle = cards.ZLIB_STRATEGY == zlib_ng.Z_RLE
         print(f"share cards: {args.ref} (CARD_VERSION {ref.CARD_VERSION}) vs this checkout "
-              f"(CARD_VERSION {cards.CARD_VERSION}, zlib {'RLE' if rle else cards.ZLIB_LEVEL}), "
+              f"(CARD_VERSION {cards.CARD_VERSION}, zlib-ng {'RLE' if rle else cards.ZLIB_LEVEL}), "
               f"{args.cards} cards per language, one process")
         header = (f"{'':4} {'cards':>5} {'ref ms':>8} {'new ms':>8} {'ratio':>6} {'ref KB':>7} "
                   f"{'new KB':>7} {'new/ref bytes':>13} {'pixels differ':>13}")

@@ -133,6 +133,17 @@ def test_cards_are_cached_by_their_text_and_logo(tmp_path: Path) -> None:
     assert other.card(ZH)[0] != first and other.misses == 1
 
 
+def test_cards_written_by_another_deflate_are_drawn_again_under_the_same_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another zlib-ng (or level) writes other bytes for the same pixels: a cached card of the old
+    one must not be mixed with new ones (same input, same bytes), but pages keep their links."""
+    share, cached = CardMaker(tmp_path).card(ZH)
+    monkeypatch.setattr("masthead.cards.PNG_WRITER", "zlib-ng-0.0.0-level-3")
+    again = CardMaker(tmp_path)
+    other_share, other_cached = again.card(ZH)
+    assert other_share == share and other_cached != cached and again.misses == 1
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_card_without_a_logo_still_shows_the_site_name(lang: str) -> None:
     text = CardText("Plant opens", "News", "14 March 2025", "Test Ledger", lang)
@@ -285,6 +296,21 @@ def test_overlapping_glyphs_blend_as_freetype_blends_them_in_a_line() -> None:
     alone = np.zeros_like(rows)
     _paint(alone, lut, [(40, "郵", 50 + int(font(40).getlength("ǐ")), 100)])
     assert not np.array_equal(np.maximum(apart, alone), rows)
+
+
+def test_runs_whose_ink_meets_blend_as_one_line_and_report_their_rows() -> None:
+    lut = np.arange(256, dtype=np.uint8)  # coverage as it is
+    line = np.zeros((200, 301), np.uint8)
+    assert len(_paint(line, lut, [(40, "ǐ郵", 50, 100)])) == 1
+    two = np.zeros_like(line)  # the same glyphs as two runs of one line: the same pixels
+    pen = 50 + int(font(40).getlength("ǐ"))
+    assert len(_paint(two, lut, [(40, "ǐ", 50, 100), (40, "郵", pen, 100)])) == 1
+    assert np.array_equal(two, line)
+    lines = np.zeros_like(line)  # two lines apart: one band of rows each, nothing between them
+    bands = _paint(lines, lut, [(28, "Plant", 10, 40), (28, "opens", 10, 120)])
+    assert len(bands) == 2 and bands[0][1] < bands[1][0]
+    assert not lines[bands[0][1]:bands[1][0]].any()
+    assert all(lines[top:bottom].any() for top, bottom in bands)
 
 
 def test_text_is_measured_as_pillow_measures_it() -> None:

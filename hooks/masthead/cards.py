@@ -24,7 +24,7 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 import PIL
 from PIL import Image, ImageDraw, ImageFont
+from zlib_ng import zlib_ng
 
 from .images import CARD_SIZE, OUTPUT_DIR, Variant
 
@@ -125,22 +126,29 @@ def tokens(text: str) -> list[tuple[str, bool]]:
 
 def wrap(text: str, measure: Callable[[str], float], width: float) -> list[str]:
     """Greedy lines of ``text`` no wider than ``width`` (as ``measure`` counts); a single token
-    wider than a line is cut between characters."""
+    wider than a line is cut between characters.
+
+    Widths add up (the card font has no kerning: a line is as wide as its glyphs' advances), so
+    each token is measured once and a line's width is kept as it grows."""
     lines: list[str] = []
-    line = ""
+    line, line_width = "", 0.0
+    space_width = measure(" ")
     for tok, space in tokens(text):
-        candidate = f"{line} {tok}" if line and space else line + tok
-        if not line or measure(candidate) <= width:
-            line = candidate
+        tok_width = measure(tok)
+        spaced = bool(line and space)
+        gap = space_width if spaced else 0.0
+        if not line or line_width + gap + tok_width <= width:
+            line, line_width = line + (" " if spaced else "") + tok, line_width + gap + tok_width
         else:
             lines.append(line)
-            line = tok
-        while measure(line) > width and len(line) > 1:  # one over-long word
+            line, line_width = tok, tok_width
+        while line_width > width and len(line) > 1:  # one over-long word
             cut = len(line) - 1
             while cut > 1 and measure(line[:cut]) > width:
                 cut -= 1
             lines.append(line[:cut])
             line = line[cut:]
+            line_width = measure(line)
     if line:
         lines.append(line)
     return lines
@@ -150,19 +158,8 @@ def fit_headline(text: str, measure_at: Callable[[int], Callable[[str], float]],
                  height: float) -> tuple[int, list[str]]:
     """The largest headline size whose lines fit the box; at the smallest, the last line that fits
     ends with "…"."""
-
-    def remembered(size: int) -> Callable[[str], float]:  # wrap() measures each line twice
-        measure, known = measure_at(size), {}
-
-        def length(part: str) -> float:
-            if part not in known:
-                known[part] = measure(part)
-            return known[part]
-
-        return length
-
     for size in HEADLINE_SIZES:
-        lines = wrap(text, remembered(size), width)
+        lines = wrap(text, measure_at(size), width)
         if len(lines) <= int(height // (size * LINE_HEIGHT)):
             return size, lines
     size = HEADLINE_SIZES[-1]
@@ -248,10 +245,10 @@ def draw_card(text: CardText, logo: Image.Image | None = None) -> bytes:
     width, _ = CARD_SIZE
     base = _layout(text.site_name, logo)
     rows = base.rows.copy()  # one filter byte (0: none) and the row's palette indexes, per row
-    painted = []
+    painted = []  # rows that hold this card's own text: (top, bottom + 1)
     if text.section:
         section = text.section if text.lang.startswith("zh") else text.section.upper()
-        painted.append(_paint(rows, base.lut[ACCENT], [(28, section, MARGIN, 182)]))
+        painted += _paint(rows, base.lut[ACCENT], [(28, section, MARGIN, 182)])
     box_w = width - 2 * MARGIN
     size, lines = fit_headline(text.title, _measure, box_w, HEADLINE_BOTTOM - HEADLINE_TOP)
     step = size * LINE_HEIGHT
@@ -261,13 +258,13 @@ def draw_card(text: CardText, logo: Image.Image | None = None) -> bytes:
         # A full-width opening mark at the start of a line sits flush left, as typesetters do.
         indent = _blank_left(size, line[0]) if _is_wide(line[0]) and line[0] in NO_LINE_END else 0
         runs.append((size, line, MARGIN - indent, round(baseline)))
-    painted.append(_paint(rows, base.lut[INK], runs))
-    painted.append(_paint(rows, base.lut[MUTED], [(28, text.date, MARGIN, 592)]))
+    painted += _paint(rows, base.lut[INK], runs)
+    painted += _paint(rows, base.lut[MUTED], [(28, text.date, MARGIN, 592)])
     height, width = rows.shape[0], rows.shape[1] - 1
     return b"".join((PNG_SIGNATURE,
                      _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)),
                      _chunk(b"PLTE", base.plte),
-                     _chunk(b"IDAT", _deflate(base, rows, [p for p in painted if p])),
+                     _chunk(b"IDAT", _deflate(base, rows, painted)),
                      _chunk(b"IEND", b"")))
 
 
@@ -308,60 +305,87 @@ def _glyph(size: int, ch: str) -> _Glyph:
 def _measure(size: int) -> Callable[[str], float]:
     """How wide text is at ``size``: the sum of its glyphs' advances, which is what
     ``FreeTypeFont.getlength`` says for this font (no kerning), without asking FreeType again."""
+    advances = _advances.setdefault(size, {})
 
     def length(text: str) -> float:
-        return float(sum(_glyph(size, ch).advance for ch in text))
+        for ch in text:
+            if ch not in advances:
+                advances[ch] = _glyph(size, ch).advance
+        return float(sum(map(advances.__getitem__, text)))
 
     return length
 
+
+_advances: dict[int, dict[str, int]] = {}  # size -> character -> advance (a few KB per size)
 
 # A run of text: (size, text, x of the pen, y of the baseline).
 Run = tuple[int, str, int, int]
 
 
 def _paint(rows: npt.NDArray[np.uint8], lut: npt.NDArray[np.uint8],
-           runs: Sequence[Run]) -> tuple[int, int] | None:
+           runs: Sequence[Run]) -> list[tuple[int, int]]:
     """Draw ``runs`` in one colour onto ``rows`` (palette indexes after a filter byte): their
     glyphs' coverage is combined as FreeType's renderer combines a line's (overlapping ink
     blends), then ``lut`` turns coverage into palette indexes over the paper. Returns the rows
-    drawn on (top, bottom + 1), if any.
+    drawn on, one (top, bottom + 1) per run (runs whose rows meet: one for them all).
 
     Ink of two lines would blend the same way, where Pillow drawing line after line in RGB rounds
     a little differently; the line height keeps lines apart, so cards never show it."""
     height, width = rows.shape[0], rows.shape[1] - 1
-    placed = []
-    for size, text, x, y in runs:
+    placed: list[tuple[npt.NDArray[np.uint8], int, int, int]] = []  # (coverage, x, y, run)
+    spans = []  # rows of each run's ink: (top, bottom + 1)
+    for run, (size, text, x, y) in enumerate(runs):
+        first = len(placed)
         for ch in text:
             glyph = _glyph(size, ch)
             if glyph.coverage.size:
-                placed.append((glyph.coverage, x + glyph.left, y + glyph.top))
+                placed.append((glyph.coverage, x + glyph.left, y + glyph.top, run))
             x += glyph.advance
+        if len(placed) > first:
+            spans.append((min(gy for _, _, gy, _ in placed[first:]),
+                          max(gy + g.shape[0] for g, _, gy, _ in placed[first:])))
     if not placed:
-        return None
-    x0 = min(gx for _, gx, _ in placed)
-    y0 = min(gy for _, _, gy in placed)
-    x1 = max(gx + g.shape[1] for g, gx, _ in placed)
-    y1 = max(gy + g.shape[0] for g, _, gy in placed)
+        return []
+    x0 = min(gx for _, gx, _, _ in placed)
+    x1 = max(gx + g.shape[1] for g, gx, _, _ in placed)
+    y0, y1 = min(top for top, _ in spans), max(bottom for _, bottom in spans)
     canvas = np.zeros((y1 - y0, x1 - x0), np.uint8)
-    for coverage, gx, gy in placed:
+    # A glyph can land on ink only where its box meets an earlier one's. Within a run the pen
+    # moves right, so that needs it to start left of where the run's ink reached so far; and
+    # runs whose rows do not meet cannot touch. Elsewhere the canvas is known to be blank.
+    bands: list[tuple[int, int]] = []  # the runs' rows, those that meet joined
+    for top, bottom in sorted(spans):
+        if bands and top < bands[-1][1]:
+            bands[-1] = (bands[-1][0], max(bands[-1][1], bottom))
+        else:
+            bands.append((top, bottom))
+    apart = len(bands) == len(spans)
+    reach = [x0] * len(runs)  # right edge of each run's ink so far
+    for coverage, gx, gy, run in placed:
         h, w = coverage.shape
         spot = canvas[gy - y0:gy - y0 + h, gx - x0:gx - x0 + w]
-        if spot.any():  # ink already there: src + dst·(255 − src)/255, rounded as Pillow does
+        if (not apart or gx < reach[run]) and spot.any():
+            # ink already there: src + dst·(255 − src)/255, rounded as Pillow does
             t = spot.astype(np.uint16) * (255 - coverage) + 128
             spot[...] = coverage + ((t + (t >> 8)) >> 8).astype(np.uint8)
         else:
             spot[...] = coverage
+        reach[run] = max(reach[run], gx + w)
     # Clip to the card (the margins keep text inside it; a cut glyph would be cut here too).
-    cx0, cy0, cx1, cy1 = max(x0, 0), max(y0, 0), min(x1, width), min(y1, height)
-    if cx0 >= cx1 or cy0 >= cy1:
-        return None
-    ink = canvas[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0]
-    spot = rows[cy0:cy1, 1 + cx0:1 + cx1]
-    if spot.any():  # not only paper there (it never is on a card, but be right): keep it
-        np.copyto(spot, lut.take(ink), where=ink > 0)
-    else:
-        spot[...] = lut.take(ink)
-    return cy0, cy1
+    cx0, cx1 = max(x0, 0), min(x1, width)
+    drawn = []
+    for top, bottom in bands:
+        top, bottom = max(top, 0), min(bottom, height)
+        if cx0 >= cx1 or top >= bottom:
+            continue
+        ink = canvas[top - y0:bottom - y0, cx0 - x0:cx1 - x0]
+        spot = rows[top:bottom, 1 + cx0:1 + cx1]
+        if spot.any():  # not only paper there (it never is on a card, but be right): keep it
+            np.copyto(spot, lut.take(ink), where=ink > 0)
+        else:
+            spot[...] = lut.take(ink)
+        drawn.append((top, bottom))
+    return drawn
 
 
 def _blank_left(size: int, ch: str) -> int:
@@ -469,9 +493,12 @@ def _palette(logo_area: Image.Image | None) -> Image.Image:
     return holder
 
 
-# zlib level for a card's own rows (its text): on a card, 4 writes ~5 % more bytes than 6 in
-# ~60 % of the time (bench/cards_bench.py --zlib N measures others).
-ZLIB_LEVEL, ZLIB_STRATEGY = 4, zlib.Z_DEFAULT_STRATEGY
+# The deflate of a card's own rows (its text). zlib-ng (the zlib format, SIMD inside) at level 3
+# writes what the stdlib's zlib wrote at level 4 (the same KB per card) in half the CPU; the
+# rest of a card's CPU is mostly painting. bench/cards_bench.py --zlib N|rle measures others.
+ZLIB_LEVEL, ZLIB_STRATEGY = 3, zlib_ng.Z_DEFAULT_STRATEGY
+# What writes a card's bytes: cached cards are kept apart by it (its own folder of the cache).
+PNG_WRITER = f"zlib-ng-{zlib_ng.ZLIBNG_VERSION}-level-{ZLIB_LEVEL}"
 ZLIB_HEADER = b"\x78\x9c"  # deflate with a 32 KB window, no preset dictionary
 LAST_BLOCK = b"\x03\x00"  # an empty final deflate block (fixed codes: just end-of-block)
 ADLER_MOD = 65521
@@ -499,11 +526,11 @@ def _deflate(base: _Base, rows: npt.NDArray[np.uint8], painted: Sequence[tuple[i
             adler = ((high + size * low) % ADLER_MOD) << 16 | low
             continue
         block = rows[start:end].data  # whole rows: contiguous
-        adler = zlib.adler32(block, adler)
+        adler = zlib_ng.adler32(block, adler)
         if all(end <= top or bottom <= start for top, bottom in painted):
             key = (start, end)  # the base's own ink: the same on every card of the site
             if key not in base.packed:
-                base.packed[key] = _raw_deflate(block, 9, zlib.Z_DEFAULT_STRATEGY)
+                base.packed[key] = _raw_deflate(block, 9, zlib_ng.Z_DEFAULT_STRATEGY)
             parts.append(base.packed[key])
         else:
             parts.append(_raw_deflate(block, ZLIB_LEVEL, ZLIB_STRATEGY))
@@ -512,21 +539,21 @@ def _deflate(base: _Base, rows: npt.NDArray[np.uint8], painted: Sequence[tuple[i
 
 
 def _raw_deflate(data: memoryview | bytes, level: int, strategy: int) -> bytes:
-    deflate = zlib.compressobj(level, zlib.DEFLATED, -15, 8, strategy)
-    return deflate.compress(data) + deflate.flush(zlib.Z_SYNC_FLUSH)
+    deflate = zlib_ng.compressobj(level, zlib_ng.DEFLATED, -15, 8, strategy)
+    return deflate.compress(data) + deflate.flush(zlib_ng.Z_SYNC_FLUSH)
 
 
 @lru_cache(maxsize=1024)
 def _blank_rows(size: int) -> bytes:
     """``size`` zero bytes (rows of paper, their filter bytes included), deflated."""
-    return _raw_deflate(bytes(size), 9, zlib.Z_DEFAULT_STRATEGY)
+    return _raw_deflate(bytes(size), 9, zlib_ng.Z_DEFAULT_STRATEGY)
 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib_ng.crc32(kind + data))
 
 
 def _fit(text: str, face: ImageFont.FreeTypeFont, width: float) -> str:
@@ -541,10 +568,11 @@ def _fit(text: str, face: ImageFont.FreeTypeFont, width: float) -> str:
 
 
 class CardMaker:
-    """Draws each card once: cached by its text, the logo's bytes, the font and Pillow's version."""
+    """Draws each card once: cached by its text, the logo's bytes, the font, Pillow's version
+    and what writes its bytes (``PNG_WRITER``)."""
 
     def __init__(self, cache_root: Path, logo: bytes | None = None) -> None:
-        self.root = cache_root
+        self.root = cache_root / PNG_WRITER
         self.logo_bytes = logo
         self._logo: Image.Image | None = None
         self.hits = 0
@@ -552,8 +580,11 @@ class CardMaker:
         self._lock = threading.Lock()  # builds draw cards from several threads
         self._drawn: set[str] = set()
         self._later: list[_Later] = []  # cards being drawn in the background (draw_later)
+        # The card's name (its file in the site, og:image) is this digest of what it is drawn
+        # from. The stdlib zlib's version is in it because that zlib once wrote the bytes: kept
+        # so that cards keep their names (a new one would change every story page); the bytes'
+        # writer now keeps cached cards apart through the cache folder (``PNG_WRITER``).
         h = hashlib.sha256()
-        # zlib's version too: it writes the cards' bytes (the pixels depend on the others).
         h.update(f"{CARD_VERSION}\0{PIL.__version__}\0{zlib.ZLIB_RUNTIME_VERSION}\0".encode())
         h.update(_font_digest().encode())
         h.update(hashlib.sha256(logo or b"").digest())
@@ -568,7 +599,8 @@ class CardMaker:
             return self._logo
 
     def key(self, text: CardText) -> str:
-        return hashlib.sha256((self.fingerprint + json.dumps(asdict(text), sort_keys=True,
+        # vars(): the JSON asdict() gives for these flat text fields, in a third of the time.
+        return hashlib.sha256((self.fingerprint + json.dumps(vars(text), sort_keys=True,
                                                              ensure_ascii=False)).encode()).hexdigest()
 
     def _cached(self, key: str) -> Path:
