@@ -432,44 +432,6 @@ def test_search_source_writes_changed_documents_only_and_drops_pages_no_longer_b
     assert source.digest() == documents_digest(root)
 
 
-def test_search_source_is_made_in_memory_when_there_is_room_and_moves_to_disk_when_it_fills(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from masthead import search
-
-    ram = tmp_path / "ram"
-    ram.mkdir()
-    monkeypatch.setattr(search, "RAM_FOLDER", ram)
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
-    assert search._temp_parent() is None  # a TMPDIR the developer set wins
-    monkeypatch.delenv("TMPDIR")
-    monkeypatch.setattr(search, "RAM_MIN_FREE", 1 << 62)
-    assert search._temp_parent() is None  # too little room there (a container's 64 MB)
-    monkeypatch.setattr(search, "RAM_MIN_FREE", 0)
-    assert search._temp_parent() == str(ram)
-    page = ('<html lang="en"><title>t</title><article class="mh-article" data-pagefind-body>{}'
-            '</article><!--/mh-search-body-->')
-    source = SearchSource()
-    source.start()
-    source.put("news/a/index.html", page.format("one"))
-    first = source.root
-    assert first.parent == ram
-    real_write = Path.write_bytes
-
-    def full(self: Path, data: bytes) -> int:  # the memory folder has no room left
-        if self.is_relative_to(ram):
-            raise OSError(28, "No space left on device")
-        return real_write(self, data)
-
-    monkeypatch.setattr(Path, "write_bytes", full)
-    source.put("news/b/index.html", page.format("two"))
-    root = source.finish()
-    assert root is not None and root.parent != ram and not first.exists()
-    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html")) == [
-        "news/a/index.html", "news/b/index.html"]
-    assert source.digest() == documents_digest(root)
-    shutil.rmtree(root)
-
-
 # -- the search page and the masthead box --------------------------------------------------------
 
 

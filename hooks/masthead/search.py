@@ -273,34 +273,12 @@ def read_documents(folder: Path) -> dict[str, Document]:
     return documents
 
 
-# The search documents are written to a folder in memory when the system has one with room:
-# creating thousands of small files on a disk file system is system CPU (ext4 on a busy machine:
-# 0.4-0.7 ms a file and again to delete it; tmpfs: ~0.03 ms). TMPDIR, when set, decides instead.
-RAM_FOLDER = Path("/dev/shm")  # Linux (GitHub's runners included); absent on macOS and Windows
-RAM_MIN_FREE = 1 << 30  # bytes free there before it is used (a Docker container's is 64 MB)
-
-
-def _temp_parent() -> str | None:
-    """Where SearchSource makes its folder: RAM_FOLDER when usable, else None (tempfile's)."""
-    if os.environ.get("TMPDIR"):
-        return None
-    try:
-        free = os.statvfs(RAM_FOLDER)
-    except (OSError, AttributeError):  # no such folder; no statvfs on Windows
-        return None
-    if free.f_bavail * free.f_frsize < RAM_MIN_FREE or not os.access(RAM_FOLDER, os.W_OK):
-        return None
-    return str(RAM_FOLDER)
-
-
 class SearchSource:
     """A folder of :func:`search_document` copies of the site's story pages, at the pages' own
     paths, for Pagefind to read instead of the site.
 
     It lives as long as the process (``mkdocs serve`` rebuilds reuse it: a page whose document
-    did not change is not written again) and is removed when the process ends. It is made in
-    memory (RAM_FOLDER) when there is room, and moved to the temporary folder on disk if that
-    fills up.
+    did not change is not written again) and is removed when the process ends.
     """
 
     def __init__(self) -> None:
@@ -311,28 +289,9 @@ class SearchSource:
     @property
     def root(self) -> Path:
         if self._root is None:
-            self._root = self._make_root(_temp_parent())
+            self._root = Path(tempfile.mkdtemp(prefix="masthead-search-"))
+            atexit.register(shutil.rmtree, self._root, True)
         return self._root
-
-    @staticmethod
-    def _make_root(parent: str | None) -> Path:
-        root = Path(tempfile.mkdtemp(prefix="masthead-search-", dir=parent))
-        atexit.register(shutil.rmtree, root, True)
-        return root
-
-    def _write(self, dest_path: str, data: bytes) -> None:
-        target = self.root / dest_path
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        except OSError:
-            if self.root.parent != RAM_FOLDER:
-                raise
-            # The memory folder is full: carry on in the temporary folder on disk.
-            old, self._root = self.root, self._make_root(None)
-            shutil.copytree(old, self._root, dirs_exist_ok=True)
-            shutil.rmtree(old, ignore_errors=True)
-            self._write(dest_path, data)
 
     def start(self) -> None:
         """A build begins: the pages it does not put are dropped by :meth:`finish`."""
@@ -349,7 +308,9 @@ class SearchSource:
         known = self._documents.get(dest_path)
         if known is not None and known.digest == digest:
             return
-        self._write(dest_path, data)
+        target = self.root / dest_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
         self._documents[dest_path] = Document.of(document, digest)
 
     def keep(self, dest_path: str) -> None:
