@@ -41,6 +41,8 @@ def main() -> None:
                         help="render every story and its share-bar QR code once in P processes as a "
                              "cold build does (masthead.mdrender.render_in_pool): CPU of this "
                              "process and of the workers")
+    parser.add_argument("--same-markdown", action="store_true",
+                        help="also time the floor with FasterLinks, as the renderer has it")
     args = parser.parse_args()
     sys.path[:0] = [str(args.hooks.resolve()), str(ROOT / "bench")]
     import corpus
@@ -79,6 +81,13 @@ def main() -> None:
         for _, _, _, text in jobs:
             plain.reset().convert(text)
 
+    variants = {"floor": floor}
+    if args.same_markdown:  # the floor's Markdown as the renderer has it: the difference is ours
+        from masthead.mdlinks import FasterLinks
+
+        same = markdown.Markdown(extensions=[*names, FasterLinks()], extension_configs=configs)
+        variants["floor+ours"] = lambda: [same.reset().convert(job[3]) for job in jobs]
+
     def ours() -> None:
         for job in jobs:
             renderer.render(*job)
@@ -99,14 +108,14 @@ def main() -> None:
         return
     best: dict[str, float] = {}
     for _ in range(args.rounds):
-        for label, run in (("floor", floor), ("masthead", ours)):
+        for label, run in (*variants.items(), ("masthead", ours)):
             start = time.process_time()
             run()
             best[label] = min(best.get(label, float("inf")), time.process_time() - start)
     per = {label: 1000 * seconds / len(jobs) for label, seconds in best.items()}
-    print(f"{args.hooks}: {len(jobs)} stories, best of {args.rounds} rounds: floor "
-          f"{per['floor']:.3f} ms of CPU per story, masthead {per['masthead']:.3f} ms "
-          f"({per['masthead'] / per['floor']:.2f}x)")
+    print(f"{args.hooks}: {len(jobs)} stories, best of {args.rounds} rounds, CPU ms per story: "
+          + ", ".join(f"{label} {ms:.3f}" for label, ms in per.items())
+          + f" (masthead / floor {per['masthead'] / per['floor']:.2f}x)")
 
 
 def pool(renderer: Any, jobs: list[Any], processes: int, docs: Path) -> None:

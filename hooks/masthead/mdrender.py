@@ -4,7 +4,8 @@ MkDocs renders a page with ``Page.render``: a new ``markdown.Markdown`` with the
 extensions plus four processors of its own (raw-HTML anchors, anchors, relative links, title).
 ``Renderer`` does the same with those very processors, but keeps one ``Markdown`` and calls
 ``reset()`` between pages (Python-Markdown's way of converting many documents; MkDocs' own
-instantiation costs about a millisecond a page), and needs no MkDocs ``Files`` or config, only
+instantiation costs about a millisecond a page), with ``mdlinks.FasterLinks`` after the site's
+extensions (the same HTML, ~13 % less CPU), and needs no MkDocs ``Files`` or config, only
 plain data: so it can run in a process pool, and its result can be cached. ``Rendered``
 records the file lookups the links made and the log messages MkDocs would have printed, so a
 cached result can be checked against today's files and its warnings replayed.
