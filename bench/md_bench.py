@@ -53,15 +53,7 @@ def main() -> None:
     from masthead import charts
     from masthead.mdrender import Renderer, Setup, Target
 
-    names: list[Any] = []
-    configs: dict[str, Any] = {}
-    for ext in corpus.repo_config().get("markdown_extensions", []):
-        if isinstance(ext, dict):
-            (name, cfg), = ext.items()
-            names.append(name)
-            configs[name] = cfg or {}
-        else:
-            names.append(ext)
+    names, configs = corpus.markdown_extensions()
     configs = charts.superfences_config(configs)
     setup = Setup(extensions=tuple(names), extension_configs=configs, use_directory_urls=True,
                   absolute_links=20, unrecognized_links=20, not_found=30, log_level=30)
