@@ -42,7 +42,7 @@ def main() -> None:
                              "cold build does (masthead.mdrender.render_in_pool): CPU of this "
                              "process and of the workers")
     parser.add_argument("--same-markdown", action="store_true",
-                        help="also time the floor with FasterLinks, as the renderer has it")
+                        help="also time the floor with FasterMarkdown, as the renderer has it")
     args = parser.parse_args()
     sys.path[:0] = [str(args.hooks.resolve()), str(ROOT / "bench")]
     import corpus
@@ -75,9 +75,9 @@ def main() -> None:
 
     variants = {"floor": floor}
     if args.same_markdown:  # the floor's Markdown as the renderer has it: the difference is ours
-        from masthead.mdlinks import FasterLinks
+        from masthead.mdspeed import FasterMarkdown
 
-        same = markdown.Markdown(extensions=[*names, FasterLinks()], extension_configs=configs)
+        same = markdown.Markdown(extensions=[*names, FasterMarkdown()], extension_configs=configs)
         variants["floor+ours"] = lambda: [same.reset().convert(job[3]) for job in jobs]
 
     def ours() -> None:

@@ -1,4 +1,4 @@
-"""FasterLinks (hooks/masthead/mdlinks.py): Python-Markdown's link patterns, the same HTML, less CPU."""
+"""FasterMarkdown (hooks/masthead/mdspeed.py): Python-Markdown with less CPU and the same HTML."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 
 import markdown
 import pytest
-from markdown.inlinepatterns import LINK_RE, LinkInlineProcessor
+from markdown.inlinepatterns import LINK_RE, LinkInlineProcessor, SimpleTagInlineProcessor
+from markdown.treeprocessors import InlineProcessor
 
-from masthead.mdlinks import FASTER, ClosingBrackets, FasterLinks, closing_brackets
+from masthead.mdspeed import FASTER, ClosingBrackets, FasterMarkdown, ListedPatterns, closing_brackets
 
 # The extensions engine.yml turns on.
 EXTENSIONS = ["tables", "attr_list", "footnotes", "admonition", "md_in_html", "toc",
@@ -43,7 +44,7 @@ def test_get_text_answers_what_markdowns_own_answers() -> None:
 
 def converters() -> tuple[markdown.Markdown, markdown.Markdown]:
     return (markdown.Markdown(extensions=EXTENSIONS),
-            markdown.Markdown(extensions=[*EXTENSIONS, FasterLinks()]))
+            markdown.Markdown(extensions=[*EXTENSIONS, FasterMarkdown()]))
 
 
 @pytest.mark.parametrize("text", [
@@ -54,7 +55,7 @@ def converters() -> tuple[markdown.Markdown, markdown.Markdown]:
     "中文[链接](../news/中文.md)与**粗体**，[未闭合",
     "[" * 300 + "x](y.md)" + "]" * 5,
 ])
-def test_html_is_the_same_with_and_without_faster_links(text: str) -> None:
+def test_html_is_the_same_with_and_without_faster_markdown(text: str) -> None:
     plain, fast = converters()
     assert fast.convert(text) == plain.convert(text)
 
@@ -77,9 +78,31 @@ def test_every_standard_link_pattern_is_faster_and_others_are_left_alone() -> No
 
     md = markdown.Markdown(extensions=EXTENSIONS)
     md.inlinePatterns.register(OwnLink(LINK_RE, md), "link", 160)
-    FasterLinks().extendMarkdown(md)
+    FasterMarkdown().extendMarkdown(md)
     names = ("reference", "image_link", "image_reference", "short_reference", "short_image_ref")
     for name in names:
         assert isinstance(md.inlinePatterns[name], ClosingBrackets), name
     assert type(md.inlinePatterns["link"]) is OwnLink
+    assert type(md.treeprocessors["inline"]) is ListedPatterns
     assert md.convert("[a](b.md) ![c](d.png)") == '<p><a href="b.md">a</a> <img alt="c" src="d.png" /></p>'
+
+
+def test_inline_patterns_come_from_the_registry_at_each_run() -> None:
+    """A pattern registered between conversions (or by a block processor) is used, and the
+    processor holds the registry again after each run."""
+    md = markdown.Markdown(extensions=[*EXTENSIONS, FasterMarkdown()])
+    inline = md.treeprocessors["inline"]
+    assert md.convert("a ++b++ c") == "<p>a ++b++ c</p>"
+    md.inlinePatterns.register(SimpleTagInlineProcessor(r"()\+\+(.+?)\+\+", "ins"), "ins", 65)
+    assert md.reset().convert("a ++b++ c") == "<p>a <ins>b</ins> c</p>"
+    assert inline.inlinePatterns is md.inlinePatterns
+
+
+def test_an_inline_processor_of_another_extension_is_left_alone() -> None:
+    class OwnInline(InlineProcessor):
+        """A site's own inline processor."""
+
+    md = markdown.Markdown(extensions=EXTENSIONS)
+    md.treeprocessors.register(OwnInline(md), "inline", 20)
+    FasterMarkdown().extendMarkdown(md)
+    assert type(md.treeprocessors["inline"]) is OwnInline
