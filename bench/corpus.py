@@ -129,6 +129,20 @@ def repo_config() -> dict[str, Any]:
     return _merged(engine, data)
 
 
+def markdown_extensions() -> tuple[list[str], dict[str, Any]]:
+    """The newsroom's Markdown extensions (``repo_config``): their names, and settings by name."""
+    names: list[str] = []
+    configs: dict[str, Any] = {}
+    for ext in repo_config().get("markdown_extensions", []):
+        if isinstance(ext, dict):
+            (name, cfg), = ext.items()
+            names.append(name)
+            configs[name] = cfg or {}
+        else:
+            names.append(ext)
+    return names, configs
+
+
 def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     """``over`` on top of ``base``: mappings merged key by key, anything else replaced."""
     out = dict(base)

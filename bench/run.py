@@ -190,15 +190,7 @@ def floor_build(docs: Path, site: Path) -> None:
     import frontmatter
     import markdown
 
-    names: list[Any] = []
-    configs: dict[str, Any] = {}
-    for ext in corpus.repo_config().get("markdown_extensions", []):
-        if isinstance(ext, dict):
-            (name, cfg), = ext.items()
-            names.append(name)
-            configs[name] = cfg or {}
-        else:
-            names.append(ext)
+    names, configs = corpus.markdown_extensions()
     md = markdown.Markdown(extensions=names, extension_configs=configs)
     for path in sorted(docs.rglob("*.md")):
         rel = path.relative_to(docs).with_suffix("")

@@ -4,7 +4,8 @@ MkDocs renders a page with ``Page.render``: a new ``markdown.Markdown`` with the
 extensions plus four processors of its own (raw-HTML anchors, anchors, relative links, title).
 ``Renderer`` does the same with those very processors, but keeps one ``Markdown`` and calls
 ``reset()`` between pages (Python-Markdown's way of converting many documents; MkDocs' own
-instantiation costs about a millisecond a page), and needs no MkDocs ``Files`` or config, only
+instantiation costs about a millisecond a page), with ``mdspeed.FasterMarkdown`` after the site's
+extensions (the same HTML, about a fifth less CPU), and needs no MkDocs ``Files`` or config, only
 plain data: so it can run in a process pool, and its result can be cached. ``Rendered``
 records the file lookups the links made and the log messages MkDocs would have printed, so a
 cached result can be checked against today's files and its warnings replayed.
@@ -27,6 +28,7 @@ from typing import Any
 import markdown
 
 from . import workers
+from .mdspeed import FasterMarkdown
 
 PAGE_LOGGER = "mkdocs.structure.pages"
 # (uri asked for, (url, excluded) of the file found or None)
@@ -107,7 +109,8 @@ class Renderer:
     def __init__(self, setup: Setup, targets: Mapping[str, Target]) -> None:
         self.setup = setup
         self.targets = targets
-        self.md = markdown.Markdown(extensions=list(setup.extensions),
+        # FasterMarkdown last: the same HTML, less CPU (see mdspeed.py).
+        self.md = markdown.Markdown(extensions=[*setup.extensions, FasterMarkdown()],
                                     extension_configs=dict(setup.extension_configs))
         self.config = SimpleNamespace(
             use_directory_urls=setup.use_directory_urls,
