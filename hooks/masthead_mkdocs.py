@@ -35,6 +35,7 @@ from masthead.related_process import RelatedFailed
 from masthead.sanitize import sanitize_html
 from masthead.search import SearchError, SearchSource, build_index, load_search_settings
 from masthead.sitemaps import keep_published_copy
+from masthead.slugs import heading_ids
 from masthead.social import generated_files as social_files
 from masthead.social import load_with_social, social_view
 from masthead.text import insert_lead, print_urls, wrap_tables
@@ -120,6 +121,7 @@ def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
     if "pymdownx.superfences" not in config.markdown_extensions:
         config.markdown_extensions.append("pymdownx.superfences")
     config.mdx_configs = charts.superfences_config(dict(config.mdx_configs or {}))
+    config.mdx_configs = heading_ids(config.mdx_configs)  # ## 抢人大战 -> id="抢人大战", not "_2"
     config.theme["language"] = settings.language
     if config.nav is None:
         config.nav = [{settings.name: "index.md"}] + [

@@ -77,3 +77,12 @@ def test_a_broken_link_fails_properdocs_again_when_the_page_comes_from_the_cache
         assert result.returncode == 1
         assert "contains a link 'gone.md', but the target 'news/gone.md' is not found" in result.stderr
     assert (tmp_path / "cache" / "render.sqlite").exists()
+
+
+def test_properdocs_gives_a_chinese_heading_its_text_as_id(make_site: Callable[..., Site],
+                                                           tmp_path: Path) -> None:
+    # The engine's toc slugify (masthead.slugs.heading_ids) reaches ProperDocs' Markdown too.
+    site = make_site({"news/a.md": article("A", body="## 抢人大战\n\nText.\n\n## Why now?\n\nText.")})
+    result = build("properdocs", site.root, cache=tmp_path / "cache")
+    assert result.returncode == 0, result.stderr
+    assert [h["id"] for h in site.html("news/a/").select(".mh-article__body h2")] == ["抢人大战", "why-now"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import hashlib
 import io
 import pickle
@@ -207,9 +208,10 @@ def _text(text: str) -> bytes:
 def loose(value: Any, depth: int = 0) -> Any:
     """``value`` as plain data for a digest, for settings objects ``digest`` would refuse.
 
-    Functions and classes become their qualified names; other objects their type and their
-    attributes. For values made from a settings file (MkDocs' config), where a changed setting
-    shows up in the file's text as well: not for page content.
+    Functions and classes become their qualified names, a ``functools.partial`` its function and
+    arguments; other objects their type and their attributes. For values made from a settings
+    file (MkDocs' config), where a changed setting shows up in the file's text as well: not for
+    page content.
     """
     if depth > 12:
         return "…"
@@ -226,6 +228,9 @@ def loose(value: Any, depth: int = 0) -> Any:
         return {f.name: loose(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value)}
     if isinstance(value, types.ModuleType):
         return f"<module {value.__name__}>"
+    if isinstance(value, functools.partial):  # e.g. toc's slugify made by pymdownx.slugs.slugify(case=...)
+        return {"<partial>": loose(value.func, depth + 1), "args": loose(value.args, depth + 1),
+                "keywords": loose(value.keywords, depth + 1)}
     if isinstance(value, type) or callable(value):
         qualname = getattr(value, "__qualname__", type(value).__qualname__)
         return f"{getattr(value, '__module__', '?')}.{qualname}"

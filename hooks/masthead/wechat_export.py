@@ -18,6 +18,7 @@ from .article import Article
 from .errors import MastheadError
 from .images import ImageStore, Use, body_image_line
 from .sanitize import sanitize_html
+from .slugs import heading_ids
 from .social import promo_line
 from .wechat import Links, Promo, Story, Theme, labels, load_theme, render_story
 
@@ -182,9 +183,9 @@ class Exporter:
         theme_of(self.room)  # a bad theme setting is reported before anything is rendered
         targets = {f.src_uri: Target(f.src_uri, f.url) for f in get_files(config)}
         links = config.validation.links
-        setup = Setup(extensions=tuple(config.markdown_extensions),
-                      # the ```chart fence, as the event file adds it in on_config
-                      extension_configs=charts.superfences_config(dict(config.mdx_configs or {})),
+        # the ```chart fence and heading ids, as the event file adds them in on_config
+        configs = heading_ids(charts.superfences_config(dict(config.mdx_configs or {})))
+        setup = Setup(extensions=tuple(config.markdown_extensions), extension_configs=configs,
                       use_directory_urls=config.use_directory_urls,
                       absolute_links=int(links.absolute_links),
                       unrecognized_links=int(links.unrecognized_links), not_found=int(links.not_found),
