@@ -218,7 +218,7 @@ def test_a_large_site_indexed_one_language_at_a_time_has_the_indexes_of_one_run(
 
 def test_the_allocator_setting_given_to_pagefind_does_not_change_the_bundle(
         built: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """search._run asks Pagefind's jemalloc to return memory at once (a lower peak); the index
+    """search._run asks Pagefind's jemalloc to return memory within 50 ms (a lower peak); the index
     must be the one Pagefind writes with its own defaults (a value set by the developer wins)."""
     bundles = []
     for name, conf in (("ours", None), ("defaults", "")):
