@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from masthead import pagefind_bundle
+from masthead import pagefind_bundle, search
 from masthead.pagefind_bundle import ENTRY_FILE, make_reproducible
 from masthead.search import (
     BINARY_ENV,
@@ -183,18 +183,37 @@ def test_the_index_of_the_search_documents_is_the_index_of_the_whole_site(
         assert path.is_dir() or path.read_bytes() == twin.read_bytes()
 
 
+def write_documents(site: Path, folder: Path) -> Path:
+    """``folder`` with the search documents of the built ``site`` (what SearchSource writes)."""
+    for page in sorted(site.rglob("*.html")):
+        document = search_document(page.read_text(encoding="utf-8"))
+        if document is not None:
+            target = folder / page.relative_to(site)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(document, encoding="utf-8")
+    return folder
+
+
+def test_the_runs_folders_are_removed_in_the_background_once_the_index_is_built(
+        built: Site, tmp_path: Path) -> None:
+    """The runs' folders of links and their bundles (beside the documents, outside the site)
+    are removed by a thread of their own after build_index returns, not left behind."""
+    source = write_documents(built.out, tmp_path / "documents")
+    site = tmp_path / "site"
+    site.mkdir()
+    report = build_index(site, source=source, pages_per_part=1)
+    assert report.runs == 3 and (site / "pagefind" / "masthead-parts.json").is_file()
+    search._sweeper.submit(lambda: None).result()  # the removals queued before it are done
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["documents", "site"]
+    assert sorted(p.name for p in site.iterdir()) == ["pagefind"]
+
+
 def test_a_large_site_indexed_one_language_at_a_time_has_the_indexes_of_one_run(
         built: Site, tmp_path: Path) -> None:
     """Past LANGUAGE_PARTS_FROM pages Pagefind runs once per language (its peak memory is then
     the largest language's): every file of a language's part is the file one run writes for
     that language, so search results cannot change."""
-    source = tmp_path / "documents"
-    for page in sorted(built.out.rglob("*.html")):
-        document = search_document(page.read_text(encoding="utf-8"))
-        if document is not None:
-            target = source / page.relative_to(built.out)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(document, encoding="utf-8")
+    source = write_documents(built.out, tmp_path / "documents")
     apart = tmp_path / "apart"
     apart.mkdir()
     report = build_index(apart, source=source, languages_apart_from=2)

@@ -619,7 +619,10 @@ _sweeper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="masthead-search
 
 def _remove_later(folder: Path) -> None:
     """Remove ``folder`` (temporary, outside the site) in the background."""
-    _sweeper.submit(shutil.rmtree, folder, True)
+    try:
+        _sweeper.submit(shutil.rmtree, folder, True)
+    except RuntimeError:  # the interpreter is exiting (`mkdocs serve` stopped mid-index)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _link_tree(source: Path, target: Path) -> None:
