@@ -449,6 +449,15 @@ def test_search_source_writes_changed_documents_only_and_drops_pages_no_longer_b
     source.put("news/a/index.html", page.format("one, edited"))
     source.finish()
     assert source.digest() == documents_digest(root)
+    # A `mkdocs build` is done with them once the index is built: the folder goes, in the
+    # background, and a next build in the same process writes every document again.
+    source.discard()
+    search._sweeper.submit(lambda: None).result()
+    assert not root.exists() and source.documents() == {}
+    source.start()
+    source.put("news/a/index.html", page.format("one"))
+    again = source.finish()
+    assert again is not None and again != root and (again / "news/a/index.html").is_file()
 
 
 # -- the search page and the masthead box --------------------------------------------------------

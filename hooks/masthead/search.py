@@ -327,6 +327,15 @@ class SearchSource:
             del self._documents[gone]
         return self.root if self._documents else None
 
+    def discard(self) -> None:
+        """Forget the documents and remove their folder in the background (a ``mkdocs build``
+        is done with them once the index is built: removing a folder per story took seconds
+        at exit); a later build writes them all again."""
+        if self._root is not None:
+            _remove_later(self._root)
+        self._root = None
+        self._documents = {}
+
     def documents(self) -> dict[str, Document]:
         """What build_index needs to know of each document in the folder, by its path."""
         return dict(self._documents)
