@@ -322,6 +322,8 @@ def on_post_build(config: MkDocsConfig, **_: Any) -> None:
         except SearchError as exc:  # on_build_error drops the staging folder: the old site stays
             raise PluginError(f"Masthead: {exc}") from None
         log.info(report.summary())
+        if _command == "build":  # one build per process: its search documents are done with
+            _search_source.discard()
     log.info(written.summary() if written else "Masthead: no site_url, so no feeds or sitemaps")
     masthead_perf.note_sitemap(written.sitemap if written else None)
     if cache is not None and _command == "build":  # what `masthead check` compares renames with

@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from masthead import pagefind_bundle
+from masthead import pagefind_bundle, search
 from masthead.pagefind_bundle import ENTRY_FILE, make_reproducible
 from masthead.search import (
     BINARY_ENV,
@@ -183,18 +183,37 @@ def test_the_index_of_the_search_documents_is_the_index_of_the_whole_site(
         assert path.is_dir() or path.read_bytes() == twin.read_bytes()
 
 
+def write_documents(site: Path, folder: Path) -> Path:
+    """``folder`` with the search documents of the built ``site`` (what SearchSource writes)."""
+    for page in sorted(site.rglob("*.html")):
+        document = search_document(page.read_text(encoding="utf-8"))
+        if document is not None:
+            target = folder / page.relative_to(site)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(document, encoding="utf-8")
+    return folder
+
+
+def test_the_runs_folders_are_removed_in_the_background_once_the_index_is_built(
+        built: Site, tmp_path: Path) -> None:
+    """The runs' folders of links and their bundles (beside the documents, outside the site)
+    are removed by a thread of their own after build_index returns, not left behind."""
+    source = write_documents(built.out, tmp_path / "documents")
+    site = tmp_path / "site"
+    site.mkdir()
+    report = build_index(site, source=source, pages_per_part=1)
+    assert report.runs == 3 and (site / "pagefind" / "masthead-parts.json").is_file()
+    search._sweeper.submit(lambda: None).result()  # the removals queued before it are done
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["documents", "site"]
+    assert sorted(p.name for p in site.iterdir()) == ["pagefind"]
+
+
 def test_a_large_site_indexed_one_language_at_a_time_has_the_indexes_of_one_run(
         built: Site, tmp_path: Path) -> None:
     """Past LANGUAGE_PARTS_FROM pages Pagefind runs once per language (its peak memory is then
     the largest language's): every file of a language's part is the file one run writes for
     that language, so search results cannot change."""
-    source = tmp_path / "documents"
-    for page in sorted(built.out.rglob("*.html")):
-        document = search_document(page.read_text(encoding="utf-8"))
-        if document is not None:
-            target = source / page.relative_to(built.out)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(document, encoding="utf-8")
+    source = write_documents(built.out, tmp_path / "documents")
     apart = tmp_path / "apart"
     apart.mkdir()
     report = build_index(apart, source=source, languages_apart_from=2)
@@ -218,7 +237,7 @@ def test_a_large_site_indexed_one_language_at_a_time_has_the_indexes_of_one_run(
 
 def test_the_allocator_setting_given_to_pagefind_does_not_change_the_bundle(
         built: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """search._run asks Pagefind's jemalloc to return memory at once (a lower peak); the index
+    """search._run asks Pagefind's jemalloc to return memory within 50 ms (a lower peak); the index
     must be the one Pagefind writes with its own defaults (a value set by the developer wins)."""
     bundles = []
     for name, conf in (("ours", None), ("defaults", "")):
@@ -430,6 +449,15 @@ def test_search_source_writes_changed_documents_only_and_drops_pages_no_longer_b
     source.put("news/a/index.html", page.format("one, edited"))
     source.finish()
     assert source.digest() == documents_digest(root)
+    # A `mkdocs build` is done with them once the index is built: the folder goes, in the
+    # background, and a next build in the same process writes every document again.
+    source.discard()
+    search._sweeper.submit(lambda: None).result()
+    assert not root.exists() and source.documents() == {}
+    source.start()
+    source.put("news/a/index.html", page.format("one"))
+    again = source.finish()
+    assert again is not None and again != root and (again / "news/a/index.html").is_file()
 
 
 # -- the search page and the masthead box --------------------------------------------------------
