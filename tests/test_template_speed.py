@@ -79,6 +79,14 @@ def test_templates_read_dicts_the_same_way() -> None:
         strict.from_string("{{ m.nope }}").render(context)
 
 
+def test_installed_once() -> None:
+    env = jinja2.Environment()
+    dict_first_getattr(env)
+    first = env.getattr
+    dict_first_getattr(env)
+    assert env.getattr is first
+
+
 def test_a_sandbox_keeps_its_own_getattr() -> None:
     from jinja2.sandbox import SandboxedEnvironment
 

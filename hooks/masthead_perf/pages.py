@@ -107,9 +107,10 @@ def dict_first_getattr(env: jinja2.Environment) -> None:
     and caught an exception: ~100 per page, ~9 % of Jinja's time. On a plain ``dict`` (not a
     subclass) ``getattr`` fails for every name that is not one of dict's own attributes, so for
     those names this looks the item up at once; everything else goes to Jinja's own ``getattr``.
-    Same results. Left alone: an environment whose class has its own ``getattr`` (a sandbox).
+    Same results. Left alone: an environment whose class has its own ``getattr`` (a sandbox),
+    or that has one of its own already (this one, if a build's environment came here twice).
     """
-    if type(env).getattr is not jinja2.Environment.getattr:
+    if type(env).getattr is not jinja2.Environment.getattr or "getattr" in vars(env):
         return
     jinja_getattr = env.getattr
 
