@@ -263,7 +263,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files, **_: Any) -> En
     env.globals["material_stylesheet"] = _material_stylesheet(config.theme.dirs)
     env.globals["material_version"] = metadata.version("mkdocs-material")  # the generator tag
     env.filters["masthead_date"] = room.format_date
-    env.filters["masthead_iso"] = lambda value: room.local(value).isoformat()
+    env.filters["masthead_iso"] = room.iso_date
     env.filters["masthead_lead"] = insert_lead
     env.filters["masthead_tables"] = wrap_tables
     env.filters["masthead_print_urls"] = print_urls

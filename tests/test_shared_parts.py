@@ -92,8 +92,8 @@ def test_a_part_inside_a_part_adds_its_links_to_the_outer_one() -> None:
     env, parts = environment()
     values = {"sections": SECTIONS, "current": "", "name": "n", "home": ""}
     shared(env, "news/a/", "outer.html", **values)
-    assert parts.links[("outer.html", tuple((k, parts._value_key(v)) for k, v in sorted(values.items())))] \
-        == ("news/", "tech/", "zh/news/", "")
+    key = ("outer.html", tuple((k, parts._value_key(v)) for k, v in sorted(values.items())))
+    assert parts.links[key][0] == ("news/", "tech/", "zh/news/", "")
     # The section page links to itself as "./": not the part kept for story pages.
     assert shared(env, "news/", "outer.html", **values) == plain("news/", "outer.html", **values)
 
@@ -124,3 +124,43 @@ def test_without_a_page_links_come_from_base_url() -> None:
     html = shared(env, None, "nav.html", sections=["news/"], current="", name="n")
     assert 'href="../news/"' in html
     assert parts.rendered == 0  # not kept
+
+
+def test_a_part_is_rendered_once_per_parent_folder_unless_a_link_goes_into_the_page_folder() -> None:
+    env, parts = environment()
+    values = {"sections": [*SECTIONS, "news/b/more/"], "current": "", "name": "n"}
+    pages = ["news/s1/", "news/s2/", "news/d.html", "tech/s3/", "news/b/", "news/b/",
+             "zh/news/s4/", "zh/news/s5/"]
+    for url in pages:
+        assert shared(env, url, "nav.html", **values) == plain(url, "nav.html", **values)
+    # news/s1/ and news/s2/ share (news/d.html is in news/ itself); news/b/ is linked into: its
+    # own part, reused on the second news/b/ page; tech/s3/ its own; zh/news/s4/ and s5/ share.
+    assert (parts.rendered, parts.reused) == (5, 3)
+
+
+@pytest.mark.parametrize("url", ["", "news/", "news/a/", "news/a/b/", "news/ab/", "a/", "b/a/", "a.html",
+                                 "news/a.html", "news/a/index.html", "zh/news/a/"])
+def test_links_into_and_beside_the_page_folder_are_what_an_include_gives(url: str) -> None:
+    env, _ = environment()
+    values = {"sections": ["news/a/", "news/a/b/", "news/ab/", "a/", "../a/", "news/./a/x/", "/abs/",
+                           "https://example.com/a/", "#a", ""], "current": "", "name": "n"}
+    for warm in ("news/x/", "news/a/", "news/y/", "news/a/y/", "b/x/", "", "x/", "news/"):
+        shared(env, warm, "nav.html", **values)
+    assert shared(env, url, "nav.html", **values) == plain(url, "nav.html", **values)
+
+
+def test_another_plugins_url_filter_is_compared_by_its_results() -> None:
+    env = jinja2.Environment(loader=jinja2.DictLoader(PARTIALS))
+
+    @jinja2.pass_context
+    def by_depth(context: Any, value: str) -> str:  # a filter whose links depend on more than the folder
+        return f"{context['page'].url.count('/')}:{value}"
+
+    env.filters["url"] = by_depth
+    parts = SharedParts(env)
+    parts.install()
+    values = {"sections": ["x/"], "current": "", "name": "n"}
+    assert 'href="2:x/"' in shared(env, "news/a/", "nav.html", **values)
+    assert 'href="2:x/"' in shared(env, "news/b/", "nav.html", **values)
+    assert 'href="3:x/"' in shared(env, "news/b/c/", "nav.html", **values)
+    assert (parts.rendered, parts.reused) == (2, 1)

@@ -76,6 +76,7 @@ class Newsroom:
     charts: dict[str, dict[str, Chart]] = field(default_factory=dict)  # story -> {block digest: chart}
     site_views: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # see site_view
     same: dict[tuple[Any, ...], Any] = field(default_factory=dict)  # see _same
+    dates: dict[tuple[Any, ...], str] = field(default_factory=dict)  # see format_date
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -148,7 +149,7 @@ class Newsroom:
         if faults:
             raise MastheadError(faults)
         self.catalog = catalog
-        self.site_views, self.same = {}, {}
+        self.site_views, self.same, self.dates = {}, {}, {}
         self.views = ed.edition_views(catalog, self.editions, self.settings)
         with timing.phase("catalog"):
             self.generated = self._generate(catalog)
@@ -427,5 +428,20 @@ class Newsroom:
     def local(self, value: dt.datetime) -> dt.datetime:
         return value.astimezone(self.settings.timezone)
 
+    # The date filters run ~15 times a page, for the story and each story it lists; each story's
+    # dates are worked out once per build (a datetime is a key by its instant: the local time
+    # and so the text are the same for equal instants).
     def format_date(self, value: dt.datetime, lang: str, with_time: bool = True) -> str:
-        return i18n.format_date(self.local(value), lang, with_time=with_time)
+        key = (value, lang, with_time)
+        text = self.dates.get(key)
+        if text is None:
+            text = self.dates[key] = i18n.format_date(self.local(value), lang, with_time=with_time)
+        return text
+
+    def iso_date(self, value: dt.datetime) -> str:
+        """``value`` in the newsroom's time zone, ISO 8601 (the ``masthead_iso`` filter)."""
+        key = (value,)
+        text = self.dates.get(key)
+        if text is None:
+            text = self.dates[key] = self.local(value).isoformat()
+        return text

@@ -51,7 +51,7 @@ from masthead.prefetch import share_qr_calls
 from . import serve
 from .clock import FIRST, LAST
 from .keys import config_view, nav_view, page_view, theme_digest
-from .pages import CachingTemplate, MastheadPage, is_excluded, replay, source_text
+from .pages import CachingTemplate, MastheadPage, dict_first_getattr, is_excluded, replay, source_text
 from .serve import SESSION, KeptOutput, Parsed, ServeKeeping, WarningCount
 
 if TYPE_CHECKING:
@@ -309,6 +309,7 @@ class Speed(ServeKeeping, BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     @event_priority(LAST)
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> None:
         env.template_class = CachingTemplate
+        dict_first_getattr(env)
         if env.cache is not None:  # templates loaded before now are of the plain class
             env.cache.clear()
         if self.cache.folder is not None and self.cache.enabled and env.bytecode_cache is None:
