@@ -364,3 +364,29 @@ def test_two_runs_go_side_by_side_on_two_cpus_and_one_on_one(monkeypatch: pytest
         monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
         monkeypatch.setattr(os, "cpu_count", lambda: 8)
         assert search.runs_at_once(2000) == 1
+
+
+def test_a_part_made_while_the_first_is_still_joined_does_not_stop_the_join(
+        documents: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Chinese part (one run, or kept in the cache) can be made before the English runs are
+    joined into the bundle folder: the join still writes a new folder, and the bundle is the one
+    made in the other order."""
+    from masthead import search
+
+    def build(name: str) -> dict[str, bytes]:
+        site = tmp_path / name
+        site.mkdir()
+        report = build_index(site, source=documents, pages_per_part=60, languages_apart_from=1000)
+        assert (report.parts, report.runs) == (2, 3 + 1)  # English 30 + 30 + 12, Chinese 24
+        assert sorted(p.name for p in site.iterdir()) == ["pagefind"]
+        return bundle_files(site / "pagefind")
+
+    first = build("first")
+    real_join = search._join
+
+    def late_join(*args: Any) -> None:
+        time.sleep(1.0)  # the Chinese run is done by then
+        real_join(*args)
+
+    monkeypatch.setattr(search, "_join", late_join)
+    assert build("late") == first

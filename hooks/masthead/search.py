@@ -446,8 +446,13 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
     exe = executable or pagefind_executable()
     per_run = pages_per_part or PAGES_PER_RUN
     staging = site_dir / _STAGING
+    # Parts 2, 3, ... are made beside the staging folder and moved into it once every part is
+    # made: a join writes part 1 into a new folder (the staging folder itself) while other
+    # parts are being made.
+    others = site_dir / (_STAGING + "-parts")
     target = site_dir / BUNDLE_DIR
     shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(others, ignore_errors=True)
     started = time.perf_counter()
     kept = None
     if keep is not None and source is not None:
@@ -473,7 +478,7 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
                                     thread_name_prefix="masthead-pagefind") as pagefind, \
                     ThreadPoolExecutor(max_workers=1, thread_name_prefix="masthead-merge") as joiner:
                 for n, group in enumerate(groups or [[_Run(source or site_dir, None)]], start=1):
-                    out = staging if n == 1 else staging / PART_DIR.format(n=n)
+                    out = staging if n == 1 else others / PART_DIR.format(n=n)
                     outs.append(out)
                     if len(group) == 1:
                         jobs.append(pagefind.submit(runs.into, group[0], out))
@@ -488,6 +493,9 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
                 failure = None if job.cancelled() else job.exception()
                 if failure is not None and not isinstance(failure, CancelledError):
                     raise failure
+            for out in outs[1:]:
+                out.rename(staging / out.name)
+            outs = [staging] + [staging / out.name for out in outs[1:]]
             parts = [{"path": "" if n == 1 else PART_DIR.format(n=n) + "/",
                       "languages": sorted(indexed_pages(out))} for n, out in enumerate(outs, start=1)]
             (staging / PARTS_FILE).write_text(json.dumps({"parts": parts}, sort_keys=True) + "\n",
@@ -507,6 +515,7 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
         staging.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(others, ignore_errors=True)
         if groups:  # the runs' folders of links and their new bundles, outside the site
             _remove_later(groups[0][0].folder.parent.parent)
     files = [p for p in target.rglob("*") if p.is_file()]
