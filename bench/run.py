@@ -15,7 +15,7 @@ its own process, measured from outside (wall time, peak RSS of the build's proce
 3. warm      — the same build again, cache kept (what CI and a second `make build` see);
    pages-cold — the render cache emptied but the image cache kept (CI after a template, setting
                or code change: share cards are drawn once per story, ever);
-   search-parts — Pagefind run on 1 000 pages at a time (half the default), caches kept;
+   search-parts — Pagefind holding at most 1 000 pages at once (half the default), caches kept;
 4. serve     — `mkdocs serve`; one article is edited; MkDocs' own "Documentation built in"
                time for the rebuild;
 5. plain     — MkDocs + Material, default plugins (search), articles out of the nav;
@@ -51,7 +51,7 @@ sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402  (bench/ is not a package)
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
-SEARCH_PARTS = 1000  # pages per Pagefind run in the search-parts row (default: 2000)
+SEARCH_PARTS = 1000  # pages Pagefind holds at once in the search-parts row (default: 2000)
 PHASE_LABELS = {
     "read": "read + front matter",
     "markdown": "Markdown",
@@ -517,7 +517,7 @@ def main() -> int:
                  "(MASTHEAD_SPEED=off MASTHEAD_WORKERS=1)"),
         "search-parts": lambda: run_masthead(
             out, paths, work, "search-parts", cold=False, search_parts=SEARCH_PARTS,
-            note=f"Pagefind run on {SEARCH_PARTS} pages at a time (extra.masthead.search."
+            note=f"Pagefind holding at most {SEARCH_PARTS} pages at once (extra.masthead.search."
                  f"pages_per_part: {SEARCH_PARTS}); caches kept, but the setting is part of every "
                  "page's key, so pages are rendered again (Markdown comes from the cache)"),
         "plain": lambda: run_plain(out, paths, work),

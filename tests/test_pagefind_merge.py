@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import random
 import shutil
 import struct
+import time
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +127,7 @@ def test_runs_joined_give_the_index_of_one_run(documents: Path, tmp_path: Path) 
     assert build_index(one, source=documents, languages_apart_from=1000).runs == 1
     runs = tmp_path / "runs"
     runs.mkdir()
-    report = build_index(runs, source=documents, pages_per_part=7, languages_apart_from=1000)
+    report = build_index(runs, source=documents, pages_per_part=14, languages_apart_from=1000)
     assert report.pages == {"en": 72, "zh": 24}
     assert (report.parts, report.runs) == (2, 11 + 4)
     assert "in 2 parts by 15 Pagefind runs" in report.summary()
@@ -195,7 +197,7 @@ def test_runs_are_cut_per_language_the_largest_first_oldest_stories_first(tmp_pa
     def key(documents: list[tuple[str, bytes]]) -> str:
         return ",".join(path.split("/")[0] for path, _ in documents)
 
-    groups = _split(source, 2, 1000, read_documents(source), key)
+    groups = _split(source, 4, 1000, read_documents(source), key)
     assert held(groups) == [[["s5", "s6"], ["s2", "s3"], ["s1"]], [["s0", "s4"]]]
     assert [[run.key for run in group] for group in groups] == [["s5,s6", "s2,s3", "s1"], ["s0,s4"]]
     # A newer Chinese story: the runs before the newest keep their documents.
@@ -203,7 +205,7 @@ def test_runs_are_cut_per_language_the_largest_first_oldest_stories_first(tmp_pa
     path.parent.mkdir()
     path.write_text('<!doctype html><html lang="zh"><body><span data-pagefind-sort="date[data-sort]" '
                     'data-sort="60"></span>7</body></html>', encoding="utf-8")
-    again = _split(source, 2, 1000, read_documents(source), key)
+    again = _split(source, 4, 1000, read_documents(source), key)
     assert held(again)[0] == [["s5", "s6"], ["s2", "s3"], ["s1", "s7"]]
     known = {f"s{n}/index.html": Document("en", {}, b"") for n in range(8)}  # as SearchSource knows
     assert _split(source, 8, 1000, known, key) == []  # one language that fits one run
@@ -224,7 +226,7 @@ def test_a_new_or_edited_story_runs_pagefind_again_only_for_its_run(
     def build(name: str, keep: Path | None) -> tuple[Any, dict[str, bytes]]:
         site = tmp_path / name
         site.mkdir()
-        report = build_index(site, source=source, pages_per_part=7, languages_apart_from=1000,
+        report = build_index(site, source=source, pages_per_part=14, languages_apart_from=1000,
                              keep=keep)
         return report, bundle_files(site / "pagefind")
 
@@ -290,3 +292,101 @@ def test_a_page_whose_name_an_earlier_run_took_gets_a_longer_one(
     assert {url: name for url, (name, _, _) in joined["fragments"].items()} == {
         "/news/okapi/": "en_aaaaaaa", "/news/quokka/": "en_aaaaaaac"}
     assert set(joined["words"]) >= {"okapi", "quokka"}
+
+
+def test_runs_side_by_side_give_the_bytes_of_runs_one_at_a_time_whichever_finishes_first(
+        documents: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs go side by side; the joins take them in their fixed order, so the bundle is the same
+    byte for byte as runs made one after the other, even when the later runs finish first."""
+    from masthead import search
+
+    one_at_a_time = tmp_path / "serial"
+    one_at_a_time.mkdir()
+    with monkeypatch.context() as patch:
+        patch.setattr(search, "runs_at_once", lambda pages_per_part: 1)
+        serial = build_index(one_at_a_time, source=documents, pages_per_part=14,
+                             languages_apart_from=1000)
+    real_run = search._run
+    finished: list[str] = []
+
+    def later_runs_first(exe: Path, site: Path, out: Path) -> None:
+        time.sleep(0.4 / int(site.name))  # run 1 of a language waits longest
+        real_run(exe, site, out)
+        finished.append(f"{site.parent.name}/{site.name}")
+
+    monkeypatch.setattr(search, "_run", later_runs_first)
+    monkeypatch.setattr(search, "runs_at_once", lambda pages_per_part: 16)
+    side_by_side = tmp_path / "parallel"
+    side_by_side.mkdir()
+    report = build_index(side_by_side, source=documents, pages_per_part=14, languages_apart_from=1000)
+    assert (report.runs, report.parts) == (serial.runs, serial.parts) == (15, 2)
+    assert finished[:2] != ["1/1", "1/2"]  # they did finish out of order
+    assert bundle_files(side_by_side / "pagefind") == bundle_files(one_at_a_time / "pagefind")
+
+
+def test_a_failed_run_among_runs_side_by_side_leaves_no_index_and_names_pagefinds_words(
+        documents: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One run of several failing: the runs not started are not started, the site keeps its old
+    bundle, nothing half-made is left, and the error is Pagefind's."""
+    from masthead import search
+
+    real_run = search._run
+    started: list[str] = []
+
+    def third_fails(exe: Path, site: Path, out: Path) -> None:
+        started.append(site.name)
+        if (site.parent.name, site.name) == ("1", "3"):
+            raise search.SearchError(search._failure(3, "Error: could not parse /site/broken.html"))
+        real_run(exe, site, out)
+
+    monkeypatch.setattr(search, "_run", third_fails)
+    site = tmp_path / "site"
+    (site / "pagefind").mkdir(parents=True)
+    (site / "pagefind" / "pagefind-entry.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(search.SearchError, match="exit code 3") as failure:
+        build_index(site, source=documents, pages_per_part=14, languages_apart_from=1000)
+    assert "could not parse /site/broken.html" in str(failure.value)
+    assert len(started) < 15  # the runs after the failure were not started
+    assert sorted(p.name for p in site.iterdir()) == ["pagefind"]
+    assert (site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8") == "{}"
+
+
+def test_two_runs_go_side_by_side_on_two_cpus_and_one_on_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs of half ``pages_per_part`` pages, two at once: Pagefind never holds more than
+    ``pages_per_part`` pages; a machine with one CPU (or a process bound to one) runs one."""
+    from masthead import search
+
+    assert [search.run_size(n) for n in (2000, 1001, 14, 2, 1)] == [1000, 500, 7, 1, 1]
+    assert search.runs_at_once(2000, cpus=2) == search.runs_at_once(2000, cpus=8) == 2
+    assert search.runs_at_once(2000, cpus=1) == 1
+    assert search.runs_at_once(1, cpus=2) == 1  # two runs of one page would hold two
+    if hasattr(os, "sched_getaffinity"):
+        monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+        monkeypatch.setattr(os, "cpu_count", lambda: 8)
+        assert search.runs_at_once(2000) == 1
+
+
+def test_a_part_made_while_the_first_is_still_joined_does_not_stop_the_join(
+        documents: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Chinese part (one run, or kept in the cache) can be made before the English runs are
+    joined into the bundle folder: the join still writes a new folder, and the bundle is the one
+    made in the other order."""
+    from masthead import search
+
+    def build(name: str) -> dict[str, bytes]:
+        site = tmp_path / name
+        site.mkdir()
+        report = build_index(site, source=documents, pages_per_part=60, languages_apart_from=1000)
+        assert (report.parts, report.runs) == (2, 3 + 1)  # English 30 + 30 + 12, Chinese 24
+        assert sorted(p.name for p in site.iterdir()) == ["pagefind"]
+        return bundle_files(site / "pagefind")
+
+    first = build("first")
+    real_join = search._join
+
+    def late_join(*args: Any) -> None:
+        time.sleep(1.0)  # the Chinese run is done by then
+        real_join(*args)
+
+    monkeypatch.setattr(search, "_join", late_join)
+    assert build("late") == first

@@ -20,9 +20,10 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, CancelledError, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -362,20 +363,38 @@ def documents_digest(folder: Path) -> str:
 
 
 # Pagefind holds every page it indexes in memory until it writes the bundle: ~200 KB per story
-# page (2.1 GB for 10 000), whatever the size of the HTML. So it never indexes more than
-# ``extra.masthead.search.pages_per_part`` pages (default PAGES_PER_RUN) in one run: a language
-# with more is cut into runs whose bundles pagefind_merge.py joins into the index one run would
-# write (the same words, pages, filters and orders: tested), so results do not depend on it.
+# page (2.1 GB for 10 000), whatever the size of the HTML. So it never holds more than
+# ``extra.masthead.search.pages_per_part`` pages (default PAGES_PER_RUN) at once: a site with more
+# is cut into runs of at most half that many pages, two of which go side by side (RUNS_AT_ONCE;
+# one at a time on a machine with one CPU), and pagefind_merge.py joins a language's runs into
+# the index one run would write (the same words, pages, filters and orders: tested), so results
+# do not depend on it. A run keeps ~1.1 cores busy: two half-size runs at once use both cores for
+# the memory of one full-size run. The cut does not depend on the machine, so neither do the bytes.
 #
 # A site of more than LANGUAGE_PARTS_FROM stories (or than pages_per_part) also gets one bundle
 # per language, which masthead-parts.json lists for the search page: Pagefind keeps a separate
 # index per language, and a language indexed alone gives the very files it has in the one-run
 # bundle (tested).
 PAGES_PER_RUN = 2000
+RUNS_AT_ONCE = 2
 LANGUAGE_PARTS_FROM = 2000
 PARTS_FILE = "masthead-parts.json"  # in the bundle: which parts there are, with their languages
 PART_DIR = "part-{n}"  # part n (2, 3, ...) of the bundle; part 1 is the bundle folder itself
-_PARTS_HINT = "write pages_per_part: 2000 (Pagefind then needs ~400 MB per run)"
+_PARTS_HINT = ("write pages_per_part: 2000 (Pagefind then holds at most 2000 stories at once, "
+               "~400 MB)")
+
+
+def runs_at_once(pages_per_part: int, cpus: int | None = None) -> int:
+    """How many Pagefind runs of a cut site go side by side: RUNS_AT_ONCE, but no more than the
+    CPUs this process may use and than runs of :func:`run_size` pages that fit ``pages_per_part``."""
+    if cpus is None:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(RUNS_AT_ONCE, cpus, pages_per_part // run_size(pages_per_part)))
+
+
+def run_size(pages_per_part: int) -> int:
+    """The most pages in one run of a site cut into runs: half of ``pages_per_part`` (at least 1)."""
+    return max(1, pages_per_part // RUNS_AT_ONCE)
 
 
 def load_search_settings(settings: Settings) -> int | None:
@@ -405,9 +424,10 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
     ``source``: a :class:`SearchSource` folder to read instead of the site's pages. When it holds
     more than ``languages_apart_from`` or ``pages_per_part`` pages, each language is indexed into
     a part of its own (``pagefind/``, ``pagefind/part-2/``, …, listed with their languages in the
-    bundle's ``masthead-parts.json`` for the search page), and a language of more than
-    ``pages_per_part`` pages (default PAGES_PER_RUN) by several Pagefind runs, oldest stories
-    first, whose bundles are joined into the one a single run writes (pagefind_merge.py).
+    bundle's ``masthead-parts.json`` for the search page), and a language of more than half
+    ``pages_per_part`` pages (default PAGES_PER_RUN) by several Pagefind runs of at most half
+    that, oldest stories first, two at a time (:func:`runs_at_once`), whose bundles are joined,
+    in the runs' order, into the one a single run writes (pagefind_merge.py).
 
     ``keep``: a cache folder. The bundle is kept there under a digest of everything it is made
     from (the search documents, the Pagefind binary, this code, the parts); a later build whose
@@ -426,8 +446,13 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
     exe = executable or pagefind_executable()
     per_run = pages_per_part or PAGES_PER_RUN
     staging = site_dir / _STAGING
+    # Parts 2, 3, ... are made beside the staging folder and moved into it once every part is
+    # made: a join writes part 1 into a new folder (the staging folder itself) while other
+    # parts are being made.
+    others = site_dir / (_STAGING + "-parts")
     target = site_dir / BUNDLE_DIR
     shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(others, ignore_errors=True)
     started = time.perf_counter()
     kept = None
     if keep is not None and source is not None:
@@ -446,21 +471,31 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
                 groups = _split(source, per_run, languages_apart_from, documents, runs.key)
             timing.annotate("search_split_s", round(time.perf_counter() - started, 2))
             outs: list[Path] = []
-            # A language's runs are joined in a thread while Pagefind indexes the next language.
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="masthead-merge") as joiner:
-                joining: list[Future[None]] = []
+            jobs: list[Future[Any]] = []
+            # Runs go side by side (in their fixed order); a language's runs are joined in a
+            # thread of their own once they are made, while Pagefind indexes the next language.
+            with ThreadPoolExecutor(max_workers=runs_at_once(per_run),
+                                    thread_name_prefix="masthead-pagefind") as pagefind, \
+                    ThreadPoolExecutor(max_workers=1, thread_name_prefix="masthead-merge") as joiner:
                 for n, group in enumerate(groups or [[_Run(source or site_dir, None)]], start=1):
-                    out = staging if n == 1 else staging / PART_DIR.format(n=n)
+                    out = staging if n == 1 else others / PART_DIR.format(n=n)
                     outs.append(out)
                     if len(group) == 1:
-                        runs.into(group[0], out)
+                        jobs.append(pagefind.submit(runs.into, group[0], out))
                     else:
-                        bundles = [runs.bundle(run) for run in group]
-                        joining.append(joiner.submit(_join, bundles, group, out, documents or {}))
-                    if any(job.done() and job.exception() for job in joining):
-                        break
-                for job in joining:
-                    job.result()
+                        made = [pagefind.submit(runs.bundle, run) for run in group]
+                        jobs += made
+                        jobs.append(joiner.submit(_join_when_made, made, group, out, documents or {}))
+                wait(jobs, return_when=FIRST_EXCEPTION)
+                for job in jobs:  # after a failure, start no more runs
+                    job.cancel()
+            for job in jobs:  # the first failure in the runs' order, whichever failed first
+                failure = None if job.cancelled() else job.exception()
+                if failure is not None and not isinstance(failure, CancelledError):
+                    raise failure
+            for out in outs[1:]:
+                out.rename(staging / out.name)
+            outs = [staging] + [staging / out.name for out in outs[1:]]
             parts = [{"path": "" if n == 1 else PART_DIR.format(n=n) + "/",
                       "languages": sorted(indexed_pages(out))} for n, out in enumerate(outs, start=1)]
             (staging / PARTS_FILE).write_text(json.dumps({"parts": parts}, sort_keys=True) + "\n",
@@ -480,6 +515,7 @@ def build_index(site_dir: Path, *, executable: Path | None = None, source: Path 
         staging.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(others, ignore_errors=True)
         if groups:  # the runs' folders of links and their new bundles, outside the site
             _remove_later(groups[0][0].folder.parent.parent)
     files = [p for p in target.rglob("*") if p.is_file()]
@@ -508,6 +544,7 @@ class _Runs:
         self.done = 0
         self.reused = 0
         self._code = _code_key(exe)
+        self._lock = threading.Lock()  # runs go side by side, each in a thread
 
     def key(self, documents: list[tuple[str, bytes]]) -> str | None:
         if self.cache is None:
@@ -520,7 +557,8 @@ class _Runs:
     def _kept(self, run: _Run) -> Path | None:
         if self.cache is None or run.key is None:
             return None
-        self.used.add(run.key)
+        with self._lock:
+            self.used.add(run.key)
         kept = self.cache / run.key
         return kept if (kept / ENTRY_FILE).is_file() else None
 
@@ -528,11 +566,11 @@ class _Runs:
         """The run's bundle in ``out`` (linked from the cache, else made and kept)."""
         kept = self._kept(run)
         if kept is not None:
-            self.reused += 1
+            self._count(reused=1)
             _link_tree(kept, out)
             return
         _run(self.exe, run.folder, out)
-        self.done += 1
+        self._count(done=1)
         if self.cache is not None and run.key is not None:
             _store(out, self.cache / run.key)
 
@@ -540,14 +578,19 @@ class _Runs:
         """The run's bundle, to be read only (the kept one, or a new one next to its folder)."""
         kept = self._kept(run)
         if kept is not None:
-            self.reused += 1
+            self._count(reused=1)
             return kept
         bundle = run.folder.with_name(run.folder.name + "-bundle")
         _run(self.exe, run.folder, bundle)
-        self.done += 1
+        self._count(done=1)
         if self.cache is not None and run.key is not None:
             _store(bundle, self.cache / run.key)
         return bundle
+
+    def _count(self, *, done: int = 0, reused: int = 0) -> None:
+        with self._lock:
+            self.done += done
+            self.reused += reused
 
     def prune(self) -> None:
         """Drop kept run bundles this build did not use."""
@@ -575,6 +618,13 @@ def _store(bundle: Path, kept: Path, *, alone: bool = False) -> None:
     except OSError:
         if fresh is not None:
             shutil.rmtree(fresh, ignore_errors=True)
+
+
+def _join_when_made(made: list[Future[Path]], group: list[_Run], out: Path,
+                    documents: Mapping[str, Document]) -> None:
+    """The runs' bundles, once Pagefind has made them all, joined into ``out`` in the runs' order
+    (whichever finished first)."""
+    _join([run.result() for run in made], group, out, documents)
 
 
 def _join(bundles: list[Path], group: list[_Run], out: Path, documents: Mapping[str, Document]) -> None:
@@ -664,9 +714,10 @@ def _split(source: Path, per_run: int, languages_apart_from: int,
            documents: Mapping[str, Document],
            key: Callable[[list[tuple[str, bytes]]], str | None]) -> list[list[_Run]]:
     """The Pagefind runs: a list per language (the language with most pages first), each run a
-    folder of hard links to at most ``per_run`` pages, oldest first (by date, then path): a new
-    story joins the newest run, and the runs before keep their documents. [] when one run will
-    do (at most ``languages_apart_from`` and ``per_run`` pages). ``documents``: what
+    folder of hard links to at most ``run_size(per_run)`` pages (two such runs go side by side),
+    oldest first (by date, then path): a new story joins the newest run, and the runs before keep
+    their documents. [] when one run will do (at most ``languages_apart_from`` and ``per_run``
+    pages, or one language of at most ``per_run``). ``documents``: what
     SearchSource knows of each document, by path; ``key``: the key of a run's kept bundle, from
     its documents' paths and digests."""
     if len(documents) <= min(per_run, languages_apart_from):
@@ -678,12 +729,13 @@ def _split(source: Path, per_run: int, languages_apart_from: int,
         return []
     holder = Path(tempfile.mkdtemp(prefix="masthead-search-parts-", dir=source.parent))
     groups: list[list[_Run]] = []
+    size = run_size(per_run)
     # The largest language first: its runs are joined while Pagefind indexes the others.
     for _, pages in sorted(by_lang.items(), key=lambda item: (-len(item[1]), item[0])):
         group: list[_Run] = []
-        for start in range(0, len(pages), per_run):
+        for start in range(0, len(pages), size):
             folder = holder / str(len(groups) + 1) / str(len(group) + 1)
-            chunk = pages[start:start + per_run]
+            chunk = pages[start:start + size]
             for rel in chunk:
                 _link(source / rel, folder / rel)
             group.append(_Run(folder, key([(rel, documents[rel].digest) for rel in sorted(chunk)])))
